@@ -1,0 +1,100 @@
+package audit
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// ReportSchema is the value of Report.Schema for this version of the report.
+const ReportSchema = "fnaudit.report/v1"
+
+// Finding is one verdict of one rule about one resource: the product's contract.
+type Finding struct {
+	// ID is a stable hash of (rule, resource, key), so two runs diff cleanly.
+	ID       string   `json:"id"`
+	Rule     string   `json:"rule"`
+	Slug     string   `json:"slug,omitempty"`
+	Category Category `json:"category"`
+	Severity Severity `json:"severity"`
+	Status   Status   `json:"status"`
+	Provider Provider `json:"provider"`
+	Account  string   `json:"account,omitempty"`
+	Region   string   `json:"region,omitempty"`
+	// Resource is the function's id (ARN / resource name / ARM id).
+	Resource string `json:"resource"`
+	Function string `json:"function,omitempty"`
+	// Key distinguishes several findings of one rule on one resource (an alias, an
+	// escalation method); empty when the rule reports at most once per resource.
+	Key         string       `json:"key,omitempty"`
+	Title       string       `json:"title"`
+	Detail      string       `json:"detail,omitempty"`
+	Evidence    []Evidence   `json:"evidence,omitempty"`
+	Remediation string       `json:"remediation,omitempty"`
+	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
+// Evidence is what made a rule decide: a policy statement, a binding, a setting,
+// quoted with where it came from.
+type Evidence struct {
+	// Source is the API call and object the evidence was read from.
+	Source Source `json:"source"`
+	// Path names the element inside the object, e.g. `Statement[Sid=PublicURL]`,
+	// `bindings[roles/run.invoker]`, `siteConfig.ipSecurityRestrictions`.
+	Path string `json:"path,omitempty"`
+	// Fragment quotes the element (a statement's JSON, "allUsers", "authLevel=anonymous").
+	Fragment string `json:"fragment,omitempty"`
+}
+
+// Suppression records why a finding is accepted; see the suppressions file format.
+type Suppression struct {
+	Reason  string    `json:"reason"`
+	Expires time.Time `json:"expires,omitempty"`
+	// Entry identifies the suppression entry (its rule or category and resource glob).
+	Entry string `json:"entry,omitempty"`
+}
+
+// FindingID returns the stable id of a finding of rule on resource with key.
+func FindingID(rule, resource, key string) string {
+	h := sha256.New()
+	h.Write([]byte(rule))
+	h.Write([]byte{0})
+	h.Write([]byte(resource))
+	if key != "" {
+		h.Write([]byte{0})
+		h.Write([]byte(key))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:20]
+}
+
+// Report is the outcome of an analysis: findings, gaps and their summary.
+type Report struct {
+	Schema      string    `json:"schema"`
+	GeneratedAt time.Time `json:"generatedAt"`
+	Scope       Scope     `json:"scope"`
+	Summary     Summary   `json:"summary"`
+	Findings    []Finding `json:"findings"`
+	Gaps        []Gap     `json:"gaps"`
+	// Warnings are notes for the operator, e.g. an expired suppression entry.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Scope summarizes what was analyzed.
+type Scope struct {
+	Providers []Provider `json:"providers"`
+	Accounts  int        `json:"accounts"`
+	Regions   []string   `json:"regions"`
+	Functions int        `json:"functions"`
+}
+
+// Summary counts a report's findings. Severity and category counts include only
+// findings with status fail (open findings).
+type Summary struct {
+	Total      int              `json:"total"`
+	Open       int              `json:"open"`
+	BySeverity map[Severity]int `json:"bySeverity"`
+	ByCategory map[Category]int `json:"byCategory"`
+	ByStatus   map[Status]int   `json:"byStatus"`
+	ByProvider map[Provider]int `json:"byProvider"`
+	Gaps       int              `json:"gaps"`
+}

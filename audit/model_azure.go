@@ -1,0 +1,57 @@
+package audit
+
+// AzureFunction holds the Azure Function App facts the rules judge. Most of them
+// belong to the app and are repeated for each of its functions.
+type AzureFunction struct {
+	// App is the Function App's ARM id; Function.ID is the function's own ARM id.
+	App           string `json:"app"`
+	ResourceGroup string `json:"resourceGroup,omitempty"`
+	Kind          string `json:"kind,omitempty"` // e.g. "functionapp,linux"
+	// AuthLevel is the HTTP trigger's authLevel: anonymous, function or admin;
+	// empty for non-HTTP functions.
+	AuthLevel string `json:"authLevel,omitempty"`
+	// ExtensionVersion is FUNCTIONS_EXTENSION_VERSION (~4, ~3, ...).
+	ExtensionVersion string `json:"extensionVersion,omitempty"`
+	// WorkerRuntime is FUNCTIONS_WORKER_RUNTIME (node, python, dotnet-isolated, ...).
+	WorkerRuntime string `json:"workerRuntime,omitempty"`
+	// LinuxFxVersion / NetFrameworkVersion etc. as reported by the site config.
+	LinuxFxVersion      string `json:"linuxFxVersion,omitempty"`
+	NetFrameworkVersion string `json:"netFrameworkVersion,omitempty"`
+	HTTPSOnly           bool   `json:"httpsOnly,omitempty"`
+	MinTLSVersion       string `json:"minTlsVersion,omitempty"`
+	// PublicNetworkAccess is "Enabled", "Disabled" or empty (null in the API).
+	PublicNetworkAccess string `json:"publicNetworkAccess,omitempty"`
+	// PrivateEndpoints counts approved private endpoint connections.
+	PrivateEndpoints int `json:"privateEndpoints,omitempty"`
+	// IPRestrictions are the app's access restrictions (ipSecurityRestrictions).
+	IPRestrictions []IPRestriction `json:"ipRestrictions,omitempty"`
+	// IPRestrictionsDefaultAction is Allow or Deny (empty = Allow).
+	IPRestrictionsDefaultAction string `json:"ipRestrictionsDefaultAction,omitempty"`
+	// SCMIPRestrictions are the deployment (Kudu) site's restrictions.
+	SCMIPRestrictions []IPRestriction `json:"scmIpRestrictions,omitempty"`
+	// Auth is App Service Authentication (auth settings v2); nil when unread.
+	Auth *AzureAuth `json:"auth,omitempty"`
+}
+
+// IPRestriction is one access restriction rule of an app.
+type IPRestriction struct {
+	Name       string `json:"name,omitempty"`
+	Action     string `json:"action"` // Allow or Deny
+	Priority   int    `json:"priority,omitempty"`
+	IPAddress  string `json:"ipAddress,omitempty"`  // CIDR or service tag
+	Tag        string `json:"tag,omitempty"`        // Default, XffProxy, ServiceTag
+	VNetSubnet string `json:"vnetSubnet,omitempty"` // subnet resource id
+}
+
+// AzureAuth is an app's App Service Authentication ("Easy Auth") setting.
+type AzureAuth struct {
+	Enabled bool `json:"enabled"`
+	// RequireAuthentication is globalValidation.requireAuthentication.
+	RequireAuthentication bool `json:"requireAuthentication,omitempty"`
+	// UnauthenticatedAction is RedirectToLoginPage, Return401, Return403, Return404
+	// or AllowAnonymous.
+	UnauthenticatedAction string   `json:"unauthenticatedAction,omitempty"`
+	IdentityProviders     []string `json:"identityProviders,omitempty"`
+	// ExcludedPaths are paths that skip authentication.
+	ExcludedPaths []string `json:"excludedPaths,omitempty"`
+}
