@@ -1,0 +1,39 @@
+package main
+
+import (
+	"io"
+	"time"
+
+	"github.com/fnaudit/fnaudit/audit"
+)
+
+// scanFlags is the collection scope that `scan` and `collect` parse from the
+// command line and hand to each provider's collector factory
+// (newAWSCollector, newGCPCollector, newAzureCollector). A factory reads only the
+// fields that apply to its provider.
+type scanFlags struct {
+	// Providers lists the providers to collect, in the order given.
+	Providers []audit.Provider
+	// Regions limits AWS regions / GCP regions / Azure locations (empty = all).
+	Regions []string
+	// Accounts lists AWS account ids to audit (empty = the caller's account, or the
+	// organization's accounts when OrgRole is set).
+	Accounts []string
+	// OrgRole is the role name assumed in each member account.
+	OrgRole string
+	// ExternalID is passed when assuming OrgRole.
+	ExternalID string
+	// Profile is the AWS shared-config profile.
+	Profile string
+	// Projects lists GCP project ids (empty = every project the caller can see).
+	Projects []string
+	// Subscriptions lists Azure subscription ids (empty = every subscription the
+	// caller can see).
+	Subscriptions []string
+	// TrustedAccounts lists accounts, projects or tenants treated as your own.
+	TrustedAccounts []string
+	// Progress receives human progress lines; nil means no progress output.
+	Progress io.Writer
+	// Now is the collection time stamped on the inventory.
+	Now time.Time
+}
