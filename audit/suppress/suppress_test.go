@@ -200,12 +200,12 @@ func TestApply(t *testing.T) {
 		gotStatus[f.Rule+" "+f.Resource] = f.Status
 	}
 	wantStatus := map[string]audit.Status{
-		"FNA-AWS-001 " + pub:      audit.StatusSuppressed,
-		"FNA-AWS-003 " + admin:    audit.StatusFail, // entry 2 expired
-		"FNA-GCP-006 " + gcp:      audit.StatusSuppressed,
+		"FNA-AWS-001 " + pub:       audit.StatusSuppressed,
+		"FNA-AWS-003 " + admin:     audit.StatusFail, // entry 2 expired
+		"FNA-GCP-006 " + gcp:       audit.StatusSuppressed,
 		"FNA-GCP-006 " + gcp + "2": audit.StatusUnknown, // unknown is never suppressed
-		"FNA-AZ-001 " + az:        audit.StatusSuppressed,
-		"FNA-AZ-003 " + az:        audit.StatusFail, // category does not match
+		"FNA-AZ-001 " + az:         audit.StatusSuppressed,
+		"FNA-AZ-003 " + az:         audit.StatusFail, // category does not match
 	}
 	if diff := cmp.Diff(wantStatus, gotStatus); diff != "" {
 		t.Errorf("statuses (-want +got):\n%s", diff)
