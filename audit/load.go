@@ -63,6 +63,9 @@ func checkSyntax(data []byte) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		line, col := lineCol(data, se.Offset)
+		if se.Offset >= int64(len(bytes.TrimRight(data, " \t\r\n"))) {
+			return fmt.Errorf("line %d, column %d: invalid JSON: unexpected end of input (truncated file?)", line, col)
+		}
 		return fmt.Errorf("line %d, column %d: invalid JSON: %v", line, col, se)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || err.Error() == "unexpected end of JSON input" {
@@ -153,5 +156,3 @@ func checkDocument(doc json.RawMessage) error {
 	}
 	return nil
 }
-
-func validateAgainstSchema(data []byte) error { return nil }
