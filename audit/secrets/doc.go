@@ -1,0 +1,43 @@
+// Package secrets decides whether an environment variable's value is a secret
+// in plain text, a reference to a secret store, or an ordinary value.
+//
+// Inspect is called by every provider adapter at collection time, while the value
+// is still in memory; the adapter keeps only the returned audit.EnvVar (verdict,
+// detector name and a masked hint) and drops the value. The value never leaves
+// Inspect: it is not logged, not put into an error and not stored, and the hint
+// carries at most its first four characters, and none for short values.
+//
+// Decisions, in order:
+//
+//  1. An empty or blank value is audit.ValueEmpty.
+//  2. A reference to a secret store is audit.ValueReference: Secrets Manager and
+//     SSM parameter ARNs, ssm: / secretsmanager: prefixed names, SSM parameter
+//     paths (/prod/db/password) under a secret-like name, CloudFormation dynamic
+//     references ({{resolve:secretsmanager:...}}), Azure Key Vault and App
+//     Configuration references (@Microsoft.KeyVault(...)) and Key Vault secret
+//     URIs, GCP Secret Manager resource names (projects/p/secrets/s/versions/v),
+//     HashiCorp Vault references, and KMS ciphertext blobs (recognised by the KMS
+//     envelope prefix, or base64 under a name that says ENCRYPTED / KMS /
+//     CIPHERTEXT) that the function decrypts at run time.
+//  3. A value whose shape alone proves a credential is audit.ValueSecret: cloud
+//     keys (AWS access key ids, GCP service account key JSON, Azure storage
+//     connection strings and SAS signatures), PEM private keys, JWTs, tokens of
+//     well-known services (GitHub, GitLab, Slack, Stripe, Twilio, SendGrid,
+//     Google API keys, npm, PyPI, OpenAI, Anthropic, ...), and URLs or connection
+//     strings that embed a password.
+//  4. Under a secret-like name (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY,
+//     CREDENTIALS, ...) a value is a secret when it looks like one: any real value
+//     under a password name, a high-entropy value under the others, a 40-character
+//     AWS secret access key under an AWS key name. Names that describe a setting
+//     about the secret (MYSQL_ALLOW_EMPTY_PASSWORD, PASSWORD_MIN_LENGTH,
+//     TOKEN_TTL, SECRET_ARN, ...) are not secret-like, and booleans, small
+//     numbers and URLs without credentials are plain.
+//  5. Everything else is audit.ValuePlain.
+//
+// Placeholders: template syntax that another tool substitutes (${DB_PASSWORD},
+// {{ token }}, <your-api-key>, $(SECRET)) and filler words (xxx, TODO, REDACTED,
+// none) are plain, detector "placeholder": they hold no secret. A well-known
+// default password deployed literally under a password name (changeme, password,
+// admin, ...) is reported as a secret, detector "default-password": the function
+// really authenticates with it, and the credential is both exposed and weak.
+package secrets
