@@ -19,4 +19,23 @@ type GCPFunction struct {
 	InvokerIAMDisabled bool `json:"invokerIamDisabled,omitempty"`
 	// State is the function's state (ACTIVE, FAILED, ...).
 	State string `json:"state,omitempty"`
+	// ProjectNumber is the numeric id of the function's project, when known.
+	ProjectNumber string `json:"projectNumber,omitempty"`
+	// RuntimeSupport is the runtime's support status as the Cloud Functions
+	// runtimes list API reported it for the function's location; nil when the
+	// API was not read or does not list the runtime (rules then fall back to the
+	// embedded table in audit/catalog).
+	RuntimeSupport *GCPRuntimeSupport `json:"runtimeSupport,omitempty"`
+}
+
+// GCPRuntimeSupport is one runtime's lifecycle as the runtimes list API states it.
+type GCPRuntimeSupport struct {
+	// Runtime is the runtime id, e.g. "python312".
+	Runtime string `json:"runtime"`
+	// Stage is GA, BETA, ALPHA, DEPRECATED, DECOMMISSIONED, ...
+	Stage string `json:"stage,omitempty"`
+	// DeprecationDate and DecommissionDate are YYYY-MM-DD, empty when not announced.
+	DeprecationDate  string `json:"deprecationDate,omitempty"`
+	DecommissionDate string `json:"decommissionDate,omitempty"`
+	Source           Source `json:"source"`
 }
