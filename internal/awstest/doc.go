@@ -1,0 +1,54 @@
+// Package awstest is a local AWS endpoint for tests: one httptest server that
+// speaks the real wire protocols of the AWS services fnaudit calls, so tests drive
+// the real aws-sdk-go-v2 clients (pointed at Server.URL through AWS_ENDPOINT_URL or
+// config.WithBaseEndpoint) instead of mocks.
+//
+// # Routing
+//
+// Every SDK request is SigV4-signed. The server reads the credential scope of the
+// Authorization header ("Credential=AKID/20260101/us-east-1/lambda/aws4_request")
+// and dispatches on its service name ("lambda", "iam", "sts", "organizations",
+// "account", ...). The access key id names the calling account: each seeded
+// account has its own key (Server.AccessKey), and sts:AssumeRole hands out keys
+// for the target account. The region of the scope is the region of the call.
+//
+// # Adding a service from another file
+//
+// A service is an http.Handler mounted under its signing name:
+//
+//	func (s *Server) Mount(service string, h http.Handler)
+//
+// Files added to this package (for example sns.go, s3.go) register their service
+// with a function listed in the package-level mounts slice, which New calls for
+// every server:
+//
+//	func init() { mounts = append(mounts, func(s *Server) { s.Mount("sns", snsHandler{s}) }) }
+//
+// (init is used here, inside test infrastructure only, so that a file can add a
+// service without editing this one.) Inside a handler, Caller(r) returns the
+// calling account and region, and Server.Admit counts the call, applies the
+// configured latency, throttling and injected faults, and reports whether the
+// handler should go on:
+//
+//	func (h snsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+//		c := Caller(r)
+//		if !h.s.Admit(w, r, Query, "sns:Publish") {
+//			return // Admit already wrote the error response
+//		}
+//		...
+//	}
+//
+// WriteError writes an error in a protocol's own shape (REST-JSON, JSON 1.1,
+// Query XML, REST-XML), so the SDK's deserializers classify it as the real
+// service's error would be.
+//
+// # State, counters and faults
+//
+// The estate is plain Go data (accounts -> regions -> functions, roles,
+// managed policies) that a test builds through AddAccount before calling the
+// code under test. Calls(op) and Throttled(op) count requests per operation
+// ("lambda:GetPolicy"). SetLatency adds a delay to every call, SetQuotas makes
+// the server throttle each account-region with token buckets at AWS's documented
+// rates, and Inject plants faults (HTTP status, error code, Retry-After) for the
+// first N matching calls.
+package awstest

@@ -1,0 +1,345 @@
+package awstest
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// lambdaService speaks Lambda's REST-JSON protocol for the read calls fnaudit
+// makes.
+type lambdaService struct{ s *Server }
+
+const lambdaJSON = "application/json"
+
+func (h lambdaService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		WriteError(w, RESTJSON, http.StatusNotImplemented, "NotImplemented", "awstest: lambda "+r.Method+" "+r.URL.Path)
+		return
+	}
+	p := strings.TrimSuffix(r.URL.Path, "/")
+	switch {
+	case p == "/2015-03-31/functions":
+		h.listFunctions(w, r)
+	case p == "/2015-03-31/event-source-mappings":
+		h.listEventSourceMappings(w, r)
+	case strings.HasPrefix(p, "/2015-03-31/functions/") && strings.HasSuffix(p, "/policy"):
+		h.getPolicy(w, r, between(p, "/2015-03-31/functions/", "/policy"))
+	case strings.HasPrefix(p, "/2015-03-31/functions/") && strings.HasSuffix(p, "/aliases"):
+		h.listAliases(w, r, between(p, "/2015-03-31/functions/", "/aliases"))
+	case strings.HasPrefix(p, "/2021-10-31/functions/") && strings.HasSuffix(p, "/urls"):
+		h.listURLs(w, r, between(p, "/2021-10-31/functions/", "/urls"))
+	case strings.HasPrefix(p, "/2021-10-31/functions/") && strings.HasSuffix(p, "/url"):
+		h.getURL(w, r, between(p, "/2021-10-31/functions/", "/url"))
+	default:
+		WriteError(w, RESTJSON, http.StatusNotImplemented, "NotImplemented", "awstest: lambda GET "+r.URL.Path)
+	}
+}
+
+func between(p, prefix, suffix string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(p, prefix), suffix)
+}
+
+// region returns the caller's region state, or writes the error an opted-out
+// region gives and returns nil.
+func (h lambdaService) region(w http.ResponseWriter, r *http.Request) (*Account, *Region) {
+	c := Caller(r)
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	a := h.s.accounts[c.Account]
+	if a == nil || a.Regions[c.Region] == nil {
+		WriteError(w, RESTJSON, http.StatusForbidden, "UnrecognizedClientException",
+			"The security token included in the request is invalid.")
+		return nil, nil
+	}
+	return a, a.Regions[c.Region]
+}
+
+// splitName turns "name", "name:qualifier" or a (partial) function ARN into name
+// and qualifier.
+func splitName(s string) (name, qualifier string) {
+	if i := strings.Index(s, "function:"); i >= 0 {
+		s = s[i+len("function:"):]
+	}
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
+}
+
+func (h lambdaService) function(w http.ResponseWriter, reg *Region, name string) *Function {
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	for _, f := range reg.Functions {
+		if f.Name == name {
+			return f
+		}
+	}
+	WriteError(w, RESTJSON, http.StatusNotFound, "ResourceNotFoundException",
+		"Function not found: "+name)
+	return nil
+}
+
+func maxItems(r *http.Request, def int) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("MaxItems"))
+	if err != nil || n <= 0 || n > def {
+		return def
+	}
+	return n
+}
+
+func (h lambdaService) prelude(w http.ResponseWriter, r *http.Request, op, resource string) (*Account, *Region, bool) {
+	if !h.s.Admit(w, r, RESTJSON, op, resource) {
+		return nil, nil, false
+	}
+	a, reg := h.region(w, r)
+	if reg == nil {
+		return nil, nil, false
+	}
+	if h.s.checkDenied(w, r, RESTJSON, op) {
+		return nil, nil, false
+	}
+	return a, reg, true
+}
+
+func (h lambdaService) listFunctions(w http.ResponseWriter, r *http.Request) {
+	a, reg, ok := h.prelude(w, r, "lambda:ListFunctions", "")
+	if !ok {
+		return
+	}
+	c := Caller(r)
+	h.s.mu.Lock()
+	page, next := pageOf(reg.Functions, r.URL.Query().Get("Marker"), maxItems(r, 50))
+	out := make([]map[string]any, 0, len(page))
+	for _, f := range page {
+		pt := f.PackageType
+		if pt == "" {
+			pt = "Zip"
+		}
+		m := map[string]any{
+			"FunctionName":  f.Name,
+			"FunctionArn":   a.FunctionARN(c.Region, f.Name),
+			"Role":          f.Role,
+			"PackageType":   pt,
+			"Version":       "$LATEST",
+			"Architectures": []string{"x86_64"},
+			"LastModified":  "2026-01-15T10:00:00.000+0000",
+		}
+		if pt == "Zip" {
+			m["Runtime"] = f.Runtime
+			m["Handler"] = f.Handler
+		}
+		if f.Description != "" {
+			m["Description"] = f.Description
+		}
+		if len(f.Env) > 0 {
+			m["Environment"] = map[string]any{"Variables": f.Env}
+		}
+		if len(f.Layers) > 0 {
+			var ls []map[string]any
+			for _, l := range f.Layers {
+				ls = append(ls, map[string]any{"Arn": l, "CodeSize": 1024})
+			}
+			m["Layers"] = ls
+		}
+		out = append(out, m)
+	}
+	h.s.mu.Unlock()
+	resp := map[string]any{"Functions": out}
+	if next != "" {
+		resp["NextMarker"] = next
+	}
+	writeJSON(w, lambdaJSON, resp)
+}
+
+func (h lambdaService) getPolicy(w http.ResponseWriter, r *http.Request, path string) {
+	name, q := splitName(path)
+	if qq := r.URL.Query().Get("Qualifier"); qq != "" {
+		q = qq
+	}
+	_, reg, ok := h.prelude(w, r, "lambda:GetPolicy", name)
+	if !ok {
+		return
+	}
+	f := h.function(w, reg, name)
+	if f == nil {
+		return
+	}
+	h.s.mu.Lock()
+	doc := f.Policy
+	found := q == ""
+	for _, al := range f.Aliases {
+		if q != "" && al.Name == q {
+			doc, found = al.Policy, true
+		}
+	}
+	h.s.mu.Unlock()
+	if !found {
+		WriteError(w, RESTJSON, http.StatusNotFound, "ResourceNotFoundException", "Alias not found: "+q)
+		return
+	}
+	if doc == "" {
+		WriteError(w, RESTJSON, http.StatusNotFound, "ResourceNotFoundException",
+			"The resource you requested does not exist.")
+		return
+	}
+	writeJSON(w, lambdaJSON, map[string]any{"Policy": doc, "RevisionId": "00000000-0000-0000-0000-000000000001"})
+}
+
+func (h lambdaService) listAliases(w http.ResponseWriter, r *http.Request, path string) {
+	name, _ := splitName(path)
+	a, reg, ok := h.prelude(w, r, "lambda:ListAliases", name)
+	if !ok {
+		return
+	}
+	f := h.function(w, reg, name)
+	if f == nil {
+		return
+	}
+	c := Caller(r)
+	h.s.mu.Lock()
+	page, next := pageOf(f.Aliases, r.URL.Query().Get("Marker"), maxItems(r, 50))
+	out := []map[string]any{}
+	for _, al := range page {
+		out = append(out, map[string]any{
+			"AliasArn":        a.FunctionARN(c.Region, f.Name) + ":" + al.Name,
+			"Name":            al.Name,
+			"FunctionVersion": al.Version,
+			"RevisionId":      "00000000-0000-0000-0000-000000000002",
+		})
+	}
+	h.s.mu.Unlock()
+	resp := map[string]any{"Aliases": out}
+	if next != "" {
+		resp["NextMarker"] = next
+	}
+	writeJSON(w, lambdaJSON, resp)
+}
+
+type urlEntry struct {
+	qualifier, authType string
+}
+
+func functionURL(f *Function, qualifier string) string {
+	host := strings.ToLower(strings.ReplaceAll(f.Name, "_", "-"))
+	if qualifier != "" {
+		host += "-" + strings.ToLower(qualifier)
+	}
+	return fmt.Sprintf("https://%s.lambda-url.test.on.aws/", host)
+}
+
+func (h lambdaService) urlConfig(a *Account, region string, f *Function, e urlEntry) map[string]any {
+	arn := a.FunctionARN(region, f.Name)
+	if e.qualifier != "" {
+		arn += ":" + e.qualifier
+	}
+	return map[string]any{
+		"FunctionUrl":      functionURL(f, e.qualifier),
+		"FunctionArn":      arn,
+		"AuthType":         e.authType,
+		"InvokeMode":       "BUFFERED",
+		"CreationTime":     "2026-01-15T10:00:00.000Z",
+		"LastModifiedTime": "2026-01-15T10:00:00.000Z",
+	}
+}
+
+func urlEntries(f *Function) []urlEntry {
+	var out []urlEntry
+	if f.URL != "" {
+		out = append(out, urlEntry{"", f.URL})
+	}
+	for _, al := range f.Aliases {
+		if al.URL != "" {
+			out = append(out, urlEntry{al.Name, al.URL})
+		}
+	}
+	return out
+}
+
+func (h lambdaService) listURLs(w http.ResponseWriter, r *http.Request, path string) {
+	name, _ := splitName(path)
+	a, reg, ok := h.prelude(w, r, "lambda:ListFunctionUrlConfigs", name)
+	if !ok {
+		return
+	}
+	f := h.function(w, reg, name)
+	if f == nil {
+		return
+	}
+	c := Caller(r)
+	h.s.mu.Lock()
+	page, next := pageOf(urlEntries(f), r.URL.Query().Get("Marker"), maxItems(r, 50))
+	out := []map[string]any{}
+	for _, e := range page {
+		out = append(out, h.urlConfig(a, c.Region, f, e))
+	}
+	h.s.mu.Unlock()
+	resp := map[string]any{"FunctionUrlConfigs": out}
+	if next != "" {
+		resp["NextMarker"] = next
+	}
+	writeJSON(w, lambdaJSON, resp)
+}
+
+func (h lambdaService) getURL(w http.ResponseWriter, r *http.Request, path string) {
+	name, q := splitName(path)
+	if qq := r.URL.Query().Get("Qualifier"); qq != "" {
+		q = qq
+	}
+	a, reg, ok := h.prelude(w, r, "lambda:GetFunctionUrlConfig", name)
+	if !ok {
+		return
+	}
+	f := h.function(w, reg, name)
+	if f == nil {
+		return
+	}
+	c := Caller(r)
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	for _, e := range urlEntries(f) {
+		if e.qualifier == q {
+			writeJSON(w, lambdaJSON, h.urlConfig(a, c.Region, f, e))
+			return
+		}
+	}
+	WriteError(w, RESTJSON, http.StatusNotFound, "ResourceNotFoundException",
+		"The resource you requested does not exist.")
+}
+
+func (h lambdaService) listEventSourceMappings(w http.ResponseWriter, r *http.Request) {
+	a, reg, ok := h.prelude(w, r, "lambda:ListEventSourceMappings", "")
+	if !ok {
+		return
+	}
+	c := Caller(r)
+	h.s.mu.Lock()
+	page, next := pageOf(reg.EventSourceMappings, r.URL.Query().Get("Marker"), maxItems(r, 100))
+	out := []map[string]any{}
+	for _, m := range page {
+		name, q := splitName(m.Function)
+		arn := a.FunctionARN(c.Region, name)
+		if q != "" {
+			arn += ":" + q
+		}
+		state := m.State
+		if state == "" {
+			state = "Enabled"
+		}
+		out = append(out, map[string]any{
+			"UUID":                  m.UUID,
+			"EventSourceArn":        m.EventSourceArn,
+			"FunctionArn":           arn,
+			"State":                 state,
+			"BatchSize":             10,
+			"EventSourceMappingArn": fmt.Sprintf("arn:aws:lambda:%s:%s:event-source-mapping:%s", c.Region, a.ID, m.UUID),
+		})
+	}
+	h.s.mu.Unlock()
+	resp := map[string]any{"EventSourceMappings": out}
+	if next != "" {
+		resp["NextMarker"] = next
+	}
+	writeJSON(w, lambdaJSON, resp)
+}

@@ -1,0 +1,515 @@
+package awstest
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// mounts lists functions that mount a service on every new Server. Files of this
+// package that add a service append to it (see the package documentation).
+var mounts []func(*Server)
+
+// Protocol is an AWS wire protocol; it decides the shape of error responses.
+type Protocol int
+
+// The AWS protocols the server speaks.
+const (
+	RESTJSON Protocol = iota // Lambda, account
+	JSON11                   // Organizations (x-amz-json-1.1)
+	Query                    // IAM, STS, SNS: form-encoded requests, XML responses
+	RESTXML                  // S3
+)
+
+// Server is a local AWS endpoint. Build the estate with AddAccount, point the SDK
+// at URL, and read Calls / Throttled afterwards.
+type Server struct {
+	// URL is the base URL of the server, e.g. "http://127.0.0.1:41234".
+	URL string
+
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	services  map[string]http.Handler
+	accounts  map[string]*Account
+	keys      map[string]string // access key id -> account id
+	orgID     string
+	mgmt      string // management account id
+	calls     map[string]int
+	throttled map[string]int
+	faults    []*Fault
+	latency   time.Duration
+	quotas    Quotas
+	buckets   map[string]*bucket
+	seq       int
+}
+
+// New starts a server and closes it when the test ends.
+func New(t testing.TB) *Server {
+	t.Helper()
+	s := NewServer()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewServer starts a server; the caller must Close it. Prefer New in tests.
+func NewServer() *Server {
+	s := &Server{
+		services:  map[string]http.Handler{},
+		accounts:  map[string]*Account{},
+		keys:      map[string]string{},
+		calls:     map[string]int{},
+		throttled: map[string]int{},
+		buckets:   map[string]*bucket{},
+	}
+	s.Mount("lambda", lambdaService{s})
+	s.Mount("iam", iamService{s})
+	s.Mount("sts", stsService{s})
+	s.Mount("organizations", orgService{s})
+	s.Mount("account", accountService{s})
+	for _, m := range mounts {
+		m(s)
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// Mount serves requests signed for service (the SigV4 credential scope's service
+// name, e.g. "sns") with h. A later Mount of the same name replaces the earlier.
+func (s *Server) Mount(service string, h http.Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.services[service] = h
+}
+
+// CallerInfo is who made a request, from its SigV4 credential scope.
+type CallerInfo struct {
+	AccessKey string
+	Account   string // empty when the access key is unknown
+	Region    string
+	Service   string
+}
+
+type callerKey struct{}
+
+// Caller returns the caller of a request the server is handling.
+func Caller(r *http.Request) CallerInfo {
+	c, _ := r.Context().Value(callerKey{}).(CallerInfo)
+	return c
+}
+
+// parseScope reads "Credential=AKID/date/region/service/aws4_request" from a SigV4
+// Authorization header.
+func parseScope(auth string) (CallerInfo, bool) {
+	i := strings.Index(auth, "Credential=")
+	if i < 0 {
+		return CallerInfo{}, false
+	}
+	cred := auth[i+len("Credential="):]
+	if j := strings.IndexAny(cred, ", "); j >= 0 {
+		cred = cred[:j]
+	}
+	parts := strings.Split(cred, "/")
+	if len(parts) != 5 {
+		return CallerInfo{}, false
+	}
+	return CallerInfo{AccessKey: parts[0], Region: parts[2], Service: parts[3]}, true
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	c, ok := parseScope(r.Header.Get("Authorization"))
+	if !ok {
+		http.Error(w, "awstest: request is not SigV4-signed", http.StatusForbidden)
+		return
+	}
+	s.mu.Lock()
+	h := s.services[c.Service]
+	c.Account = s.keys[c.AccessKey]
+	s.mu.Unlock()
+	if h == nil {
+		http.Error(w, fmt.Sprintf("awstest: no service %q mounted", c.Service), http.StatusNotImplemented)
+		return
+	}
+	r = r.WithContext(contextWith(r, c))
+	h.ServeHTTP(w, r)
+}
+
+// AddAccount adds an account (or returns the existing one) with its own access
+// key. The first account added is the organization's management account.
+func (s *Server) AddAccount(id string) *Account {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a := s.accounts[id]; a != nil {
+		return a
+	}
+	a := &Account{ID: id, Name: "account-" + id, Regions: map[string]*Region{}, Status: "ACTIVE"}
+	s.accounts[id] = a
+	s.keys[AccessKeyFor(id)] = id
+	if s.mgmt == "" {
+		s.mgmt = id
+	}
+	return a
+}
+
+// SetOrganization sets the organization id and management account. Accounts
+// with InOrg set are its members.
+func (s *Server) SetOrganization(orgID, management string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orgID, s.mgmt = orgID, management
+}
+
+// AccessKeyFor returns the access key id the server assigns to an account's own
+// (long-term) credentials. Any secret key is accepted.
+func AccessKeyFor(account string) string { return "AKIATEST" + account }
+
+// AccessKey returns the access key id of an account's own credentials.
+func (s *Server) AccessKey(account string) string { return AccessKeyFor(account) }
+
+// SetLatency delays every call by d.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+// Quotas are request rates per second the server enforces with token buckets
+// (capacity Burst, or one second's worth when zero). Zero rates are unlimited.
+type Quotas struct {
+	// LambdaGetPolicy applies to lambda:GetPolicy per account and region.
+	LambdaGetPolicy float64
+	// LambdaControl applies to the other Lambda control-plane calls per account
+	// and region.
+	LambdaControl float64
+	// IAM applies to IAM calls per account.
+	IAM   float64
+	Burst float64
+}
+
+// DocumentedQuotas are AWS's published rates: 15 GetPolicy and 15 other
+// control-plane requests per second per account-region for Lambda, and about 20
+// requests per second per account for IAM.
+var DocumentedQuotas = Quotas{LambdaGetPolicy: 15, LambdaControl: 15, IAM: 20}
+
+// SetQuotas makes the server throttle calls beyond q.
+func (s *Server) SetQuotas(q Quotas) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.quotas = q
+	s.buckets = map[string]*bucket{}
+}
+
+// Fault is an error the server returns instead of serving matching calls.
+type Fault struct {
+	// Op is the operation, e.g. "lambda:GetPolicy"; "lambda:*" matches every
+	// operation of a service and "" every operation.
+	Op string
+	// Account, Region and Resource (a function name) narrow the match when set.
+	Account, Region, Resource string
+	// Status, Code and Message make the error response; Status 0 means 400.
+	Status  int
+	Code    string
+	Message string
+	// RetryAfter, when set, is sent as the Retry-After header.
+	RetryAfter string
+	// Times is how many calls fail; 0 means every matching call.
+	Times int
+
+	hits int
+}
+
+// Inject plants a fault. Faults are tried in the order they were injected.
+func (s *Server) Inject(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// Calls returns how many calls of op ("lambda:GetPolicy") the server received,
+// including throttled and failed ones. With a service prefix and "*"
+// ("lambda:*") it sums that service's operations.
+func (s *Server) Calls(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sumMatching(s.calls, op)
+}
+
+// Throttled returns how many calls of op the server throttled (by quota or by an
+// injected throttling fault). It accepts the same patterns as Calls.
+func (s *Server) Throttled(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sumMatching(s.throttled, op)
+}
+
+// CallCounts returns a copy of the per-operation call counters.
+func (s *Server) CallCounts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.calls))
+	for k, v := range s.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetCounters zeroes the call and throttle counters.
+func (s *Server) ResetCounters() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = map[string]int{}
+	s.throttled = map[string]int{}
+}
+
+func sumMatching(m map[string]int, op string) int {
+	if !strings.HasSuffix(op, "*") {
+		return m[op]
+	}
+	prefix := strings.TrimSuffix(op, "*")
+	n := 0
+	for k, v := range m {
+		if strings.HasPrefix(k, prefix) {
+			n += v
+		}
+	}
+	return n
+}
+
+// Admit counts a call of op, waits the configured latency, and applies injected
+// faults and quotas. It reports false after writing an error response in proto's
+// shape; the handler must then return. resource (optional) is matched against
+// Fault.Resource.
+func (s *Server) Admit(w http.ResponseWriter, r *http.Request, proto Protocol, op string, resource ...string) bool {
+	c := Caller(r)
+	res := ""
+	if len(resource) > 0 {
+		res = resource[0]
+	}
+	s.mu.Lock()
+	s.calls[op]++
+	lat := s.latency
+	s.mu.Unlock()
+	if lat > 0 {
+		time.Sleep(lat)
+	}
+
+	s.mu.Lock()
+	if c.Account == "" && op != "" {
+		s.mu.Unlock()
+		code := "UnrecognizedClientException"
+		if proto == Query {
+			code = "InvalidClientTokenId"
+		}
+		WriteError(w, proto, http.StatusForbidden, code, "The security token included in the request is invalid.")
+		return false
+	}
+	for _, f := range s.faults {
+		if !f.matches(op, c, res) {
+			continue
+		}
+		f.hits++
+		if isThrottleCode(f.Code) {
+			s.throttled[op]++
+		}
+		s.mu.Unlock()
+		status := f.Status
+		if status == 0 {
+			status = http.StatusBadRequest
+		}
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		msg := f.Message
+		if msg == "" {
+			msg = f.Code
+		}
+		WriteError(w, proto, status, f.Code, msg)
+		return false
+	}
+	if b := s.bucketFor(op, c); b != nil && !b.take(time.Now()) {
+		s.throttled[op]++
+		s.mu.Unlock()
+		writeThrottle(w, proto, op)
+		return false
+	}
+	s.mu.Unlock()
+	return true
+}
+
+func (f *Fault) matches(op string, c CallerInfo, resource string) bool {
+	if f.Times > 0 && f.hits >= f.Times {
+		return false
+	}
+	switch {
+	case f.Op == "" || f.Op == op:
+	case strings.HasSuffix(f.Op, ":*") && strings.HasPrefix(op, strings.TrimSuffix(f.Op, "*")):
+	default:
+		return false
+	}
+	if f.Account != "" && f.Account != c.Account {
+		return false
+	}
+	if f.Region != "" && f.Region != c.Region {
+		return false
+	}
+	if f.Resource != "" && f.Resource != resource {
+		return false
+	}
+	return true
+}
+
+func isThrottleCode(code string) bool {
+	switch code {
+	case "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded":
+		return true
+	}
+	return false
+}
+
+// bucketFor returns the token bucket that limits op for the caller, or nil.
+// s.mu must be held.
+func (s *Server) bucketFor(op string, c CallerInfo) *bucket {
+	var rate float64
+	var key string
+	switch {
+	case op == "lambda:GetPolicy":
+		rate, key = s.quotas.LambdaGetPolicy, "lambda-policy/"+c.Account+"/"+c.Region
+	case strings.HasPrefix(op, "lambda:"):
+		rate, key = s.quotas.LambdaControl, "lambda/"+c.Account+"/"+c.Region
+	case strings.HasPrefix(op, "iam:"):
+		rate, key = s.quotas.IAM, "iam/"+c.Account
+	}
+	if rate <= 0 {
+		return nil
+	}
+	b := s.buckets[key]
+	if b == nil {
+		burst := s.quotas.Burst
+		if burst <= 0 {
+			burst = rate
+		}
+		b = &bucket{rate: rate, capacity: burst, tokens: burst, last: time.Now()}
+		s.buckets[key] = b
+	}
+	return b
+}
+
+type bucket struct {
+	rate, capacity, tokens float64
+	last                   time.Time
+}
+
+func (b *bucket) take(now time.Time) bool {
+	b.tokens += now.Sub(b.last).Seconds() * b.rate
+	if b.tokens > b.capacity {
+		b.tokens = b.capacity
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+func writeThrottle(w http.ResponseWriter, proto Protocol, op string) {
+	switch {
+	case strings.HasPrefix(op, "lambda:"):
+		w.Header().Set("Retry-After", "1")
+		WriteError(w, proto, http.StatusTooManyRequests, "TooManyRequestsException", "Rate exceeded")
+	case proto == Query:
+		WriteError(w, proto, http.StatusBadRequest, "Throttling", "Rate exceeded")
+	default:
+		WriteError(w, proto, http.StatusTooManyRequests, "TooManyRequestsException", "Rate exceeded")
+	}
+}
+
+// WriteError writes an AWS error response in proto's shape.
+func WriteError(w http.ResponseWriter, proto Protocol, status int, code, message string) {
+	switch proto {
+	case RESTJSON, JSON11:
+		ct := "application/json"
+		if proto == JSON11 {
+			ct = "application/x-amz-json-1.1"
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("X-Amzn-ErrorType", code)
+		w.WriteHeader(status)
+		body := map[string]string{"__type": code, "message": message, "Message": message}
+		if proto == RESTJSON {
+			body["Type"] = "User"
+			if code == "TooManyRequestsException" {
+				body["Reason"] = "CallerRateLimitExceeded"
+			}
+		}
+		_ = json.NewEncoder(w).Encode(body)
+	case Query:
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(status)
+		typ := "Sender"
+		if status >= 500 {
+			typ = "Receiver"
+		}
+		fmt.Fprintf(w, "<ErrorResponse><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>awstest</RequestId></ErrorResponse>",
+			typ, xmlEscape(code), xmlEscape(message))
+	case RESTXML:
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<Error><Code>%s</Code><Message>%s</Message><RequestId>awstest</RequestId></Error>",
+			xmlEscape(code), xmlEscape(message))
+	}
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// writeJSON writes v as a 200 JSON response with content type ct.
+func writeJSON(w http.ResponseWriter, ct string, v any) {
+	w.Header().Set("Content-Type", ct)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// nextSeq returns a number unique within the server. s.mu must be held.
+func (s *Server) nextSeq() int {
+	s.seq++
+	return s.seq
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// pageOf returns the items of one page after marker (an index) and the marker of
+// the next page, or "" on the last page.
+func pageOf[T any](items []T, marker string, size int) ([]T, string) {
+	start, _ := strconv.Atoi(marker)
+	if start < 0 || start > len(items) {
+		start = len(items)
+	}
+	end := start + size
+	if end >= len(items) {
+		return items[start:], ""
+	}
+	return items[start:end], strconv.Itoa(end)
+}
