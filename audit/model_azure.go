@@ -10,6 +10,16 @@ type AzureFunction struct {
 	// AuthLevel is the HTTP trigger's authLevel: anonymous, function or admin;
 	// empty for non-HTTP functions.
 	AuthLevel string `json:"authLevel,omitempty"`
+	// Route is the HTTP trigger's route template (the function name when unset);
+	// the function answers at /api/<route> unless the host changes the prefix.
+	Route string `json:"route,omitempty"`
+	// Methods lists the HTTP methods the trigger accepts (empty = all).
+	Methods []string `json:"methods,omitempty"`
+	// Disabled is true when the function is disabled (isDisabled or an
+	// AzureWebJobs.<name>.Disabled setting) and cannot be invoked.
+	Disabled bool `json:"disabled,omitempty"`
+	// State is the app's state (Running, Stopped).
+	State string `json:"state,omitempty"`
 	// ExtensionVersion is FUNCTIONS_EXTENSION_VERSION (~4, ~3, ...).
 	ExtensionVersion string `json:"extensionVersion,omitempty"`
 	// WorkerRuntime is FUNCTIONS_WORKER_RUNTIME (node, python, dotnet-isolated, ...).
@@ -31,6 +41,13 @@ type AzureFunction struct {
 	SCMIPRestrictions []IPRestriction `json:"scmIpRestrictions,omitempty"`
 	// Auth is App Service Authentication (auth settings v2); nil when unread.
 	Auth *AzureAuth `json:"auth,omitempty"`
+	// SiteSource is where the site facts (kind, httpsOnly, publicNetworkAccess,
+	// private endpoints) were read; ConfigSource where the site config
+	// (runtime versions, access restrictions, TLS) was read; SettingsSource where
+	// the app settings were read.
+	SiteSource     Source `json:"siteSource,omitzero"`
+	ConfigSource   Source `json:"configSource,omitzero"`
+	SettingsSource Source `json:"settingsSource,omitzero"`
 }
 
 // IPRestriction is one access restriction rule of an app.
@@ -54,4 +71,18 @@ type AzureAuth struct {
 	IdentityProviders     []string `json:"identityProviders,omitempty"`
 	// ExcludedPaths are paths that skip authentication.
 	ExcludedPaths []string `json:"excludedPaths,omitempty"`
+	// EntraIssuer is the Microsoft Entra provider's openIdIssuer (or the issuer
+	// implied by its tenant), e.g. https://login.microsoftonline.com/<tenant>/v2.0,
+	// or the multi-tenant .../common/v2.0 and .../organizations/v2.0.
+	EntraIssuer string `json:"entraIssuer,omitempty"`
+	// AllowedApplications, AllowedIdentities and AllowedGroups restrict which
+	// Entra callers the platform admits (validation.defaultAuthorizationPolicy and
+	// jwtClaimChecks); empty lists admit every caller the issuer authenticates.
+	AllowedApplications []string `json:"allowedApplications,omitempty"`
+	AllowedIdentities   []string `json:"allowedIdentities,omitempty"`
+	AllowedGroups       []string `json:"allowedGroups,omitempty"`
+	// AllowedTenants lists the tenants the Entra provider accepts tokens from
+	// (validation.jwtClaimChecks / allowed tenants), when set.
+	AllowedTenants []string `json:"allowedTenants,omitempty"`
+	Source         Source   `json:"source,omitzero"`
 }

@@ -4,5 +4,8 @@ import "github.com/fnaudit/fnaudit/audit"
 
 // azureRules lists the Azure rules in catalogue order.
 func azureRules() []audit.Rule {
-	return []audit.Rule{}
+	return []audit.Rule{
+		AzurePublicInvoke,
+		AzureAdminAccess,
+	}
 }

@@ -1,0 +1,144 @@
+package catalog
+
+import (
+	"strings"
+)
+
+// AzureScopeLevel classifies an Azure RBAC scope by breadth.
+type AzureScopeLevel int
+
+// Azure scope levels from narrowest to broadest.
+const (
+	AzureScopeUnknown AzureScopeLevel = iota
+	AzureScopeResource
+	AzureScopeResourceGroup
+	AzureScopeSubscription
+	AzureScopeManagementGroup
+	AzureScopeRoot
+)
+
+// String names the level as Azure documentation does.
+func (l AzureScopeLevel) String() string {
+	switch l {
+	case AzureScopeResource:
+		return "resource"
+	case AzureScopeResourceGroup:
+		return "resource group"
+	case AzureScopeSubscription:
+		return "subscription"
+	case AzureScopeManagementGroup:
+		return "management group"
+	case AzureScopeRoot:
+		return "root"
+	}
+	return "unknown"
+}
+
+// AzureScopeOf classifies an ARM scope: "/" (root), /providers/Microsoft.Management/
+// managementGroups/{id}, /subscriptions/{id}, /subscriptions/{id}/resourceGroups/{rg},
+// or anything below a resource group (a resource). Comparison ignores case and a
+// trailing slash, as ARM does.
+func AzureScopeOf(scope string) AzureScopeLevel {
+	s := strings.TrimSpace(scope)
+	if s == "/" {
+		return AzureScopeRoot
+	}
+	s = strings.Trim(s, "/")
+	if s == "" {
+		return AzureScopeUnknown
+	}
+	parts := strings.Split(s, "/")
+	switch {
+	case len(parts) == 4 && strings.EqualFold(parts[0], "providers") &&
+		strings.EqualFold(parts[1], "Microsoft.Management") && strings.EqualFold(parts[2], "managementGroups"):
+		return AzureScopeManagementGroup
+	case strings.EqualFold(parts[0], "subscriptions") && len(parts) == 2:
+		return AzureScopeSubscription
+	case strings.EqualFold(parts[0], "subscriptions") && len(parts) == 4 && strings.EqualFold(parts[2], "resourceGroups"):
+		return AzureScopeResourceGroup
+	case strings.EqualFold(parts[0], "subscriptions") && len(parts) > 4:
+		return AzureScopeResource
+	}
+	return AzureScopeUnknown
+}
+
+// AzureScopeCovers reports whether an assignment at scope applies to the resource
+// with ARM id resource: the scope is the resource itself or one of its ancestors.
+// Management-group and root scopes cover everything (their hierarchy is not part
+// of an ARM id, so the answer errs on the side of "covers").
+func AzureScopeCovers(scope, resource string) bool {
+	switch AzureScopeOf(scope) {
+	case AzureScopeRoot, AzureScopeManagementGroup:
+		return true
+	case AzureScopeUnknown:
+		return false
+	}
+	s := strings.ToLower(strings.TrimRight(scope, "/"))
+	r := strings.ToLower(strings.TrimRight(resource, "/"))
+	return r == s || strings.HasPrefix(r, s+"/")
+}
+
+// AzureActionMatch reports whether an Azure RBAC action pattern matches action.
+// Azure compares operations case-insensitively and a "*" in a pattern matches any
+// run of characters, including "/" ("Microsoft.Storage/*", "*/read",
+// "Microsoft.Authorization/*/Write"). A "/*/" segment also matches no segment at
+// all, the way built-in roles use it: Managed Identity Operator's
+// "userAssignedIdentities/*/assign/action" grants "userAssignedIdentities/assign/action".
+func AzureActionMatch(pattern, action string) bool {
+	p, a := strings.ToLower(pattern), strings.ToLower(action)
+	if wildcardMatch(p, a) {
+		return true
+	}
+	return strings.Contains(p, "/*/") && wildcardMatch(strings.ReplaceAll(p, "/*/", "/"), a)
+}
+
+// wildcardMatch matches s against p where '*' matches any run of bytes.
+func wildcardMatch(p, s string) bool {
+	// Iterative glob match with backtracking to the last star.
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case pi < len(p) && p[pi] == s[si]:
+			pi++
+			si++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+// AzurePermits reports whether a role definition permission block (its actions
+// and notActions, or its dataActions and notDataActions) allows action: some
+// pattern in allow matches and none in deny does. It returns the matching allow
+// pattern for evidence.
+func AzurePermits(allow, deny []string, action string) (string, bool) {
+	for _, d := range deny {
+		if AzureActionMatch(d, action) {
+			return "", false
+		}
+	}
+	for _, a := range allow {
+		if AzureActionMatch(a, action) {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// AzureReadOnlyPattern reports whether an action pattern can only match read
+// operations ("*/read", "Microsoft.Web/sites/*/read").
+func AzureReadOnlyPattern(pattern string) bool {
+	return strings.HasSuffix(strings.ToLower(pattern), "/read")
+}
