@@ -1,0 +1,26 @@
+// Package report renders an audit.Report for people and for machines.
+//
+// Formats:
+//
+//   - text: a table per severity (most severe first) with a summary by severity,
+//     category and provider, the suppressed findings with their reasons, the
+//     coverage gaps and any warnings. Columns fit Options.Width; no ANSI escape
+//     codes unless Options.Color is set.
+//   - json: the report itself, schema "fnaudit.report/v1"; its JSON Schema is
+//     report.schema.json in this package (Schema returns it, ValidateJSON checks a
+//     document against it).
+//   - ocsf: a JSON array of OCSF 1.3 Detection Finding objects (class_uid 2004),
+//     the form Prowler emits and AWS Security Lake / Security Hub ingest.
+//   - csv: RFC 4180, a header row and one row per finding; cells that a
+//     spreadsheet would read as a formula are neutralized.
+//
+// Options.MinSeverity hides findings below a severity from the findings list of
+// every format. The summary is never filtered: it always describes the whole
+// analysis, so "3 findings below medium not shown" is visible instead of the
+// counts silently shrinking; the text format says how many were hidden. Error
+// findings (a rule that broke) are always listed, whatever their severity, since
+// they mean part of the audit did not happen. Gaps are never filtered.
+//
+// Output is deterministic: the only clock is Report.GeneratedAt, findings keep the
+// analyzer's sorted order, and nothing iterates a map into the output unsorted.
+package report

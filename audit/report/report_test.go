@@ -1,0 +1,399 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+var testNow = time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
+
+const (
+	awsAcct = "123456789012"
+	gcpProj = "acme-prod-123"
+	azSub   = "0b1f6471-1bf0-4dda-aec3-111122223333"
+)
+
+func awsARN(name string) string {
+	return "arn:aws:lambda:us-east-1:" + awsAcct + ":function:" + name
+}
+
+func gcpName(name string) string {
+	return "projects/" + gcpProj + "/locations/europe-west1/functions/" + name
+}
+
+func azID(app, name string) string {
+	return "/subscriptions/" + azSub + "/resourceGroups/rg-web/providers/Microsoft.Web/sites/" + app + "/functions/" + name
+}
+
+func mk(rule, slug string, cat audit.Category, sev audit.Severity, st audit.Status, p audit.Provider, acct, region, resource, fn, title string) audit.Finding {
+	return audit.Finding{
+		ID: audit.FindingID(rule, resource, ""), Rule: rule, Slug: slug, Category: cat, Severity: sev, Status: st,
+		Provider: p, Account: acct, Region: region, Resource: resource, Function: fn, Title: title,
+	}
+}
+
+// testReport is a fixed report over three providers with every status, gaps and a
+// warning.
+func testReport() *audit.Report {
+	pub := mk("FNA-AWS-001", "aws-public-invoke", audit.PublicInvoke, audit.Critical, audit.StatusFail, audit.AWS,
+		awsAcct, "us-east-1", awsARN("public-status"), "public-status", "Anyone on the internet can invoke the function")
+	pub.Detail = "The function URL has AuthType NONE and the resource policy allows lambda:InvokeFunctionUrl to \"*\"."
+	pub.Evidence = []audit.Evidence{
+		{Source: audit.Source{API: "lambda:GetFunctionUrlConfig", Ref: awsARN("public-status")}, Path: "AuthType", Fragment: "NONE"},
+		{Source: audit.Source{API: "lambda:GetPolicy", Ref: awsARN("public-status")}, Path: "Statement[Sid=FunctionURLAllowPublicAccess]",
+			Fragment: `{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl"}`},
+	}
+	pub.Remediation = "Set the function URL's AuthType to AWS_IAM, or remove the URL."
+
+	admin := mk("FNA-AWS-003", "aws-admin-access", audit.AdminAccess, audit.Critical, audit.StatusFail, audit.AWS,
+		awsAcct, "us-east-1", awsARN("nightly-billing-export-to-data-warehouse"), "nightly-billing-export-to-data-warehouse",
+		"The execution role has full administrative access")
+	admin.Detail = "Policy AdministratorAccess allows \"*\" on \"*\"."
+	admin.Remediation = "Replace AdministratorAccess with a policy listing the actions the function needs."
+
+	gpub := mk("FNA-GCP-001", "gcp-public-invoke", audit.PublicInvoke, audit.Critical, audit.StatusSuppressed, audit.GCP,
+		gcpProj, "europe-west1", gcpName("webhook-intake"), "webhook-intake", "allUsers may invoke the function")
+	gpub.Evidence = []audit.Evidence{{Source: audit.Source{API: "run.services.getIamPolicy", Ref: gcpName("webhook-intake")},
+		Path: "bindings[roles/run.invoker]", Fragment: "allUsers"}}
+	gpub.Suppression = &audit.Suppression{Reason: "public webhook, verifies HMAC signatures (SEC-118)",
+		Expires: time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC), Entry: "#1 rule=FNA-GCP-001 resource=projects/acme-prod-123/**"}
+
+	geditor := mk("FNA-GCP-003", "gcp-admin-access", audit.AdminAccess, audit.High, audit.StatusFail, audit.GCP,
+		gcpProj, "europe-west1", gcpName("thumbnailer"), "thumbnailer", "The service account holds roles/editor on the project")
+	geditor.Detail = "-- contains a comma, a \"quote\"\nand a newline"
+
+	gunk := mk("FNA-GCP-001", "gcp-public-invoke", audit.PublicInvoke, audit.Critical, audit.StatusUnknown, audit.GCP,
+		"acme-data-456", "us-central1", "projects/acme-data-456/locations/us-central1/functions/etl-loader", "etl-loader",
+		"not checked: allUsers may invoke the function")
+	gunk.Detail = "data this rule needs could not be read: cloudfunctions.functions.getIamPolicy (access-denied)"
+
+	azpub := mk("FNA-AZ-001", "azure-public-invoke", audit.PublicInvoke, audit.High, audit.StatusFail, audit.Azure,
+		azSub, "westeurope", azID("acme-orders-api", "HttpIngest"), "acme-orders-api/HttpIngest",
+		"HTTP trigger allows anonymous calls without App Service authentication")
+	azpub.Evidence = []audit.Evidence{{Source: audit.Source{API: "Microsoft.Web/sites/functions/read", Ref: azID("acme-orders-api", "HttpIngest")},
+		Path: "config.bindings[0].authLevel", Fragment: "anonymous"}}
+	azpub.Remediation = "=set authLevel to function and enable App Service authentication"
+
+	azrt := mk("FNA-AZ-006", "azure-deprecated-runtime", audit.DeprecatedRuntime, audit.Medium, audit.StatusFail, audit.Azure,
+		azSub, "westeurope", azID("acme-legacy", "Report"), "acme-legacy/Report", "Runtime node|14 is past end of support")
+	rt := mk("FNA-AWS-006", "aws-deprecated-runtime", audit.DeprecatedRuntime, audit.Low, audit.StatusFail, audit.AWS,
+		awsAcct, "eu-west-1", "arn:aws:lambda:eu-west-1:"+awsAcct+":function:resize", "resize", "Runtime python3.9 reaches end of support soon")
+	broken := audit.Finding{ID: audit.FindingID("FNA-AZ-007", "rule:FNA-AZ-007", ""), Rule: "FNA-AZ-007", Slug: "azure-plaintext-secret",
+		Category: audit.PlaintextSecret, Severity: audit.Info, Status: audit.StatusError, Provider: audit.Azure,
+		Resource: "rule:FNA-AZ-007", Title: "rule failed: App setting holds a secret in plain text",
+		Detail: "checking " + azID("acme-legacy", "Report") + ": panic: index out of range"}
+
+	r := &audit.Report{
+		Schema:      audit.ReportSchema,
+		GeneratedAt: testNow,
+		Scope: audit.Scope{Providers: []audit.Provider{audit.AWS, audit.GCP, audit.Azure}, Accounts: 4,
+			Regions: []string{"eu-west-1", "europe-west1", "us-central1", "us-east-1", "westeurope"}, Functions: 9},
+		Findings: []audit.Finding{pub, admin, gpub, gunk, azpub, geditor, azrt, rt, broken},
+		Gaps: []audit.Gap{
+			{Provider: audit.AWS, Account: "210987654321", API: "sts:AssumeRole", Data: audit.DataFunctions,
+				Reason: audit.GapAssumeRole, Message: "AccessDenied: not authorized to perform sts:AssumeRole on arn:aws:iam::210987654321:role/fnaudit-reader"},
+			{Provider: audit.GCP, Account: "acme-data-456", Region: "us-central1", Resource: "projects/acme-data-456/locations/us-central1/functions/etl-loader",
+				API: "cloudfunctions.functions.getIamPolicy", Data: audit.DataAccess, Reason: audit.GapAccessDenied, Message: "PermissionDenied"},
+		},
+		Warnings: []string{"suppression #2 rule=FNA-AWS-003 resource=** expired on 2026-10-31 and no longer suppresses (reason was: migration)"},
+	}
+	audit.SortFindings(r.Findings)
+	r.Summarize()
+	return r
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./audit/report -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s differs from golden file (-want +got):\n%s", path, diff)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name   string
+		format Format
+		opts   Options
+	}{
+		{"text", Text, Options{Width: 120}},
+		{"text-narrow", Text, Options{Width: 80}},
+		{"text-details", Text, Options{Details: true}},
+		{"text-min-high-color", Text, Options{MinSeverity: audit.High, Color: true, Width: 200}},
+		{"json", JSON, Options{}},
+		{"json-min-high", JSON, Options{MinSeverity: audit.High}},
+		{"ocsf", OCSF, Options{ProductVersion: "1.0.0-test"}},
+		{"csv", CSV, Options{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Render(&buf, tt.format, testReport(), tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tt.name, buf.Bytes())
+			// Rendering twice gives the same bytes.
+			var again bytes.Buffer
+			if err := Render(&again, tt.format, testReport(), tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+				t.Error("output is not deterministic")
+			}
+		})
+	}
+}
+
+func TestTextWidth(t *testing.T) {
+	t.Parallel()
+	for _, width := range []int{80, 100, 120} {
+		var buf bytes.Buffer
+		if err := Render(&buf, Text, testReport(), Options{Width: width}); err != nil {
+			t.Fatal(err)
+		}
+		inTable := false
+		for _, line := range strings.Split(buf.String(), "\n") {
+			// Table rows (which start with two spaces and a column header or value
+			// sequence) must fit; summary lines are prose and may wrap.
+			if strings.HasPrefix(line, "  STATUS") {
+				inTable = true
+			}
+			if line == "" {
+				inTable = false
+			}
+			if inTable && len([]rune(line)) > width {
+				t.Errorf("width %d: table line is %d runes: %q", width, len([]rune(line)), line)
+			}
+		}
+	}
+}
+
+func TestNoANSIUnlessAsked(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if err := Render(&buf, Text, testReport(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "\x1b") {
+		t.Error("text output contains ANSI escapes without Color")
+	}
+}
+
+func TestJSONMatchesSchema(t *testing.T) {
+	t.Parallel()
+	for _, min := range []audit.Severity{"", audit.Critical} {
+		var buf bytes.Buffer
+		if err := Render(&buf, JSON, testReport(), Options{MinSeverity: min}); err != nil {
+			t.Fatal(err)
+		}
+		if err := ValidateJSON(buf.Bytes()); err != nil {
+			t.Errorf("min %q: %v", min, err)
+		}
+	}
+	// And the schema rejects what it should.
+	bad := []string{
+		`{}`,
+		`{"schema":"fnaudit.report/v2","generatedAt":"2026-11-28T09:30:00Z","scope":{"providers":[],"accounts":0,"regions":[],"functions":0},"summary":{"total":0,"open":0,"bySeverity":{},"byCategory":{},"byStatus":{},"byProvider":{},"gaps":0},"findings":[],"gaps":[]}`,
+		`{"schema":"fnaudit.report/v1","generatedAt":"2026-11-28T09:30:00Z","scope":{"providers":[],"accounts":0,"regions":[],"functions":0},"summary":{"total":0,"open":0,"bySeverity":{"severe":1},"byCategory":{},"byStatus":{},"byProvider":{},"gaps":0},"findings":[],"gaps":[]}`,
+		`{"schema":"fnaudit.report/v1","generatedAt":"2026-11-28T09:30:00Z","scope":{"providers":[],"accounts":0,"regions":[],"functions":0},"summary":{"total":0,"open":0,"bySeverity":{},"byCategory":{},"byStatus":{},"byProvider":{},"gaps":0},"findings":[{"id":"0123456789abcdef0123","rule":"FNA-AWS-001","category":"public-invoke","severity":"high","status":"suppressed","provider":"aws","resource":"r","title":"t"}],"gaps":[]}`,
+	}
+	for i, doc := range bad {
+		if err := ValidateJSON([]byte(doc)); err == nil {
+			t.Errorf("bad document %d validated", i)
+		}
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	want := testReport()
+	if err := Render(&buf, JSON, want, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var got audit.Report
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, &got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+func TestMinSeverity(t *testing.T) {
+	t.Parallel()
+	shown, hidden := Filter(testReport().Findings, audit.High)
+	var got []string
+	for _, f := range shown {
+		got = append(got, f.Rule+"/"+string(f.Status))
+	}
+	want := []string{"FNA-AWS-003/fail", "FNA-AWS-001/fail", "FNA-GCP-001/unknown", "FNA-GCP-001/suppressed",
+		"FNA-AZ-001/fail", "FNA-GCP-003/fail", "FNA-AZ-007/error"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("shown (-want +got):\n%s", diff)
+	}
+	if hidden != 2 {
+		t.Errorf("hidden = %d, want 2", hidden)
+	}
+	// The summary is not filtered.
+	var buf bytes.Buffer
+	if err := Render(&buf, JSON, testReport(), Options{MinSeverity: audit.High}); err != nil {
+		t.Fatal(err)
+	}
+	var r audit.Report
+	if err := json.Unmarshal(buf.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Total != 9 || len(r.Findings) != 7 {
+		t.Errorf("summary total %d with %d findings listed, want 9 and 7", r.Summary.Total, len(r.Findings))
+	}
+}
+
+func TestCSV(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if err := Render(&buf, CSV, testReport(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatalf("output is not valid CSV: %v", err)
+	}
+	if len(rows) != 10 {
+		t.Fatalf("%d rows, want header + 9", len(rows))
+	}
+	for _, row := range rows {
+		if len(row) != len(csvHeader) {
+			t.Errorf("row has %d cells, want %d", len(row), len(csvHeader))
+		}
+		for _, c := range row {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				t.Errorf("cell %q starts with a formula character", c)
+			}
+		}
+	}
+}
+
+func TestNeutralize(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"":                       "",
+		"plain":                  "plain",
+		"=HYPERLINK(\"x\")":      "'=HYPERLINK(\"x\")",
+		"+1":                     "'+1",
+		"-2":                     "'-2",
+		"@SUM(A1)":               "'@SUM(A1)",
+		"\t=1":                   "'\t=1",
+		"\r=1":                   "'\r=1",
+		"a=b":                    "a=b",
+		"arn:aws:lambda:x:1:f:a": "arn:aws:lambda:x:1:f:a",
+	}
+	for in, want := range tests {
+		if got := neutralize(in); got != want {
+			t.Errorf("neutralize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestOCSF(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if err := Render(&buf, OCSF, testReport(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
+		t.Fatalf("ocsf output is not a JSON array of objects: %v", err)
+	}
+	if len(out) != 9 {
+		t.Fatalf("%d objects, want 9", len(out))
+	}
+	wantStatus := map[string]float64{"fail": 1, "suppressed": 3, "unknown": 0, "error": 99}
+	for _, o := range out {
+		for _, k := range []string{"class_uid", "category_uid", "type_uid", "activity_id", "severity_id", "status_id",
+			"time", "metadata", "finding_info", "resources", "cloud"} {
+			if _, ok := o[k]; !ok {
+				t.Errorf("missing required attribute %s", k)
+			}
+		}
+		if o["class_uid"] != float64(2004) || o["category_uid"] != float64(2) || o["type_uid"] != float64(200401) {
+			t.Errorf("class/category/type = %v/%v/%v", o["class_uid"], o["category_uid"], o["type_uid"])
+		}
+		if o["time"] != float64(testNow.UnixMilli()) {
+			t.Errorf("time = %v, want epoch milliseconds %d", o["time"], testNow.UnixMilli())
+		}
+		if got, want := o["status_id"], wantStatus[o["status_code"].(string)]; got != want {
+			t.Errorf("status_code %v: status_id %v, want %v", o["status_code"], got, want)
+		}
+		fi := o["finding_info"].(map[string]any)
+		if fi["uid"] == "" || fi["title"] == "" {
+			t.Errorf("finding_info without uid or title: %v", fi)
+		}
+	}
+	// Empty report: an empty array, not null.
+	empty := &audit.Report{GeneratedAt: testNow}
+	buf.Reset()
+	if err := Render(&buf, OCSF, empty, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(buf.String()) != "[]" {
+		t.Errorf("empty report: %q, want []", buf.String())
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if err := Render(&buf, Format("xml"), testReport(), Options{}); err == nil || !strings.Contains(err.Error(), `unknown format "xml"`) {
+		t.Errorf("unknown format: %v", err)
+	}
+	if err := Render(&buf, Text, nil, Options{}); err == nil {
+		t.Error("nil report: no error")
+	}
+	if err := Render(&buf, Text, testReport(), Options{MinSeverity: "severe"}); err == nil {
+		t.Error("bad min severity: no error")
+	}
+	if _, err := ParseFormat("XML"); err == nil {
+		t.Error("ParseFormat(XML): no error")
+	}
+	if f, err := ParseFormat(" OCSF "); err != nil || f != OCSF {
+		t.Errorf("ParseFormat(OCSF) = %v, %v", f, err)
+	}
+}
+
+func TestEmptyReportText(t *testing.T) {
+	t.Parallel()
+	r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: testNow, Findings: []audit.Finding{}, Gaps: []audit.Gap{}}
+	r.Summarize()
+	var buf bytes.Buffer
+	if err := Render(&buf, Text, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"No findings to show.", "GAPS: none"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("empty report text lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
