@@ -1,0 +1,481 @@
+package awslambda
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"golang.org/x/time/rate"
+
+	"github.com/fnaudit/fnaudit/audit"
+)
+
+// Options configure a Collector. The zero value audits every enabled region of
+// the account the default credentials belong to.
+type Options struct {
+	// Regions to audit; empty means every region enabled for each account
+	// (account:ListRegions).
+	Regions []string
+	// Accounts narrows the audit to these account ids. Without OrgRole only the
+	// caller's own account can be audited.
+	Accounts []string
+	// OrgRole is the name of a role to assume in every active account of the
+	// organization (organizations:ListAccounts from the caller's account, which
+	// must be the management or a delegated administrator account). The caller's
+	// own account is audited with its own credentials.
+	OrgRole string
+	// ExternalID is passed to sts:AssumeRole with OrgRole.
+	ExternalID string
+	// Profile selects a shared config profile (including SSO profiles); empty
+	// uses the SDK's default chain (environment, AWS_PROFILE, default profile,
+	// container and instance roles).
+	Profile string
+	// Progress receives a one-line progress display (rewritten with \r). It is
+	// only written when it is a terminal; nil means no progress.
+	Progress io.Writer
+	// Now is the clock stamped on the inventory; nil means time.Now.
+	Now func() time.Time
+	// Concurrency is how many account-regions are collected at once (default 8).
+	Concurrency int
+	// Quotas override the documented request rates the collector paces itself to.
+	Quotas Quotas
+	// MaxAttempts is how often a throttled or failed call is tried (default 10).
+	MaxAttempts int
+	// ConfigOptions are extra options for config.LoadDefaultConfig, e.g. a
+	// custom HTTP client or credentials provider.
+	ConfigOptions []func(*config.LoadOptions) error
+}
+
+// Collector lists the Lambda functions, triggers and execution roles of AWS
+// accounts into an audit.Inventory. It implements audit.Collector.
+type Collector struct {
+	opts Options
+	cfg  aws.Config
+}
+
+var _ audit.Collector = (*Collector)(nil)
+
+// New checks the options and loads the AWS configuration from the SDK's standard
+// chain (environment, shared config and credentials files, the selected
+// profile, SSO, container and instance credentials). Endpoints honour
+// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>. New makes no API calls.
+func New(ctx context.Context, opts Options) (*Collector, error) {
+	for _, r := range opts.Regions {
+		if strings.TrimSpace(r) == "" || strings.ContainsAny(r, " /") {
+			return nil, fmt.Errorf("aws: invalid region %q", r)
+		}
+	}
+	for _, a := range opts.Accounts {
+		if !isAccountID(a) {
+			return nil, fmt.Errorf("aws: invalid account id %q (want 12 digits)", a)
+		}
+	}
+	if opts.ExternalID != "" && opts.OrgRole == "" {
+		return nil, errors.New("aws: an external id needs an org role to assume")
+	}
+	if strings.ContainsAny(opts.OrgRole, ":") {
+		return nil, fmt.Errorf("aws: org role %q must be a role name (with an optional path), not an ARN", opts.OrgRole)
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 8
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 10
+	}
+	opts.Quotas = opts.Quotas.withDefaults()
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	opts.Progress = terminalOnly(opts.Progress)
+
+	load := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer(opts.MaxAttempts))}
+	if opts.Profile != "" {
+		load = append(load, config.WithSharedConfigProfile(opts.Profile))
+	}
+	load = append(load, opts.ConfigOptions...)
+	cfg, err := config.LoadDefaultConfig(ctx, load...)
+	if err != nil {
+		return nil, fmt.Errorf("aws: load configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		// Global services (IAM, Organizations, account) need some region to sign.
+		cfg.Region = "us-east-1"
+	}
+	return &Collector{opts: opts, cfg: cfg}, nil
+}
+
+// Provider returns audit.AWS.
+func (c *Collector) Provider() audit.Provider { return audit.AWS }
+
+// target is one account to audit and the configuration that reaches it.
+type target struct {
+	id, name string
+	cfg      aws.Config
+}
+
+// run is the state of one Collect call.
+type run struct {
+	c     *Collector
+	orgID string
+
+	mu        sync.Mutex
+	functions []audit.Function
+	idents    []audit.Identity
+	gaps      []audit.Gap
+	accounts  []audit.Account
+
+	progress *progress
+}
+
+func (r *run) addGap(g audit.Gap) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gaps = append(r.gaps, g)
+}
+
+// Collect audits the configured scope. It fails only when nothing can be read
+// (no credentials, sts:GetCallerIdentity refused); anything narrower becomes a
+// Gap in the inventory.
+func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
+	stsc := sts.NewFromConfig(c.cfg)
+	me, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, wrap("get caller identity", "", err)
+	}
+	caller, partition := deref(me.Account), arnPartition(deref(me.Arn))
+	r := &run{c: c, progress: newProgress(c.opts.Progress)}
+	defer r.progress.stop()
+
+	orgs := organizations.NewFromConfig(c.cfg)
+	r.orgID = describeOrg(ctx, orgs)
+	targets := r.targets(ctx, stsc, orgs, caller, partition)
+	r.progress.setAccounts(len(targets))
+
+	sem := make(chan struct{}, c.opts.Concurrency)
+	var wg sync.WaitGroup
+	for _, t := range targets {
+		wg.Add(1)
+		go func(t target) {
+			defer wg.Done()
+			r.collectAccount(ctx, t, sem)
+			r.progress.accountDone()
+		}(t)
+	}
+	wg.Wait()
+
+	inv := audit.NewInventory(c.opts.Now())
+	inv.Functions = append(inv.Functions, r.functions...)
+	inv.Identities = r.idents
+	inv.Gaps = r.gaps
+	inv.Accounts = r.accounts
+	sort.Slice(inv.Functions, func(i, j int) bool {
+		a, b := &inv.Functions[i], &inv.Functions[j]
+		if a.Account != b.Account {
+			return a.Account < b.Account
+		}
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		return a.ID < b.ID
+	})
+	sort.Slice(inv.Identities, func(i, j int) bool { return inv.Identities[i].ID < inv.Identities[j].ID })
+	sort.Slice(inv.Accounts, func(i, j int) bool { return inv.Accounts[i].ID < inv.Accounts[j].ID })
+	audit.SortGaps(inv.Gaps)
+	return inv, nil
+}
+
+func arnPartition(arn string) string {
+	if parts := strings.SplitN(arn, ":", 3); len(parts) == 3 && parts[1] != "" {
+		return parts[1]
+	}
+	return "aws"
+}
+
+// describeOrg returns the organization id, or "" when the account is not in an
+// organization or may not ask (the id only sharpens cross-account verdicts).
+func describeOrg(ctx context.Context, api orgAPI) string {
+	out, err := api.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	if err != nil || out.Organization == nil {
+		return ""
+	}
+	return deref(out.Organization.Id)
+}
+
+// targets resolves the accounts to audit and their credentials. Accounts that
+// cannot be reached are recorded as accounts with an assume-role gap.
+func (r *run) targets(ctx context.Context, stsc stsAPI, orgs orgAPI, caller, partition string) []target {
+	o := r.c.opts
+	want := map[string]bool{}
+	for _, a := range o.Accounts {
+		want[a] = true
+	}
+	type acct struct{ id, name string }
+	var list []acct
+	if o.OrgRole != "" {
+		names, err := listOrgAccounts(ctx, orgs)
+		if err != nil {
+			r.addGap(gapFor(caller, "", "", apiListAccounts, audit.DataFunctions, err))
+			names = map[string]string{caller: ""}
+			for a := range want {
+				names[a] = ""
+			}
+		}
+		for _, id := range sortedKeys(names) {
+			list = append(list, acct{id, names[id]})
+		}
+	} else {
+		list = append(list, acct{id: caller})
+		for _, id := range sortedKeys(want) {
+			if id != caller {
+				list = append(list, acct{id: id})
+			}
+		}
+	}
+
+	var out []target
+	for _, a := range list {
+		if len(want) > 0 && !want[a.id] {
+			continue
+		}
+		if a.id == caller {
+			out = append(out, target{id: a.id, name: a.name, cfg: r.c.cfg})
+			continue
+		}
+		r.addAccount(audit.Account{Provider: audit.AWS, ID: a.id, Name: a.name, OrgID: r.orgID})
+		if o.OrgRole == "" {
+			r.addGap(audit.Gap{Provider: audit.AWS, Account: a.id, API: apiAssumeRole, Data: audit.DataFunctions,
+				Reason: audit.GapAssumeRole, Message: "account " + a.id + " is not the caller's and no org role was given"})
+			continue
+		}
+		cfg, err := assumeRole(ctx, r.c.cfg, stsc, partition, a.id, o.OrgRole, o.ExternalID)
+		if err != nil {
+			g := gapFor(a.id, "", "", apiAssumeRole, audit.DataFunctions, err)
+			g.Reason = audit.GapAssumeRole
+			r.addGap(g)
+			continue
+		}
+		out = append(out, target{id: a.id, name: a.name, cfg: cfg})
+	}
+	return out
+}
+
+func (r *run) addAccount(a audit.Account) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.accounts = append(r.accounts, a)
+}
+
+// listOrgAccounts returns the organization's active accounts by id with names.
+func listOrgAccounts(ctx context.Context, api orgAPI) (map[string]string, error) {
+	out := map[string]string{}
+	p := organizations.NewListAccountsPaginator(api, &organizations.ListAccountsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("organizations list accounts", "", err)
+		}
+		for _, a := range page.Accounts {
+			if a.Status != orgtypes.AccountStatusActive && a.State != orgtypes.AccountStateActive {
+				continue
+			}
+			out[deref(a.Id)] = deref(a.Name)
+		}
+	}
+	return out, nil
+}
+
+// assumeRole returns a configuration whose credentials come from assuming
+// role in account, refreshed by the SDK as they expire. It assumes the role
+// once up front so an unreachable account is known before any other call.
+func assumeRole(ctx context.Context, base aws.Config, api stsAPI, partition, acct, role, externalID string) (aws.Config, error) {
+	role = strings.Trim(role, "/")
+	arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acct, role)
+	prov := stscreds.NewAssumeRoleProvider(api, arn, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = "fnaudit"
+		if externalID != "" {
+			o.ExternalID = aws.String(externalID)
+		}
+	})
+	cache := aws.NewCredentialsCache(prov)
+	if _, err := cache.Retrieve(ctx); err != nil {
+		return aws.Config{}, wrap("assume role", arn, err)
+	}
+	cfg := base.Copy()
+	cfg.Credentials = cache
+	return cfg, nil
+}
+
+// collectAccount audits one account: its regions in parallel (bounded by sem)
+// and its IAM roles once.
+func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
+	regions, regionGap := r.regions(ctx, t)
+	if regionGap != nil {
+		r.addGap(*regionGap)
+	}
+	r.addAccount(audit.Account{Provider: audit.AWS, ID: t.id, Name: t.name, OrgID: r.orgID, Regions: regions})
+	r.progress.addRegions(len(regions))
+
+	var details iamDetails
+	var iamErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		details, iamErr = r.readIAM(ctx, t)
+	}()
+
+	var fnsMu sync.Mutex
+	var fns []audit.Function
+	for _, region := range regions {
+		wg.Add(1)
+		go func(region string) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			got := r.collectRegion(ctx, t, region)
+			fnsMu.Lock()
+			fns = append(fns, got...)
+			fnsMu.Unlock()
+			r.progress.regionDone()
+		}(region)
+	}
+	wg.Wait()
+
+	if iamErr != nil {
+		r.addGap(gapFor(t.id, "", "", apiAuthDetails, audit.DataIdentity, iamErr))
+	}
+	idents, gaps := r.identities(t.id, fns, details, iamErr == nil)
+	r.mu.Lock()
+	r.functions = append(r.functions, fns...)
+	r.idents = append(r.idents, idents...)
+	r.gaps = append(r.gaps, gaps...)
+	r.mu.Unlock()
+}
+
+// regions returns the regions to audit in an account: the configured ones, or
+// those enabled for it. When they cannot be listed the configuration's region
+// is audited and the gap says the rest was not.
+func (r *run) regions(ctx context.Context, t target) ([]string, *audit.Gap) {
+	if len(r.c.opts.Regions) > 0 {
+		out := append([]string(nil), r.c.opts.Regions...)
+		sort.Strings(out)
+		return dedupe(out), nil
+	}
+	api := account.NewFromConfig(t.cfg)
+	var out []string
+	p := account.NewListRegionsPaginator(api, &account.ListRegionsInput{
+		RegionOptStatusContains: []accounttypes.RegionOptStatus{
+			accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			g := gapFor(t.id, "", "", apiListRegions, audit.DataFunctions, err)
+			g.Message = "regions other than " + t.cfg.Region + " were not audited: " + g.Message
+			return []string{t.cfg.Region}, &g
+		}
+		for _, reg := range page.Regions {
+			out = append(out, deref(reg.RegionName))
+		}
+	}
+	sort.Strings(out)
+	return dedupe(out), nil
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// readIAM reads every role and managed policy of the account, paced at the IAM
+// quota.
+func (r *run) readIAM(ctx context.Context, t target) (iamDetails, error) {
+	lim := rate.NewLimiter(rate.Limit(r.c.opts.Quotas.IAM), 1)
+	api := iam.NewFromConfig(t.cfg, func(o *iam.Options) {
+		o.APIOptions = append(o.APIOptions, paceMiddleware(func(string) *rate.Limiter { return lim }))
+	})
+	return readAuthDetails(ctx, api)
+}
+
+func readAuthDetails(ctx context.Context, api iamAPI) (iamDetails, error) {
+	var d iamDetails
+	p := iam.NewGetAccountAuthorizationDetailsPaginator(api, &iam.GetAccountAuthorizationDetailsInput{
+		Filter: []iamtypes.EntityType{iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy,
+			iamtypes.EntityTypeAWSManagedPolicy},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return iamDetails{}, err
+		}
+		d.Roles = append(d.Roles, page.RoleDetailList...)
+		d.Policies = append(d.Policies, page.Policies...)
+	}
+	return d, nil
+}
+
+// identities returns the execution roles the account's functions use. A role
+// a function names that the account does not have (deleted, or in another
+// account) becomes a gap on that role, so identity rules report unknown.
+func (r *run) identities(acct string, fns []audit.Function, d iamDetails, ok bool) ([]audit.Identity, []audit.Gap) {
+	if !ok {
+		return nil, nil
+	}
+	roles, gaps := mapRoles(acct, d)
+	used := map[string]bool{}
+	for i := range fns {
+		if fns[i].AWS != nil && fns[i].AWS.Role != "" {
+			used[fns[i].AWS.Role] = true
+		}
+	}
+	var out []audit.Identity
+	keep := map[string]bool{}
+	for _, arn := range sortedKeys(used) {
+		if id, ok := roles[arn]; ok {
+			out = append(out, id)
+			keep[arn] = true
+			continue
+		}
+		gaps = append(gaps, audit.Gap{Provider: audit.AWS, Account: acct, Resource: arn, API: apiAuthDetails,
+			Data: audit.DataIdentity, Reason: audit.GapNotFound,
+			Message: "execution role " + arn + " is not a role of account " + acct})
+		keep[arn] = true
+	}
+	// Only gaps about roles in use matter to the analysis.
+	var kept []audit.Gap
+	for _, g := range gaps {
+		if keep[g.Resource] {
+			kept = append(kept, g)
+		}
+	}
+	return out, kept
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,237 @@
+package awslambda
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/fnaudit/fnaudit/audit"
+)
+
+// functionWorkers is how many functions of one account-region are read at once.
+// The limiters set the pace; the workers only need to keep both of them (GetPolicy
+// and the other calls) busy while earlier calls are in flight or retrying.
+const functionWorkers = 8
+
+// collectRegion audits one account-region with its own paced Lambda client.
+func (r *run) collectRegion(ctx context.Context, t target, region string) []audit.Function {
+	lim := newLambdaLimiters(r.c.opts.Quotas)
+	api := lambda.NewFromConfig(t.cfg, func(o *lambda.Options) {
+		o.Region = region
+		o.APIOptions = append(o.APIOptions, paceMiddleware(lim.forOperation))
+	})
+	fns, gaps := collectLambda(ctx, api, t.id, region, r.progress.functionDone)
+	r.mu.Lock()
+	r.gaps = append(r.gaps, gaps...)
+	r.mu.Unlock()
+	return fns
+}
+
+// collectLambda lists the functions of one account-region and reads, per
+// function, its resource policies (function and aliases), its URL
+// configurations where they can matter, and the triggers of the region's event
+// source mappings. done is called once per finished function.
+func collectLambda(ctx context.Context, api lambdaAPI, acct, region string, done func()) ([]audit.Function, []audit.Gap) {
+	var gaps []audit.Gap
+	var gapsMu sync.Mutex
+	addGap := func(g audit.Gap) {
+		gapsMu.Lock()
+		gaps = append(gaps, g)
+		gapsMu.Unlock()
+	}
+
+	pages := lambda.NewListFunctionsPaginator(api, &lambda.ListFunctionsInput{})
+	first, err := pages.NextPage(ctx)
+	if err != nil {
+		// Nothing of this region is readable (opted out, denied): one gap says so,
+		// instead of one per call that would fail the same way.
+		addGap(gapFor(acct, region, "", apiListFunctions, audit.DataFunctions, err))
+		return nil, gaps
+	}
+
+	type esmResult struct {
+		byFunction map[string][]audit.Trigger
+		err        error
+	}
+	esmCh := make(chan esmResult, 1)
+	go func() {
+		m, err := listESMs(ctx, api)
+		esmCh <- esmResult{m, err}
+	}()
+
+	var fns []*audit.Function
+	jobs := make(chan *audit.Function, 2*functionWorkers)
+	var wg sync.WaitGroup
+	for i := 0; i < functionWorkers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for fn := range jobs {
+				for _, g := range readFunction(ctx, api, fn) {
+					addGap(g)
+				}
+				if done != nil {
+					done()
+				}
+			}
+		}()
+	}
+	emit := func(page *lambda.ListFunctionsOutput) {
+		for i := range page.Functions {
+			fn, g := mapFunction(acct, region, &page.Functions[i])
+			if g != nil {
+				addGap(*g)
+			}
+			p := &fn
+			fns = append(fns, p)
+			jobs <- p
+		}
+	}
+	emit(first)
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			g := gapFor(acct, region, "", apiListFunctions, audit.DataFunctions, err)
+			g.Message = fmt.Sprintf("listing stopped after %d functions: %s", len(fns), g.Message)
+			addGap(g)
+			break
+		}
+		emit(page)
+	}
+	close(jobs)
+	wg.Wait()
+
+	esm := <-esmCh
+	if esm.err != nil {
+		addGap(gapFor(acct, region, "", apiListESMs, audit.DataTriggers, esm.err))
+	}
+	out := make([]audit.Function, 0, len(fns))
+	for _, fn := range fns {
+		fn.Triggers = append(fn.Triggers, esm.byFunction[fn.ID]...)
+		out = append(out, *fn)
+	}
+	return out, gaps
+}
+
+// listESMs lists the region's event source mappings once and groups their
+// triggers by unqualified function ARN.
+func listESMs(ctx context.Context, api lambdaAPI) (map[string][]audit.Trigger, error) {
+	out := map[string][]audit.Trigger{}
+	p := lambda.NewListEventSourceMappingsPaginator(api, &lambda.ListEventSourceMappingsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return out, err
+		}
+		for i := range page.EventSourceMappings {
+			m := &page.EventSourceMappings[i]
+			arn := unqualifiedARN(deref(m.FunctionArn))
+			out[arn] = append(out[arn], esmTrigger(m))
+		}
+	}
+	return out, nil
+}
+
+// readFunction fills fn's resource policies, aliases, access entries, triggers
+// and URLs, and returns the gaps of the calls that failed.
+//
+// URL configurations are read only when some statement of the function's or an
+// alias's policy can allow lambda:InvokeFunctionUrl, or when a policy could not
+// be read: without such a statement a URL (whatever its auth type) can only be
+// called by principals of the function's own account through their identity
+// policies, which no invocation verdict depends on. See docs/aws.md.
+func readFunction(ctx context.Context, api lambdaAPI, fn *audit.Function) []audit.Gap {
+	var gaps []audit.Gap
+	gap := func(api string, err error) {
+		gaps = append(gaps, gapFor(fn.Account, fn.Region, fn.ID, api, audit.DataAccess, err))
+	}
+
+	var (
+		wg      sync.WaitGroup
+		pol     *lambda.GetPolicyOutput
+		polErr  error
+		aliases []string
+		aliErr  error
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		pol, polErr = api.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(fn.ID)})
+	}()
+	p := lambda.NewListAliasesPaginator(api, &lambda.ListAliasesInput{FunctionName: aws.String(fn.ID)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			aliErr = err
+			break
+		}
+		for _, a := range page.Aliases {
+			aliases = append(aliases, deref(a.Name))
+		}
+	}
+	wg.Wait()
+
+	needURL := false
+	addPolicy := func(qualifier string, out *lambda.GetPolicyOutput, err error) {
+		switch {
+		case err != nil && isNotFound(err):
+			// No resource policy: nobody outside the account can invoke.
+		case err != nil:
+			gap(apiGetPolicy, err)
+			needURL = true
+		default:
+			facts, perr := mapPolicy(fn.ID, qualifier, deref(out.Policy))
+			fn.AWS.Policies = append(fn.AWS.Policies, facts.Policy)
+			fn.Access = append(fn.Access, facts.Access...)
+			fn.Triggers = append(fn.Triggers, facts.Triggers...)
+			needURL = needURL || facts.URLInvoke
+			if perr != nil {
+				g := gapFor(fn.Account, fn.Region, fn.ID, apiGetPolicy, audit.DataAccess, perr)
+				g.Reason = audit.GapInvalidData
+				gaps = append(gaps, g)
+			}
+		}
+	}
+	addPolicy("", pol, polErr)
+
+	if aliErr != nil {
+		if !isNotFound(aliErr) {
+			gap(apiListAliases, aliErr)
+			needURL = true
+		}
+	}
+	fn.AWS.Aliases = aliases
+	for _, a := range aliases {
+		out, err := api.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(fn.ID), Qualifier: aws.String(a)})
+		addPolicy(a, out, err)
+	}
+
+	if !needURL {
+		fn.AWS.URLsChecked = true
+		return gaps
+	}
+	up := lambda.NewListFunctionUrlConfigsPaginator(api, &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String(fn.ID)})
+	for up.HasMorePages() {
+		page, err := up.NextPage(ctx)
+		if err != nil {
+			if isNotFound(err) {
+				break
+			}
+			gap(apiListURLs, err)
+			return gaps
+		}
+		for i := range page.FunctionUrlConfigs {
+			u, trig := mapURL(&page.FunctionUrlConfigs[i])
+			fn.AWS.URLs = append(fn.AWS.URLs, u)
+			fn.Triggers = append(fn.Triggers, trig)
+			if u.Qualifier == "" || fn.URL == "" {
+				fn.URL = u.URL
+			}
+		}
+	}
+	fn.AWS.URLsChecked = true
+	return gaps
+}
