@@ -44,7 +44,15 @@ func FuzzParse(f *testing.F) {
 				st.MatchesAction("lambda:InvokeFunction")
 				st.MatchesResource("arn:aws:lambda:us-east-1:123456789012:function:f")
 			}
-			// INVOKE
+			for _, auth := range []string{"", "NONE", "AWS_IAM"} {
+				v := InvokeAccess(d, InvokeContext{Account: "123456789012", OrgID: "o-a1b2c3d4e5",
+					FunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:f", URLAuthType: auth})
+				for _, x := range v.Exposures {
+					if x.Reason == "" || len(x.Statements) == 0 {
+						t.Fatalf("exposure without reason or statements: %+v", x)
+					}
+				}
+			}
 		}
 		if _, err := ParseURLEncoded(string(data)); err != nil && strings.Contains(err.Error(), "\n") {
 			t.Fatalf("multi-line error: %q", err)
