@@ -2,15 +2,27 @@ package main
 
 import (
 	"context"
-	"errors"
+	"time"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/providers/awslambda"
 )
 
-// newAWSCollector returns the aws collector for the scope in f.
-//
-// Placeholder until the aws provider adapter lands: it reports that the provider
-// is not available so scan and collect say so clearly instead of failing silently.
+// newAWSCollector returns the AWS Lambda collector for the scope in f. The AWS
+// configuration (credentials, profile, AWS_ENDPOINT_URL*) comes from the SDK's
+// standard chain; see docs/aws.md.
 func newAWSCollector(ctx context.Context, f *scanFlags) (audit.Collector, error) {
-	return nil, errors.New("provider aws is not available in this build yet")
+	opts := awslambda.Options{
+		Regions:    f.Regions,
+		Accounts:   f.Accounts,
+		OrgRole:    f.OrgRole,
+		ExternalID: f.ExternalID,
+		Profile:    f.Profile,
+		Progress:   f.Progress,
+	}
+	if !f.Now.IsZero() {
+		now := f.Now
+		opts.Now = func() time.Time { return now }
+	}
+	return awslambda.New(ctx, opts)
 }

@@ -132,7 +132,7 @@ func (h iamService) authDetails(w http.ResponseWriter, r *http.Request) {
 	}
 	h.s.mu.Unlock()
 
-	size := IAMPageSize
+	size := h.s.pageSize("iam", IAMPageSize)
 	if n, err := strconv.Atoi(r.PostForm.Get("MaxItems")); err == nil && n > 0 && n < size {
 		size = n
 	}

@@ -81,7 +81,8 @@ func (h lambdaService) function(w http.ResponseWriter, reg *Region, name string)
 	return nil
 }
 
-func maxItems(r *http.Request, def int) int {
+func (h lambdaService) maxItems(r *http.Request, def int) int {
+	def = h.s.pageSize("lambda", def)
 	n, err := strconv.Atoi(r.URL.Query().Get("MaxItems"))
 	if err != nil || n <= 0 || n > def {
 		return def
@@ -109,8 +110,9 @@ func (h lambdaService) listFunctions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := Caller(r)
+	size := h.maxItems(r, 50)
 	h.s.mu.Lock()
-	page, next := pageOf(reg.Functions, r.URL.Query().Get("Marker"), maxItems(r, 50))
+	page, next := pageOf(reg.Functions, r.URL.Query().Get("Marker"), size)
 	out := make([]map[string]any, 0, len(page))
 	for _, f := range page {
 		pt := f.PackageType
@@ -198,8 +200,9 @@ func (h lambdaService) listAliases(w http.ResponseWriter, r *http.Request, path 
 		return
 	}
 	c := Caller(r)
+	size := h.maxItems(r, 50)
 	h.s.mu.Lock()
-	page, next := pageOf(f.Aliases, r.URL.Query().Get("Marker"), maxItems(r, 50))
+	page, next := pageOf(f.Aliases, r.URL.Query().Get("Marker"), size)
 	out := []map[string]any{}
 	for _, al := range page {
 		out = append(out, map[string]any{
@@ -268,8 +271,9 @@ func (h lambdaService) listURLs(w http.ResponseWriter, r *http.Request, path str
 		return
 	}
 	c := Caller(r)
+	size := h.maxItems(r, 50)
 	h.s.mu.Lock()
-	page, next := pageOf(urlEntries(f), r.URL.Query().Get("Marker"), maxItems(r, 50))
+	page, next := pageOf(urlEntries(f), r.URL.Query().Get("Marker"), size)
 	out := []map[string]any{}
 	for _, e := range page {
 		out = append(out, h.urlConfig(a, c.Region, f, e))
@@ -314,8 +318,9 @@ func (h lambdaService) listEventSourceMappings(w http.ResponseWriter, r *http.Re
 		return
 	}
 	c := Caller(r)
+	size := h.maxItems(r, 100)
 	h.s.mu.Lock()
-	page, next := pageOf(reg.EventSourceMappings, r.URL.Query().Get("Marker"), maxItems(r, 100))
+	page, next := pageOf(reg.EventSourceMappings, r.URL.Query().Get("Marker"), size)
 	out := []map[string]any{}
 	for _, m := range page {
 		name, q := splitName(m.Function)

@@ -28,6 +28,7 @@ func (h orgService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := Caller(r)
+	orgPage := h.s.pageSize("organizations", 20)
 	h.s.mu.Lock()
 	defer h.s.mu.Unlock()
 	a := h.s.accounts[c.Account]
@@ -59,7 +60,7 @@ func (h orgService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				ids = append(ids, id)
 			}
 		}
-		size := 20
+		size := orgPage
 		if in.MaxResults > 0 && in.MaxResults < size {
 			size = in.MaxResults
 		}

@@ -50,6 +50,7 @@ type Server struct {
 	quotas    Quotas
 	buckets   map[string]*bucket
 	seq       int
+	pageSizes map[string]int
 }
 
 // New starts a server and closes it when the test ends.
@@ -69,6 +70,7 @@ func NewServer() *Server {
 		calls:     map[string]int{},
 		throttled: map[string]int{},
 		buckets:   map[string]*bucket{},
+		pageSizes: map[string]int{},
 	}
 	s.Mount("lambda", lambdaService{s})
 	s.Mount("iam", iamService{s})
@@ -177,6 +179,25 @@ func AccessKeyFor(account string) string { return "AKIATEST" + account }
 
 // AccessKey returns the access key id of an account's own credentials.
 func (s *Server) AccessKey(account string) string { return AccessKeyFor(account) }
+
+// SetPageSize makes list operations of service ("lambda", "iam",
+// "organizations") return at most n items per page, below the service's own
+// maximum, so tests can exercise pagination with small estates.
+func (s *Server) SetPageSize(service string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pageSizes[service] = n
+}
+
+// pageSize returns the page size for service given the service's maximum.
+func (s *Server) pageSize(service string, max int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := s.pageSizes[service]; n > 0 && n < max {
+		return n
+	}
+	return max
+}
 
 // SetLatency delays every call by d.
 func (s *Server) SetLatency(d time.Duration) {

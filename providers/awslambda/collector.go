@@ -256,8 +256,9 @@ func (r *run) targets(ctx context.Context, stsc stsAPI, orgs orgAPI, caller, par
 			out = append(out, target{id: a.id, name: a.name, cfg: r.c.cfg})
 			continue
 		}
-		r.addAccount(audit.Account{Provider: audit.AWS, ID: a.id, Name: a.name, OrgID: r.orgID})
+		unreachable := audit.Account{Provider: audit.AWS, ID: a.id, Name: a.name, OrgID: r.orgID}
 		if o.OrgRole == "" {
+			r.addAccount(unreachable)
 			r.addGap(audit.Gap{Provider: audit.AWS, Account: a.id, API: apiAssumeRole, Data: audit.DataFunctions,
 				Reason: audit.GapAssumeRole, Message: "account " + a.id + " is not the caller's and no org role was given"})
 			continue
@@ -267,6 +268,7 @@ func (r *run) targets(ctx context.Context, stsc stsAPI, orgs orgAPI, caller, par
 			g := gapFor(a.id, "", "", apiAssumeRole, audit.DataFunctions, err)
 			g.Reason = audit.GapAssumeRole
 			r.addGap(g)
+			r.addAccount(unreachable)
 			continue
 		}
 		out = append(out, target{id: a.id, name: a.name, cfg: cfg})
