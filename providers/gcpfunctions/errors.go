@@ -1,0 +1,123 @@
+package gcpfunctions
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/googleapis/gax-go/v2"
+	"github.com/googleapis/gax-go/v2/apierror"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// gapReason classifies an API error at the adapter boundary.
+//
+// PermissionDenied is access-denied unless its ErrorInfo reason says the API is
+// not enabled in the project (SERVICE_DISABLED, or the older
+// "has not been used ... or it is disabled" message), which is not-enabled.
+func gapReason(err error) audit.GapReason {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return audit.GapTimeout
+	}
+	code := status.Code(err)
+	reason := ""
+	if ae, ok := apierror.FromError(err); ok {
+		reason = ae.Reason()
+		if ae.GRPCStatus() != nil {
+			code = ae.GRPCStatus().Code()
+		}
+	}
+	if reason == "SERVICE_DISABLED" || reason == "API_DISABLED" ||
+		strings.Contains(err.Error(), "has not been used in project") ||
+		strings.Contains(err.Error(), "API has not been enabled") {
+		return audit.GapNotEnabled
+	}
+	switch code {
+	case codes.PermissionDenied, codes.Unauthenticated:
+		return audit.GapAccessDenied
+	case codes.ResourceExhausted:
+		return audit.GapThrottled
+	case codes.NotFound:
+		return audit.GapNotFound
+	case codes.DeadlineExceeded, codes.Canceled:
+		return audit.GapTimeout
+	case codes.InvalidArgument, codes.FailedPrecondition:
+		return audit.GapError
+	}
+	return audit.GapError
+}
+
+// isNotFound reports whether err is a gRPC NotFound.
+func isNotFound(err error) bool { return status.Code(err) == codes.NotFound }
+
+// gapMessage shortens an error for Gap.Message: the status message without the
+// details the client libraries append.
+func gapMessage(err error) string {
+	if s, ok := status.FromError(err); ok && s.Message() != "" {
+		return s.Code().String() + ": " + s.Message()
+	}
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i > 0 {
+		msg = msg[:i]
+	}
+	return msg
+}
+
+// RetryPolicy says how throttled (RESOURCE_EXHAUSTED) and unavailable calls are
+// retried; the zero value means the defaults.
+type RetryPolicy struct {
+	// Attempts is the total number of tries per call (default 5).
+	Attempts int
+	// Initial and Max bound the exponential backoff (defaults 500ms and 30s).
+	Initial, Max time.Duration
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.Attempts <= 0 {
+		p.Attempts = 5
+	}
+	if p.Initial <= 0 {
+		p.Initial = 500 * time.Millisecond
+	}
+	if p.Max <= 0 {
+		p.Max = 30 * time.Second
+	}
+	return p
+}
+
+// callOption returns the gax retry option applied to every call. The client
+// libraries' own retry settings cover only UNAVAILABLE (and not for every
+// method), so quota errors, which Google documents as retryable with backoff, are
+// added here with a bounded number of attempts.
+func (p RetryPolicy) callOption() gax.CallOption {
+	p = p.withDefaults()
+	return gax.WithRetry(func() gax.Retryer {
+		return &boundedRetryer{
+			inner: gax.OnCodes([]codes.Code{codes.ResourceExhausted, codes.Unavailable},
+				gax.Backoff{Initial: p.Initial, Max: p.Max, Multiplier: 2}),
+			left: p.Attempts - 1,
+		}
+	})
+}
+
+type boundedRetryer struct {
+	inner gax.Retryer
+	left  int
+}
+
+func (r *boundedRetryer) Retry(err error) (time.Duration, bool) {
+	if r.left <= 0 {
+		return 0, false
+	}
+	d, ok := r.inner.Retry(err)
+	if ok {
+		r.left--
+	}
+	return d, ok
+}
