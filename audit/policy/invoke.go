@@ -384,9 +384,13 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 		if live == nil {
 			continue
 		}
-		reason := fmt.Sprintf("principal %s in account %s, outside the function's account", p, acct)
+		who := fmt.Sprintf("principal %s in account %s", p, acct)
+		if p == acct {
+			who = "account " + acct + " (any of its principals its own IAM policies allow)"
+		}
+		reason := who + ", outside the function's account,"
 		if e.ctx.OrgID != "" {
-			reason = fmt.Sprintf("principal %s in account %s, not known to be in organization %s", p, acct, e.ctx.OrgID)
+			reason = fmt.Sprintf("%s, not known to be in organization %s,", who, e.ctx.OrgID)
 		}
 		reason += " may invoke the function (" + strings.Join(actions, ", ") + ")"
 		e.note(i, "%s", reason)
@@ -552,9 +556,9 @@ func (e *evaluator) url() []Exposure {
 			return nil
 		}
 	}
-	kind, who := ExposurePublic, "anyone on the internet, without credentials"
+	kind, who := ExposurePublic, "anyone on the internet without credentials"
 	if cl == classURLIAM {
-		kind, who = ExposureAnyAccount, "any AWS account (signed requests)"
+		kind, who = ExposureAnyAccount, "any AWS account with a signed request"
 	}
 	x := Exposure{Kind: kind, Path: PathURL, Principal: "*", Statements: append(append([]int{}, urlIdx...), invIdx...)}
 	sort.Ints(x.Statements)

@@ -1,0 +1,79 @@
+package rules
+
+import (
+	_ "embed"
+	"fmt"
+
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/policy"
+)
+
+//go:embed aws_cross_account_invoke.md
+var awsCrossAccountInvokeDoc string
+
+// AWSCrossAccountInvoke reports Lambda functions that principals outside the
+// function's account (and organization, when known) can invoke, and AWS
+// service principals allowed to invoke without a source pin (the confused
+// deputy). Trusted accounts (Config.TrustedAccounts) are not reported.
+var AWSCrossAccountInvoke = audit.Rule{
+	ID:       "FNA-AWS-002",
+	Slug:     "aws-cross-account-invoke",
+	Category: audit.CrossAccountInvoke,
+	Severity: audit.High,
+	Provider: audit.AWS,
+	Title:    "Lambda function can be invoked from another account",
+	Doc:      awsCrossAccountInvokeDoc,
+	Remediation: "For AWS service principals, add the source: aws lambda add-permission ... --source-arn <bucket/topic/rule/API ARN> " +
+		"--source-account <your account id>. For other accounts, remove the statement if the access is not intended, " +
+		"narrow it to the one role that needs it, or pin it with aws:PrincipalOrgID; list intended partner accounts as trusted.",
+	References: []string{
+		"https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html",
+		"https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
+		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-walkthrough-1.html",
+	},
+	Needs: []audit.DataKind{audit.DataAccess},
+	Check: checkAWSCrossAccountInvoke,
+}
+
+func checkAWSCrossAccountInvoke(pass *audit.Pass) {
+	for _, j := range awsInvokeJudgements(pass) {
+		if j.err != nil {
+			awsUnparsable(pass, &j)
+			continue
+		}
+		where := awsWhere(j.qualifier)
+		for _, x := range j.verdict.Exposures {
+			key := awsKey(j.qualifier, x.Principal)
+			if x.Principal == "*" || x.Principal == "NotPrincipal" {
+				key = awsKey(j.qualifier, x.Principal, x.Account)
+			}
+			res := audit.Result{
+				Key:      key,
+				Evidence: awsStatementEvidence(&j, x.Statements),
+			}
+			switch x.Kind {
+			case policy.ExposureConfusedDeputy:
+				res.Key = awsKey(j.qualifier, x.Principal)
+				res.Severity = audit.High
+				res.Title = "AWS service can invoke the Lambda function for any account (confused deputy)"
+				res.Detail = fmt.Sprintf("The resource policy of %s: %s.", where, x.Reason)
+			case policy.ExposureCrossAccount:
+				res.Severity = audit.Medium
+				res.Title = "Lambda function can be invoked from account " + x.Account
+				if len(x.Account) > 2 && x.Account[:2] == "o-" {
+					res.Title = "Lambda function can be invoked from organization " + x.Account
+				}
+				res.Detail = fmt.Sprintf("The resource policy of %s: %s. List the account as trusted if this access is intended.", where, x.Reason)
+			case policy.ExposureOwnerNotPinned:
+				res.Key = awsKey(j.qualifier, x.Principal, "owner")
+				res.Severity = audit.Low
+				res.Title = "Lambda function trusts a bucket name without pinning its owner"
+				res.Detail = fmt.Sprintf("The resource policy of %s: %s. Add aws:SourceAccount.", where, x.Reason)
+			default:
+				continue
+			}
+			pass.Report(res)
+		}
+	}
+}

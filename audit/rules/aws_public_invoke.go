@@ -1,0 +1,87 @@
+package rules
+
+import (
+	_ "embed"
+	"fmt"
+
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/policy"
+)
+
+//go:embed aws_public_invoke.md
+var awsPublicInvokeDoc string
+
+// AWSPublicInvoke reports Lambda functions (and aliases) that anyone can call
+// without credentials through a function URL, or that any AWS account can
+// invoke, because their resource-based policy grants the invoke actions to
+// "*" without a condition that pins the caller or source.
+var AWSPublicInvoke = audit.Rule{
+	ID:       "FNA-AWS-001",
+	Slug:     "aws-public-invoke",
+	Category: audit.PublicInvoke,
+	Severity: audit.Critical,
+	Provider: audit.AWS,
+	Title:    "Lambda function can be invoked by anyone",
+	Doc:      awsPublicInvokeDoc,
+	Remediation: "Remove the statements that grant lambda:InvokeFunction or lambda:InvokeFunctionUrl to \"*\" " +
+		"(aws lambda remove-permission --function-name <fn> [--qualifier <alias>] --statement-id <sid>), " +
+		"or pin them to your callers with a concrete aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID " +
+		"condition; switch function URLs that are not meant to be public to AuthType AWS_IAM.",
+	References: []string{
+		"https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html",
+		"https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html",
+		"https://docs.aws.amazon.com/securityhub/latest/userguide/lambda-controls.html#lambda-1",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html",
+	},
+	Needs: []audit.DataKind{audit.DataAccess},
+	Check: checkAWSPublicInvoke,
+}
+
+func checkAWSPublicInvoke(pass *audit.Pass) {
+	for _, j := range awsInvokeJudgements(pass) {
+		if j.err != nil {
+			awsUnparsable(pass, &j)
+			continue
+		}
+		for _, x := range j.verdict.Exposures {
+			switch x.Kind {
+			case policy.ExposurePublic, policy.ExposureAnyAccount:
+			default:
+				continue
+			}
+			ev := awsStatementEvidence(&j, x.Statements)
+			res := audit.Result{Key: awsKey(j.qualifier, string(x.Path)), Evidence: ev}
+			where := awsWhere(j.qualifier)
+			switch {
+			case x.Path == policy.PathInvoke:
+				res.Severity = audit.High
+				res.Title = "Lambda function can be invoked by any AWS account"
+				if j.qualifier != "" {
+					res.Title = "Lambda alias " + j.qualifier + " can be invoked by any AWS account"
+				}
+				res.Detail = fmt.Sprintf("The resource policy of %s lets any AWS account invoke it through the Invoke API: %s.", where, x.Reason)
+			case x.Kind == policy.ExposureAnyAccount: // an AWS_IAM URL
+				res.Severity = audit.High
+				res.Title = "Lambda function URL can be called by any AWS account"
+				res.Detail = fmt.Sprintf("The function URL %s of %s needs signed requests, but the resource policy lets any AWS account sign them: %s.", j.url.URL, where, x.Reason)
+				res.Evidence = append(ev, awsURLEvidence(j.url))
+			case x.Missing == "":
+				res.Severity = audit.Critical
+				res.Title = "Lambda function URL is callable by anyone without credentials"
+				res.Detail = fmt.Sprintf("The function URL %s of %s is public: %s. Both permissions are what make the URL callable since October 2025.", j.url.URL, where, x.Reason)
+				res.Evidence = append(ev, awsURLEvidence(j.url))
+			case pass.Now.Before(policy.URLAuthExceptionEnds):
+				res.Severity = audit.High
+				res.Title = "Lambda function URL may be callable by anyone (temporary exception)"
+				res.Detail = fmt.Sprintf("The function URL %s of %s: %s. Until the exception ends the URL is public if the account holds it.", j.url.URL, where, x.Reason)
+				res.Evidence = append(ev, awsURLEvidence(j.url))
+			default:
+				res.Severity = audit.Low
+				res.Title = "Public grant on a Lambda function URL that answers 403"
+				res.Detail = fmt.Sprintf("The function URL %s of %s: %s. The URL is not callable today; the leftover public grant is one permission away from a public endpoint.", j.url.URL, where, x.Reason)
+				res.Evidence = append(ev, awsURLEvidence(j.url))
+			}
+			pass.Report(res)
+		}
+	}
+}
