@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/examples/estate"
+)
+
+func cmdDemo(e *env, args []string) error {
+	fs := newFlagSet(e, "demo", "demo [flags]")
+	var rf reportFlags
+	rf.register(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q (demo analyzes the embedded sample estate; use analyze FILE for your own)", pos[0])}
+	}
+	plan, err := rf.resolve()
+	if err != nil {
+		return err
+	}
+	inv, err := estate.Load()
+	if err != nil {
+		return fmt.Errorf("sample estate: %w", err)
+	}
+	return plan.analyzeAndReport(e, inv)
+}
+
+func cmdAnalyze(e *env, args []string) error {
+	fs := newFlagSet(e, "analyze", "analyze [flags] FILE   (FILE - reads standard input)")
+	var rf reportFlags
+	rf.register(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &usageError{"want exactly one inventory FILE (or - for standard input)"}
+	}
+	plan, err := rf.resolve()
+	if err != nil {
+		return err
+	}
+	inv, err := readInventory(e, pos[0])
+	if err != nil {
+		return err
+	}
+	return plan.analyzeAndReport(e, inv)
+}
+
+// readInventory loads an inventory from a file or, for "-", standard input; its
+// errors name the file and the field.
+func readInventory(e *env, path string) (*audit.Inventory, error) {
+	if path == "-" {
+		inv, err := audit.ReadInventory(e.stdin)
+		if err != nil {
+			return nil, fmt.Errorf("<stdin>: %w", err)
+		}
+		return inv, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err // *PathError names the file
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, want an inventory JSON file", path)
+	}
+	inv, err := audit.ReadInventory(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return inv, nil
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/report"
+	"github.com/fnaudit/fnaudit/audit/rules"
+	"github.com/fnaudit/fnaudit/audit/suppress"
+)
+
+// listFlag is a comma-separated list flag that may also be repeated:
+// --regions us-east-1,eu-west-1 --regions ap-south-1.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			*l = append(*l, part)
+		}
+	}
+	return nil
+}
+
+// reportFlags are the flags of every command that produces a report.
+type reportFlags struct {
+	format       string
+	output       string
+	minSeverity  string
+	failOn       string
+	suppressions string
+	now          string
+	trusted      listFlag
+	details      bool
+	color        bool
+}
+
+func (rf *reportFlags) register(fs *flagSet) {
+	fs.StringVar(&rf.format, "format", "text", "output format: text, json, ocsf or csv")
+	fs.StringVar(&rf.output, "output", "", "write the report to `FILE` instead of standard output")
+	fs.StringVar(&rf.minSeverity, "min-severity", "", "list only findings at or above `SEVERITY` (the summary still counts all)")
+	fs.StringVar(&rf.failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above `SEVERITY`")
+	fs.StringVar(&rf.suppressions, "suppressions", "", "apply the suppressions `FILE` (YAML)")
+	fs.StringVar(&rf.now, "now", "", "audit clock as RFC 3339 or YYYY-MM-DD, for reproducible output (default: current time)")
+	fs.Var(&rf.trusted, "trusted-accounts", "comma-separated account / project / tenant `IDS` treated as your own")
+	fs.BoolVar(&rf.details, "details", false, "text format: show resource, detail, evidence and remediation of each finding")
+	fs.BoolVar(&rf.color, "color", false, "text format: color severity headings with ANSI escapes")
+}
+
+// reportPlan is the validated form of reportFlags.
+type reportPlan struct {
+	format  report.Format
+	opts    report.Options
+	failOn  audit.Severity
+	entries []suppress.Entry
+	now     time.Time
+	trusted []string
+	output  string
+}
+
+// resolve validates every report flag and reads the suppressions file, before any
+// collection or analysis starts, so a typo fails fast with exit 2.
+func (rf *reportFlags) resolve() (*reportPlan, error) {
+	p := &reportPlan{output: rf.output, trusted: rf.trusted}
+	var err error
+	if p.format, err = report.ParseFormat(rf.format); err != nil {
+		return nil, &usageError{"--format: " + err.Error()}
+	}
+	if rf.minSeverity != "" {
+		if p.opts.MinSeverity, err = audit.ParseSeverity(rf.minSeverity); err != nil {
+			return nil, &usageError{"--min-severity: " + err.Error()}
+		}
+	}
+	if rf.failOn != "" {
+		if p.failOn, err = audit.ParseSeverity(rf.failOn); err != nil {
+			return nil, &usageError{"--fail-on: " + err.Error()}
+		}
+	}
+	if p.now, err = parseNow(rf.now); err != nil {
+		return nil, &usageError{"--now: " + err.Error()}
+	}
+	if rf.suppressions != "" {
+		if p.entries, err = suppress.LoadFile(rf.suppressions); err != nil {
+			return nil, err
+		}
+		known := func(id string) bool { _, ok := rules.ByID(id); return ok }
+		if err := suppress.CheckRules(p.entries, known); err != nil {
+			return nil, fmt.Errorf("%s: %w", rf.suppressions, err)
+		}
+	}
+	if rf.color && p.format != report.Text {
+		return nil, &usageError{"--color applies only to --format text"}
+	}
+	if rf.details && p.format != report.Text {
+		return nil, &usageError{"--details applies only to --format text"}
+	}
+	p.opts.Color = rf.color
+	p.opts.Details = rf.details
+	p.opts.ProductVersion = version()
+	return p, nil
+}
+
+func parseNow(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now().UTC().Truncate(time.Second), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time (want RFC 3339, e.g. 2026-11-28T09:00:00Z, or YYYY-MM-DD)", s)
+}
+
+// analyzeAndReport runs every rule over inv, applies suppressions, writes the
+// report and decides the exit code.
+func (p *reportPlan) analyzeAndReport(e *env, inv *audit.Inventory) error {
+	r := audit.Analyze(inv, rules.All(), audit.Config{Now: p.now, TrustedAccounts: p.trusted})
+	suppress.Apply(r, p.entries, p.now)
+	if err := p.write(e, r); err != nil {
+		return err
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(e.stderr, "fnaudit: warning: %s\n", oneLine(w))
+	}
+	return verdict(r, p.failOn)
+}
+
+func (p *reportPlan) write(e *env, r *audit.Report) error {
+	if p.output == "" || p.output == "-" {
+		opts := p.opts
+		opts.Width = terminalWidth(e.stdout)
+		return report.Render(e.stdout, p.format, r, opts)
+	}
+	return writeFileAtomic(p.output, func(w io.Writer) error {
+		return report.Render(w, p.format, r, p.opts)
+	})
+}
+
+// verdict maps a report to the exit code: 1 for an unsuppressed finding at or
+// above failOn, else 3 for gaps or rule errors, else 0.
+func verdict(r *audit.Report, failOn audit.Severity) error {
+	if failOn != "" {
+		n := 0
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			if f.Status == audit.StatusFail && f.Severity.AtLeast(failOn) {
+				n++
+			}
+		}
+		if n > 0 {
+			return &exitError{code: exitFindings, msg: fmt.Sprintf("%s at or above %s (--fail-on)", plural(n, "unsuppressed finding"), failOn)}
+		}
+	}
+	var why []string
+	if n := len(r.Gaps); n > 0 {
+		why = append(why, fmt.Sprintf("%s: part of the estate could not be read", plural(n, "gap")))
+	}
+	if n := r.Summary.ByStatus[audit.StatusError]; n > 0 {
+		why = append(why, fmt.Sprintf("%s failed", plural(n, "rule")))
+	}
+	if len(why) > 0 {
+		return &exitError{code: exitGaps, msg: strings.Join(why, "; ") + " (see the report)"}
+	}
+	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// writeFileAtomic writes path through a temporary file in the same directory, so
+// a failed run never leaves a half-written report or inventory behind.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
