@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/fnaudit/fnaudit/audit/policy"
 )
 
 // ReadInventory decodes and validates an inventory. Errors are one line and name
@@ -153,6 +156,11 @@ func checkDocument(doc json.RawMessage) error {
 		return errors.New("policy document must be a JSON object, got null")
 	default:
 		return errors.New("policy document must be a JSON object, got a number")
+	}
+	// The policy engine's parser names the statement (index and Sid) and the
+	// field, so a malformed document fails here, at load, not mid-analysis.
+	if _, err := policy.Parse(d); err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "policy: "))
 	}
 	return nil
 }
