@@ -9,7 +9,7 @@ import (
 )
 
 func cmdDemo(e *env, args []string) error {
-	fs := newFlagSet(e, "demo", "demo [flags]")
+	fs := newFlagSet(e, "demo", "demo [flags]\n\nAnalyzes the embedded sample estate (examples/estate): no cloud account, no network.\nThe sample's own gaps do not set exit code 3; --fail-on works as elsewhere.")
 	var rf reportFlags
 	rf.register(fs)
 	pos, err := parseArgs(fs, args)
@@ -27,6 +27,7 @@ func cmdDemo(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("sample estate: %w", err)
 	}
+	plan.sample = true
 	return plan.analyzeAndReport(e, inv)
 }
 
