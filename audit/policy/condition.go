@@ -220,10 +220,7 @@ func parseConditions(raw json.RawMessage) ([]Condition, error) {
 // conditionValues decodes a scalar or a non-empty list of scalars.
 func conditionValues(raw json.RawMessage) ([]string, error) {
 	if firstByte(raw) == '[' {
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return nil, fmt.Errorf("%s", errMsg(err))
-		}
+		items := elements(raw)
 		if len(items) == 0 {
 			return nil, fmt.Errorf("must not be an empty list")
 		}

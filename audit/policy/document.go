@@ -173,9 +173,7 @@ func Parse(doc []byte) (*Document, error) {
 	case '{':
 		raws = []json.RawMessage{stmts}
 	case '[':
-		if err := json.Unmarshal(stmts, &raws); err != nil {
-			return nil, &Error{Statement: -1, Field: "Statement", Msg: errMsg(err)}
-		}
+		raws = elements(stmts)
 	default:
 		return nil, &Error{Statement: -1, Field: "Statement", Msg: "must be an object or a list of objects, got " + kindOf(stmts)}
 	}
@@ -372,10 +370,7 @@ func stringList(raw json.RawMessage) ([]string, error) {
 	if firstByte(raw) != '[' {
 		return nil, fmt.Errorf("must be a string or a list of strings, got %s", kindOf(raw))
 	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
-		return nil, errors.New(errMsg(err))
-	}
+	items := elements(raw)
 	if len(items) == 0 {
 		return nil, errors.New("must not be an empty list")
 	}
@@ -400,43 +395,142 @@ type member struct {
 
 var errNotObject = errors.New("not an object")
 
-// members returns an object's members in document order. raw must be valid JSON.
+// The scanners below walk JSON that json.Valid has already accepted, so they
+// only split it; they are several times faster than encoding/json's token
+// decoder, which matters when an audit parses tens of thousands of policies.
+
+// members returns an object's members in document order.
 func members(raw json.RawMessage) ([]member, error) {
-	if firstByte(raw) != '{' {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
 		return nil, errNotObject
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if _, err := dec.Token(); err != nil {
-		return nil, err
-	}
 	var out []member
-	for dec.More() {
-		tok, err := dec.Token()
+	i = skipSpace(raw, i+1)
+	for i < len(raw) && raw[i] != '}' {
+		if raw[i] != '"' {
+			return nil, errNotObject
+		}
+		end := skipString(raw, i)
+		key, err := decodeString(raw[i:end])
 		if err != nil {
 			return nil, err
 		}
-		key, ok := tok.(string)
-		if !ok {
+		i = skipSpace(raw, end)
+		if i >= len(raw) || raw[i] != ':' {
 			return nil, errNotObject
 		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
+		i = skipSpace(raw, i+1)
+		vend := skipValue(raw, i)
+		out = append(out, member{key, raw[i:vend]})
+		i = skipSpace(raw, vend)
+		if i < len(raw) && raw[i] == ',' {
+			i = skipSpace(raw, i+1)
 		}
-		out = append(out, member{key, v})
 	}
 	return out, nil
 }
 
-func jsonString(raw json.RawMessage) (string, bool) {
-	if firstByte(raw) != '"' {
-		return "", false
+// elements returns a list's elements. raw must be a valid JSON list.
+func elements(raw json.RawMessage) []json.RawMessage {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '[' {
+		return nil
+	}
+	out := []json.RawMessage{}
+	i = skipSpace(raw, i+1)
+	for i < len(raw) && raw[i] != ']' {
+		end := skipValue(raw, i)
+		if end == i {
+			break
+		}
+		out = append(out, raw[i:end])
+		i = skipSpace(raw, end)
+		if i < len(raw) && raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+	}
+	return out
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the index just past the string starting at b[i] == '"'.
+func skipString(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(b)
+}
+
+// skipValue returns the index just past the value starting at b[i].
+func skipValue(b []byte, i int) int {
+	if i >= len(b) {
+		return i
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				j = skipString(b, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	j := i
+	for j < len(b) {
+		switch b[j] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return j
+		}
+		j++
+	}
+	return j
+}
+
+// decodeString decodes a JSON string literal, quotes included.
+func decodeString(b []byte) (string, error) {
+	if len(b) >= 2 && bytes.IndexByte(b, '\\') < 0 {
+		return string(b[1 : len(b)-1]), nil
 	}
 	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	err := json.Unmarshal(b, &s)
+	return s, err
+}
+
+func jsonString(raw json.RawMessage) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) < 2 || raw[0] != '"' {
 		return "", false
 	}
-	return s, true
+	s, err := decodeString(raw)
+	return s, err == nil
 }
 
 func firstByte(raw []byte) byte {

@@ -638,12 +638,12 @@ func (e *evaluator) statement(st *Statement, cl class, action string) outcome {
 // condition judges one condition for a caller class and action.
 func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	key := strings.ToLower(c.Key)
-	desc := fmt.Sprintf("%s %s %s", c.Operator, c.Key, quoteValues(c.Values))
+	d := func() string { return c.Operator + " " + c.Key + " " + quoteValues(c.Values) }
 	known := func(present bool, actual ...string) outcome {
 		if evalKnown(c, present, actual) {
 			return outcome{res: resOpen}
 		}
-		return outcome{res: resNever, reasons: []string{desc + " does not hold"}}
+		return outcome{res: resNever, reasons: []string{d() + " does not hold"}}
 	}
 	switch key {
 	case "lambda:functionurlauthtype":
@@ -671,12 +671,12 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	if ipKeys[key] {
 		if c.Op == IPAddress && c.Set != ForAllValues && allValues(c.Values, narrowRange) {
 			if c.IfExists && presenceOf(key, cl) != always {
-				return outcome{res: resOpen, reasons: []string{desc + ": IfExists lets a caller without the key through"}}
+				return outcome{res: resOpen, reasons: []string{d() + ": IfExists lets a caller without the key through"}}
 			}
-			return outcome{res: resPin, unknown: true, reasons: []string{desc}}
+			return outcome{res: resPin, unknown: true, reasons: []string{d()}}
 		}
 		if c.Op == IPAddress {
-			return outcome{res: resOpen, reasons: []string{desc + " covers (nearly) every address and pins nothing"}}
+			return outcome{res: resOpen, reasons: []string{d() + " covers (nearly) every address and pins nothing"}}
 		}
 		return outcome{res: resOpen}
 	}
@@ -687,26 +687,26 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	if c.Op == Null {
 		wantAbsent := len(c.Values) > 0 && strings.EqualFold(c.Values[0], "true")
 		if (wantAbsent && pres == always) || (!wantAbsent && pres == absent) {
-			return outcome{res: resNever, reasons: []string{desc + " does not hold for this caller"}}
+			return outcome{res: resNever, reasons: []string{d() + " does not hold for this caller"}}
 		}
-		return outcome{res: resOpen, reasons: []string{desc + " checks only presence and pins nothing"}}
+		return outcome{res: resOpen, reasons: []string{d() + " checks only presence and pins nothing"}}
 	}
 	if c.Op.Negated() {
-		return outcome{res: resOpen, reasons: []string{desc + ": a negated operator does not pin the caller"}}
+		return outcome{res: resOpen, reasons: []string{d() + ": a negated operator does not pin the caller"}}
 	}
 	if f := c.Op.Family(); f != FamilyString && f != FamilyArn {
 		return outcome{res: resOpen}
 	}
 	if c.Set == ForAllValues && pres != always {
-		return outcome{res: resOpen, reasons: []string{desc + ": ForAllValues holds when the key is absent"}}
+		return outcome{res: resOpen, reasons: []string{d() + ": ForAllValues holds when the key is absent"}}
 	}
 	if c.IfExists && pres != always {
-		return outcome{res: resOpen, reasons: []string{desc + ": IfExists lets a caller that does not send the key through"}}
+		return outcome{res: resOpen, reasons: []string{d() + ": IfExists lets a caller that does not send the key through"}}
 	}
 	concrete := allValues(c.Values, func(v string) bool { return ConcreteValue(key, v) })
 	if !concrete {
 		if pres == absent {
-			return outcome{res: resNever, reasons: []string{desc + ": the key is absent for this caller"}}
+			return outcome{res: resNever, reasons: []string{d() + ": the key is absent for this caller"}}
 		}
 		return outcome{res: resOpen, reasons: []string{fmt.Sprintf("%s %s is a wildcard and pins nothing", c.Key, quoteValues(c.Values))}}
 	}
