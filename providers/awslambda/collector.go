@@ -228,12 +228,18 @@ func (r *run) targets(ctx context.Context, stsc stsAPI, orgs orgAPI, caller, par
 	var list []acct
 	if o.OrgRole != "" {
 		names, err := listOrgAccounts(ctx, orgs)
-		if err != nil {
+		switch {
+		case len(want) > 0:
+			// The accounts are named: the organization listing only adds their
+			// names, so its failure is no gap.
+			named := map[string]string{}
+			for a := range want {
+				named[a] = names[a]
+			}
+			names = named
+		case err != nil:
 			r.addGap(gapFor(caller, "", "", apiListAccounts, audit.DataFunctions, err))
 			names = map[string]string{caller: ""}
-			for a := range want {
-				names[a] = ""
-			}
 		}
 		for _, id := range sortedKeys(names) {
 			list = append(list, acct{id, names[id]})
