@@ -34,7 +34,7 @@ func TestMapPolicy(t *testing.T) {
 	}{
 		{
 			name: "api gateway pinned by source arn",
-			doc: doc(`{"Sid":"apigw","Effect":"Allow","Principal":{"Service":"apigateway.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"` + fnARN + `","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:execute-api:us-east-1:123456789012:a1b2c3/*/POST/orders"}}}`),
+			doc:  doc(`{"Sid":"apigw","Effect":"Allow","Principal":{"Service":"apigateway.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"` + fnARN + `","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:execute-api:us-east-1:123456789012:a1b2c3/*/POST/orders"}}}`),
 			access: []audit.Access{{Principal: audit.Principal{Kind: audit.PrincipalService, ID: "apigateway.amazonaws.com"},
 				Effect: audit.Allow, Actions: []string{"lambda:InvokeFunction"}, Auth: audit.AuthService, Source: src,
 				Condition: `{"ArnLike":{"AWS:SourceArn":"arn:aws:execute-api:us-east-1:123456789012:a1b2c3/*/POST/orders"}}`}},
@@ -74,7 +74,7 @@ func TestMapPolicy(t *testing.T) {
 		},
 		{
 			name: "events, scheduler, sns, sqs and an unknown principal",
-			doc: doc(`{"Sid":"e","Effect":"Allow","Principal":{"Service":["events.amazonaws.com","scheduler.amazonaws.com","sns.amazonaws.com","sqs.amazonaws.com","example.com"]},"Action":"lambda:InvokeFunction","Resource":"*"}`),
+			doc:  doc(`{"Sid":"e","Effect":"Allow","Principal":{"Service":["events.amazonaws.com","scheduler.amazonaws.com","sns.amazonaws.com","sqs.amazonaws.com","example.com"]},"Action":"lambda:InvokeFunction","Resource":"*"}`),
 			access: func() []audit.Access {
 				var out []audit.Access
 				for _, s := range []string{"events.amazonaws.com", "scheduler.amazonaws.com", "sns.amazonaws.com", "sqs.amazonaws.com", "example.com"} {
