@@ -178,10 +178,32 @@ func gcpServiceAccountProject(email string) string {
 	}
 	local, domain := email[:at], email[at+1:]
 	if p, ok := strings.CutSuffix(domain, ".iam.gserviceaccount.com"); ok {
+		if strings.HasPrefix(p, "gcp-sa-") {
+			return "" // a Google-managed service agent, not a project
+		}
 		return p
 	}
 	if domain == "appspot.gserviceaccount.com" {
 		return local
 	}
 	return ""
+}
+
+// gcpScopeLevel classifies a binding scope: "organization" (organizations/N),
+// "folder" (folders/N), "project" (projects/P) or "resource" (anything longer,
+// such as projects/_/buckets/B or a service account).
+func gcpScopeLevel(scope string) string {
+	parts := strings.Split(scope, "/")
+	if len(parts) != 2 || parts[1] == "" {
+		return "resource"
+	}
+	switch parts[0] {
+	case "organizations":
+		return "organization"
+	case "folders":
+		return "folder"
+	case "projects":
+		return "project"
+	}
+	return "resource"
 }

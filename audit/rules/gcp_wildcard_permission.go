@@ -1,0 +1,67 @@
+package rules
+
+import (
+	_ "embed"
+	"fmt"
+
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/catalog"
+)
+
+//go:embed gcp_wildcard_permission.md
+var gcpWildcardPermissionDoc string
+
+// GCPWildcardPermission reports Cloud Functions whose service account holds a
+// service-wide predefined role (roles/<service>.admin and similar) on a whole
+// project, folder or organization.
+var GCPWildcardPermission = audit.Rule{
+	ID:       "FNA-GCP-005",
+	Slug:     "gcp-wildcard-permission",
+	Category: audit.WildcardPermission,
+	Severity: audit.Medium,
+	Provider: audit.GCP,
+	Title:    "Cloud Function's service account holds a service-wide role on the whole project",
+	Doc:      gcpWildcardPermissionDoc,
+	Remediation: "Replace the project-level admin role with a narrower predefined role (objectViewer instead of " +
+		"storage.admin, publisher instead of pubsub.editor) and bind it on the specific bucket, topic, secret " +
+		"or dataset the function uses rather than on the project.",
+	References: []string{
+		"https://cloud.google.com/iam/docs/using-iam-securely#least_privilege",
+		"https://cloud.google.com/iam/docs/understanding-roles",
+	},
+	Needs: []audit.DataKind{audit.DataIdentity},
+	Check: checkGCPWildcardPermission,
+}
+
+func checkGCPWildcardPermission(pass *audit.Pass) {
+	for _, ident := range pass.Identities() {
+		for i := range ident.Policies {
+			p := &ident.Policies[i]
+			if p.Kind != audit.PolicyBinding {
+				continue
+			}
+			reason, ok := catalog.GCPBroadRole(p.Name)
+			if !ok {
+				continue
+			}
+			var sev audit.Severity
+			switch gcpScopeLevel(p.Scope) {
+			case "organization", "folder":
+				sev = audit.High
+			case "project":
+				sev = audit.Medium
+			default:
+				// Bound on a single resource: that is what least privilege asks for.
+				continue
+			}
+			pass.Report(audit.Result{
+				Key:      ident.ID + "|" + p.Name + "|" + p.Scope,
+				Severity: sev,
+				Title:    fmt.Sprintf("Cloud Function's service account holds %s on %s", p.Name, p.Scope),
+				Detail: fmt.Sprintf("Service account %s is bound to %s on the whole of %s (%s).%s",
+					ident.ID, p.Name, p.Scope, reason, gcpConditionNote(p.Condition)),
+				Evidence: []audit.Evidence{gcpBindingEvidence(ident, p)},
+			})
+		}
+	}
+}
