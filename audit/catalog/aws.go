@@ -78,6 +78,7 @@ type awsCatalog struct {
 	byAction  map[string]int // lower-case "service:action" -> index in actions
 	levelSets [5]*AWSSet
 	all       *AWSSet
+	scoped    *AWSSet // actions with resource-level permissions
 	err       error
 }
 
@@ -146,9 +147,13 @@ func parseAWS(data []byte) *awsCatalog {
 	for i := range c.levelSets {
 		c.levelSets[i] = newAWSSet(n)
 	}
+	c.scoped = newAWSSet(n)
 	for i, a := range c.actions {
 		c.all.add(i)
 		c.levelSets[a.level.Rank()].add(i)
+		if len(a.resources) > 0 {
+			c.scoped.add(i)
+		}
 	}
 	return c
 }
@@ -241,6 +246,11 @@ func AWSResourceLevel(action string) (supported, ok bool) {
 	}
 	return len(c.actions[i].resources) > 0, true
 }
+
+// AWSResourceLevelSet returns the set of actions that support resource-level
+// permissions (shared; read-only). Granting any other action on "*" is the
+// only way to grant it at all.
+func AWSResourceLevelSet() *AWSSet { return loadAWS().scoped }
 
 func (c *awsCatalog) serviceOf(action int) int {
 	return sort.Search(len(c.services), func(i int) bool { return c.services[i].end > action })
@@ -477,15 +487,52 @@ func (s *AWSSet) Actions() []string {
 func (s *AWSSet) Services() []string {
 	c := loadAWS()
 	var out []string
-	for _, svc := range c.services {
-		for i := svc.first; i < svc.end; i++ {
-			if s.has(i) {
-				out = append(out, svc.prefix)
-				break
-			}
-		}
+	for i := s.next(0); i >= 0; {
+		svc := c.services[c.serviceOf(i)]
+		out = append(out, svc.prefix)
+		i = s.next(svc.end)
 	}
 	return out
+}
+
+// First returns the set's first n actions in catalog order.
+func (s *AWSSet) First(n int) []string {
+	c := loadAWS()
+	var out []string
+	for i := s.next(0); i >= 0 && len(out) < n; i = s.next(i + 1) {
+		out = append(out, c.actions[i].name)
+	}
+	return out
+}
+
+// next returns the first member at index i or after, or -1.
+func (s *AWSSet) next(i int) int {
+	for wi := i >> 6; wi < len(s.words); wi++ {
+		w := s.words[wi]
+		if wi == i>>6 {
+			w &= ^uint64(0) << (uint(i) & 63)
+		}
+		if w != 0 {
+			return wi*64 + bits.TrailingZeros64(w)
+		}
+	}
+	return -1
+}
+
+// CountWith returns the number of actions in s that are in every set of and
+// and in no set of not, without allocating.
+func (s *AWSSet) CountWith(and, not []*AWSSet) int {
+	n := 0
+	for i, w := range s.words {
+		for _, a := range and {
+			w &= a.words[i]
+		}
+		for _, x := range not {
+			w &^= x.words[i]
+		}
+		n += bits.OnesCount64(w)
+	}
+	return n
 }
 
 // CoversService reports whether the set holds every action of the service.
@@ -502,4 +549,17 @@ func (s *AWSSet) CoversService(prefix string) bool {
 		}
 	}
 	return true
+}
+
+// AWSActionID returns the catalog index of an action (case-insensitive), for
+// repeated membership tests with HasID.
+func AWSActionID(action string) (int, bool) {
+	i, ok := loadAWS().byAction[strings.ToLower(action)]
+	return i, ok
+}
+
+// HasID reports whether the set contains the action with the given catalog
+// index (see AWSActionID).
+func (s *AWSSet) HasID(id int) bool {
+	return id >= 0 && id>>6 < len(s.words) && s.has(id)
 }

@@ -1,0 +1,199 @@
+package awsiam
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/fnaudit/fnaudit/audit/catalog"
+	"github.com/fnaudit/fnaudit/audit/policy"
+)
+
+// Escalation is a method the role can use, with the grants that enable each of
+// its required actions.
+type Escalation struct {
+	Method Method
+	// Steps has one entry per required action, in Method.Requires order.
+	Steps []Access
+	// Conditional is true when some required action is allowed only under
+	// conditions the audit cannot evaluate.
+	Conditional bool
+}
+
+// Grants returns every grant of every step, without duplicates, in step order.
+func (e *Escalation) Grants() []Grant {
+	type key struct {
+		stmt   *policy.Statement
+		policy string
+	}
+	var out []Grant
+	seen := map[key]bool{}
+	for _, s := range e.Steps {
+		for _, g := range s.Grants {
+			k := key{g.Statement, g.PolicyID + "\x00" + g.Policy}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
+
+// Escalations returns the escalation methods of Methods that the role can use,
+// in table order. A method matches when every required action is allowed
+// (through wildcards and NotAction too), with these refinements:
+//
+//   - iam:PassRole must reach some role other than this one: passing itself
+//     gains nothing;
+//   - an iam:PassedToService condition must admit the method's service;
+//   - an action listed in Method.Broad must be granted on a wildcard resource.
+func (r *Role) Escalations() []Escalation {
+	var out []Escalation
+	ids := methodActionIDs()
+	cache := map[string]Access{}
+	for mi, m := range Methods {
+		e := Escalation{Method: m}
+		ok := true
+		for ai, action := range m.Requires {
+			acc, seen := cache[action]
+			if !seen {
+				id := ids[mi][ai]
+				acc = r.allowed(action, id, id >= 0)
+				cache[action] = acc
+			}
+			acc = r.refine(acc, &m)
+			if !acc.Allowed() {
+				ok = false
+				break
+			}
+			if !acc.Unconditional() {
+				e.Conditional = true
+			}
+			e.Steps = append(e.Steps, acc)
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// methodActionIDs resolves the catalog ids of every required action once
+// (-1 for an action the catalog lacks).
+var methodActionIDs = sync.OnceValue(func() [][]int {
+	out := make([][]int, len(Methods))
+	for i, m := range Methods {
+		out[i] = make([]int, len(m.Requires))
+		for j, a := range m.Requires {
+			id, ok := catalog.AWSActionID(a)
+			if !ok {
+				id = -1
+			}
+			out[i][j] = id
+		}
+	}
+	return out
+})
+
+// refine drops the grants of a step that do not serve the method, and strips
+// an iam:PassedToService condition that the method satisfies.
+func (r *Role) refine(acc Access, m *Method) Access {
+	passRole := strings.EqualFold(acc.Action, "iam:PassRole")
+	broad := false
+	for _, b := range m.Broad {
+		if strings.EqualFold(b, acc.Action) {
+			broad = true
+		}
+	}
+	if !passRole && !broad {
+		return acc
+	}
+	out := Access{Action: acc.Action, ConditionalDenies: acc.ConditionalDenies}
+	for _, g := range acc.Grants {
+		if broad && !wildcardResource(&g) {
+			continue
+		}
+		if passRole {
+			if r.onlySelf(&g) {
+				continue
+			}
+			var keep bool
+			if g, keep = passedToService(g, m.PassTo); !keep {
+				continue
+			}
+		}
+		out.Grants = append(out.Grants, g)
+	}
+	return out
+}
+
+// wildcardResource reports whether a grant reaches resources by wildcard
+// rather than naming them.
+func wildcardResource(g *Grant) bool {
+	if g.AllResources() {
+		return true
+	}
+	for _, r := range g.Resources {
+		if strings.ContainsAny(r, "*?") {
+			return true
+		}
+	}
+	return false
+}
+
+// onlySelf reports whether a PassRole grant names only this role.
+func (r *Role) onlySelf(g *Grant) bool {
+	if g.AllResources() || len(g.Resources) == 0 {
+		return false
+	}
+	for _, res := range g.Resources {
+		if res != r.ID {
+			return false
+		}
+	}
+	return true
+}
+
+// passedToService applies a grant's iam:PassedToService conditions to the
+// method's service: keep is false when they exclude it; a satisfied condition
+// is removed so that it does not make the step look conditional.
+func passedToService(g Grant, service string) (Grant, bool) {
+	var rest []policy.Condition
+	changed := false
+	for _, c := range g.Conditions {
+		if !c.KeyIs("iam:PassedToService") {
+			rest = append(rest, c)
+			continue
+		}
+		changed = true
+		if service == "" {
+			// The method passes no role to a service; the condition still
+			// limits where the role goes, so keep it as a condition.
+			rest = append(rest, c)
+			continue
+		}
+		match := false
+		for _, v := range c.Values {
+			if policy.MatchPattern(v, service) {
+				match = true
+				break
+			}
+		}
+		switch c.Op {
+		case policy.StringEquals, policy.StringEqualsIgnoreCase, policy.StringLike:
+			if !match {
+				return g, false
+			}
+		case policy.StringNotEquals, policy.StringNotEqualsIgnoreCase, policy.StringNotLike:
+			if match {
+				return g, false
+			}
+		default:
+			rest = append(rest, c)
+		}
+	}
+	if changed {
+		g.Conditions = rest
+	}
+	return g, true
+}
