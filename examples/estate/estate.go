@@ -19,10 +19,7 @@ import (
 	"github.com/fnaudit/fnaudit/audit"
 )
 
-// The pattern is "*" rather than "*.json" so the package still builds while the
-// estate has no file yet; Load reads only the .json files.
-//
-//go:embed *
+//go:embed *.json
 var files embed.FS
 
 // Files returns the names of the estate's inventory files, sorted.
