@@ -111,3 +111,26 @@ func TestDemoText(t *testing.T) {
 		}
 	}
 }
+
+// The sample suppressions file applies to the demo: its live entry suppresses,
+// its expired entry warns.
+func TestDemoSampleSuppressions(t *testing.T) {
+	t.Parallel()
+	if len(estate.Files()) == 0 {
+		t.Skip("the sample estate has no inventory files yet")
+	}
+	r := runCmd(t, "", "demo", "--format", "json", "--now", now, "--suppressions", "../../examples/suppressions.yaml")
+	if r.code != exitOK {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	var rep audit.Report
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.ByStatus[audit.StatusSuppressed] == 0 {
+		t.Error("no finding suppressed")
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(r.stderr, "expired on 2026-09-30") {
+		t.Errorf("warnings %q, stderr %q; want the expired entry reported", rep.Warnings, r.stderr)
+	}
+}
