@@ -22,7 +22,8 @@
 //	3  the audit ran but part of the estate could not be read or checked: the
 //	   report has gaps, or a rule failed
 //
-// Exit 1 takes precedence over 3: a failing finding is a definite result, and the
+// --fail-on counts every finding, including those --min-severity leaves out of
+// the listing. Exit 1 takes precedence over 3: a failing finding is a definite result, and the
 // gaps are still listed in the report. Without --fail-on the command never exits 1.
 // demo does not exit 3 for the sample estate's gaps, which are there to show how
 // gaps are reported.
