@@ -1,0 +1,431 @@
+package azurefunctions
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/appservice/armappservice/v4"
+	appfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/appservice/armappservice/v4/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
+	authfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
+	subfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions/fake"
+	"github.com/fnaudit/fnaudit/audit/catalog"
+)
+
+// fakeCloud is an Azure estate served by the SDK's own fake servers
+// (armappservice/v4/fake, armauthorization/v2/fake, armsubscriptions/fake),
+// wired into real SDK clients through their server transports. Each subscription
+// gets its own WebApps fake (the fake handlers do not see the subscription id);
+// a small router sends each request to the right fake by its ARM path.
+type fakeCloud struct {
+	tenant        string
+	subs          []string        // subscriptions the credential can list
+	denied        map[string]bool // subscriptions whose reads fail with AuthorizationFailed
+	apps          []*fakeApp
+	assignments   []fakeAssignment
+	roleDefs      map[string]*armauthorization.RoleDefinition // by GUID
+	denyRoleDefs  bool                                        // GetByID answers 403
+	pageSize      int
+	throttleSites int // the first N site-list calls answer 429
+
+	calls atomic.Int64
+}
+
+type fakeApp struct {
+	sub, rg, name, location, kind string
+	pna                           *string
+	linuxFx, netFx                string
+	privateEndpoints              []string // connection status per endpoint
+	restrictions                  []*armappservice.IPSecurityRestriction
+	defaultAction                 *armappservice.DefaultAction
+	auth                          *armappservice.SiteAuthSettingsV2Properties // nil: 404
+	settings                      map[string]string
+	settingsStatus                int // non-zero: ListApplicationSettings fails with it
+	systemPrincipal               string
+	userAssigned                  map[string]string // identity resource id -> principal id
+	functions                     []fakeFn
+}
+
+type fakeFn struct {
+	name     string
+	bindings []map[string]any
+	disabled bool
+}
+
+type fakeAssignment struct {
+	name, principal, roleGUID, scope, condition string
+}
+
+func (a *fakeApp) id() string {
+	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Web/sites/%s", a.sub, a.rg, a.name)
+}
+
+func (a *fakeApp) site() *armappservice.Site {
+	s := &armappservice.Site{
+		ID: to.Ptr(a.id()), Name: to.Ptr(a.name), Location: to.Ptr(a.location), Kind: to.Ptr(a.kind),
+		Type: to.Ptr("Microsoft.Web/sites"),
+		Properties: &armappservice.SiteProperties{
+			HTTPSOnly: to.Ptr(true), PublicNetworkAccess: a.pna, State: to.Ptr("Running"),
+			DefaultHostName: to.Ptr(a.name + ".azurewebsites.net"),
+		},
+		Tags: map[string]*string{"team": to.Ptr("payments")},
+	}
+	if a.systemPrincipal != "" || len(a.userAssigned) > 0 {
+		mi := &armappservice.ManagedServiceIdentity{UserAssignedIdentities: map[string]*armappservice.UserAssignedIdentity{}}
+		if a.systemPrincipal != "" {
+			mi.PrincipalID = to.Ptr(a.systemPrincipal)
+			mi.TenantID = to.Ptr("5d3c2b1a-0f9e-4d8c-b7a6-958473625140")
+		}
+		for k, v := range a.userAssigned {
+			mi.UserAssignedIdentities[k] = &armappservice.UserAssignedIdentity{PrincipalID: to.Ptr(v), ClientID: to.Ptr("c-" + v)}
+		}
+		s.Identity = mi
+	}
+	return s
+}
+
+// webServer builds the WebApps fake for one subscription.
+func (fc *fakeCloud) webServer(sub string) *appfake.ServerFactory {
+	var apps []*fakeApp
+	for _, a := range fc.apps {
+		if a.sub == sub {
+			apps = append(apps, a)
+		}
+	}
+	find := func(rg, name string) *fakeApp {
+		for _, a := range apps {
+			if strings.EqualFold(a.rg, rg) && strings.EqualFold(a.name, name) {
+				return a
+			}
+		}
+		return nil
+	}
+	notFound := func(e *azfake.ErrorResponder) { e.SetResponseError(http.StatusNotFound, "ResourceNotFound") }
+	denied := fc.denied[sub]
+	ws := appfake.WebAppsServer{
+		NewListPager: func(*armappservice.WebAppsClientListOptions) (resp azfake.PagerResponder[armappservice.WebAppsClientListResponse]) {
+			if denied {
+				resp.AddResponseError(http.StatusForbidden, "AuthorizationFailed")
+				return
+			}
+			for i := 0; i < fc.throttleSites; i++ {
+				resp.AddResponseError(http.StatusTooManyRequests, "TooManyRequests")
+			}
+			// Function apps interleaved with a plain web app that must be skipped.
+			all := []*armappservice.Site{{ID: to.Ptr("/subscriptions/" + sub + "/resourceGroups/rg-web/providers/Microsoft.Web/sites/www-acme"),
+				Name: to.Ptr("www-acme"), Kind: to.Ptr("app,linux"), Location: to.Ptr("West Europe")}}
+			for _, a := range apps {
+				all = append(all, a.site())
+			}
+			for start := 0; start < len(all); start += fc.pageSize {
+				end := min(start+fc.pageSize, len(all))
+				resp.AddPage(http.StatusOK, armappservice.WebAppsClientListResponse{
+					WebAppCollection: armappservice.WebAppCollection{Value: all[start:end]}}, nil)
+			}
+			return
+		},
+		GetConfiguration: func(_ context.Context, rg, name string, _ *armappservice.WebAppsClientGetConfigurationOptions) (resp azfake.Responder[armappservice.WebAppsClientGetConfigurationResponse], errResp azfake.ErrorResponder) {
+			a := find(rg, name)
+			if a == nil {
+				notFound(&errResp)
+				return
+			}
+			cfg := &armappservice.SiteConfig{
+				MinTLSVersion:                       to.Ptr(armappservice.SupportedTLSVersionsOne2),
+				IPSecurityRestrictions:              a.restrictions,
+				IPSecurityRestrictionsDefaultAction: a.defaultAction,
+				ScmIPSecurityRestrictionsUseMain:    to.Ptr(true),
+			}
+			if a.linuxFx != "" {
+				cfg.LinuxFxVersion = to.Ptr(a.linuxFx)
+			}
+			if a.netFx != "" {
+				cfg.NetFrameworkVersion = to.Ptr(a.netFx)
+			}
+			resp.SetResponse(http.StatusOK, armappservice.WebAppsClientGetConfigurationResponse{SiteConfigResource: armappservice.SiteConfigResource{
+				ID: to.Ptr(a.id() + "/config/web"), Name: to.Ptr("web"), Properties: cfg}}, nil)
+			return
+		},
+		ListApplicationSettings: func(_ context.Context, rg, name string, _ *armappservice.WebAppsClientListApplicationSettingsOptions) (resp azfake.Responder[armappservice.WebAppsClientListApplicationSettingsResponse], errResp azfake.ErrorResponder) {
+			a := find(rg, name)
+			switch {
+			case a == nil:
+				notFound(&errResp)
+			case a.settingsStatus != 0:
+				errResp.SetResponseError(a.settingsStatus, "AuthorizationFailed")
+			default:
+				props := map[string]*string{}
+				for k, v := range a.settings {
+					props[k] = to.Ptr(v)
+				}
+				resp.SetResponse(http.StatusOK, armappservice.WebAppsClientListApplicationSettingsResponse{StringDictionary: armappservice.StringDictionary{
+					ID: to.Ptr(a.id() + "/config/appsettings"), Properties: props}}, nil)
+			}
+			return
+		},
+		GetAuthSettingsV2WithoutSecrets: func(_ context.Context, rg, name string, _ *armappservice.WebAppsClientGetAuthSettingsV2WithoutSecretsOptions) (resp azfake.Responder[armappservice.WebAppsClientGetAuthSettingsV2WithoutSecretsResponse], errResp azfake.ErrorResponder) {
+			a := find(rg, name)
+			if a == nil || a.auth == nil {
+				notFound(&errResp)
+				return
+			}
+			resp.SetResponse(http.StatusOK, armappservice.WebAppsClientGetAuthSettingsV2WithoutSecretsResponse{SiteAuthSettingsV2: armappservice.SiteAuthSettingsV2{
+				ID: to.Ptr(a.id() + "/config/authsettingsV2"), Properties: a.auth}}, nil)
+			return
+		},
+		NewGetPrivateEndpointConnectionListPager: func(rg, name string, _ *armappservice.WebAppsClientGetPrivateEndpointConnectionListOptions) (resp azfake.PagerResponder[armappservice.WebAppsClientGetPrivateEndpointConnectionListResponse]) {
+			a := find(rg, name)
+			var conns []*armappservice.RemotePrivateEndpointConnectionARMResource
+			if a != nil {
+				for i, st := range a.privateEndpoints {
+					conns = append(conns, &armappservice.RemotePrivateEndpointConnectionARMResource{
+						ID: to.Ptr(fmt.Sprintf("%s/privateEndpointConnections/pe-%d", a.id(), i)),
+						Properties: &armappservice.RemotePrivateEndpointConnectionARMResourceProperties{
+							PrivateLinkServiceConnectionState: &armappservice.PrivateLinkConnectionState{Status: to.Ptr(st)},
+						}})
+				}
+			}
+			resp.AddPage(http.StatusOK, armappservice.WebAppsClientGetPrivateEndpointConnectionListResponse{
+				PrivateEndpointConnectionCollection: armappservice.PrivateEndpointConnectionCollection{Value: conns}}, nil)
+			return
+		},
+		NewListFunctionsPager: func(rg, name string, _ *armappservice.WebAppsClientListFunctionsOptions) (resp azfake.PagerResponder[armappservice.WebAppsClientListFunctionsResponse]) {
+			a := find(rg, name)
+			if a == nil {
+				resp.AddResponseError(http.StatusNotFound, "ResourceNotFound")
+				return
+			}
+			var envs []*armappservice.FunctionEnvelope
+			for _, f := range a.functions {
+				bindings := make([]any, len(f.bindings))
+				for i, b := range f.bindings {
+					bindings[i] = b
+				}
+				envs = append(envs, &armappservice.FunctionEnvelope{
+					ID:   to.Ptr(a.id() + "/functions/" + f.name),
+					Name: to.Ptr(a.name + "/" + f.name),
+					Properties: &armappservice.FunctionEnvelopeProperties{
+						Config:            map[string]any{"bindings": bindings},
+						InvokeURLTemplate: to.Ptr("https://" + a.name + ".azurewebsites.net/api/" + strings.ToLower(f.name)),
+						IsDisabled:        to.Ptr(f.disabled),
+						Language:          to.Ptr("node"),
+					}})
+			}
+			if len(envs) == 0 {
+				resp.AddPage(http.StatusOK, armappservice.WebAppsClientListFunctionsResponse{}, nil)
+			}
+			for start := 0; start < len(envs); start += fc.pageSize {
+				end := min(start+fc.pageSize, len(envs))
+				resp.AddPage(http.StatusOK, armappservice.WebAppsClientListFunctionsResponse{
+					FunctionEnvelopeCollection: armappservice.FunctionEnvelopeCollection{Value: envs[start:end]}}, nil)
+			}
+			return
+		},
+	}
+	return &appfake.ServerFactory{WebAppsServer: ws}
+}
+
+func (fc *fakeCloud) authServer() *authfake.ServerFactory {
+	return &authfake.ServerFactory{
+		RoleAssignmentsServer: authfake.RoleAssignmentsServer{
+			NewListForScopePager: func(scope string, opts *armauthorization.RoleAssignmentsClientListForScopeOptions) (resp azfake.PagerResponder[armauthorization.RoleAssignmentsClientListForScopeResponse]) {
+				sub := subscriptionOf(scope, "")
+				if fc.denied[sub] {
+					resp.AddResponseError(http.StatusForbidden, "AuthorizationFailed")
+					return
+				}
+				pid := ""
+				if opts != nil && opts.Filter != nil {
+					if m := regexp.MustCompile(`assignedTo\('([^']+)'\)`).FindStringSubmatch(*opts.Filter); m != nil {
+						pid = m[1]
+					}
+				}
+				var out []*armauthorization.RoleAssignment
+				for _, a := range fc.assignments {
+					if a.principal != pid {
+						continue
+					}
+					// Visible from this subscription: at, above or below it.
+					if !catalog.AzureScopeCovers(a.scope, "/subscriptions/"+sub) && subscriptionOf(a.scope, "") != sub {
+						continue
+					}
+					out = append(out, &armauthorization.RoleAssignment{
+						ID:   to.Ptr(strings.TrimRight(a.scope, "/") + "/providers/Microsoft.Authorization/roleAssignments/" + a.name),
+						Name: to.Ptr(a.name), Type: to.Ptr("Microsoft.Authorization/roleAssignments"),
+						Properties: &armauthorization.RoleAssignmentProperties{
+							PrincipalID:      to.Ptr(a.principal),
+							PrincipalType:    to.Ptr(armauthorization.PrincipalTypeServicePrincipal),
+							RoleDefinitionID: to.Ptr("/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleDefinitions/" + a.roleGUID),
+							Scope:            to.Ptr(a.scope),
+							Condition:        optional(a.condition),
+						}})
+				}
+				// One assignment per page, so paging is exercised.
+				if len(out) == 0 {
+					resp.AddPage(http.StatusOK, armauthorization.RoleAssignmentsClientListForScopeResponse{}, nil)
+				}
+				for _, ra := range out {
+					resp.AddPage(http.StatusOK, armauthorization.RoleAssignmentsClientListForScopeResponse{
+						RoleAssignmentListResult: armauthorization.RoleAssignmentListResult{Value: []*armauthorization.RoleAssignment{ra}}}, nil)
+				}
+				return
+			},
+		},
+		RoleDefinitionsServer: authfake.RoleDefinitionsServer{
+			GetByID: func(_ context.Context, roleID string, _ *armauthorization.RoleDefinitionsClientGetByIDOptions) (resp azfake.Responder[armauthorization.RoleDefinitionsClientGetByIDResponse], errResp azfake.ErrorResponder) {
+				if fc.denyRoleDefs {
+					errResp.SetResponseError(http.StatusForbidden, "AuthorizationFailed")
+					return
+				}
+				def, ok := fc.roleDefs[catalog.AzureRoleGUID(roleID)]
+				if !ok {
+					errResp.SetResponseError(http.StatusNotFound, "RoleDefinitionDoesNotExist")
+					return
+				}
+				resp.SetResponse(http.StatusOK, armauthorization.RoleDefinitionsClientGetByIDResponse{RoleDefinition: *def}, nil)
+				return
+			},
+		},
+	}
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (fc *fakeCloud) subServer() *subfake.ServerFactory {
+	return &subfake.ServerFactory{Server: subfake.Server{
+		NewListPager: func(*armsubscriptions.ClientListOptions) (resp azfake.PagerResponder[armsubscriptions.ClientListResponse]) {
+			for _, s := range fc.subs {
+				resp.AddPage(http.StatusOK, armsubscriptions.ClientListResponse{SubscriptionListResult: armsubscriptions.SubscriptionListResult{
+					Value: []*armsubscriptions.Subscription{fc.subscription(s)}}}, nil)
+			}
+			return
+		},
+		Get: func(_ context.Context, id string, _ *armsubscriptions.ClientGetOptions) (resp azfake.Responder[armsubscriptions.ClientGetResponse], errResp azfake.ErrorResponder) {
+			if fc.denied[id] {
+				errResp.SetResponseError(http.StatusForbidden, "AuthorizationFailed")
+				return
+			}
+			resp.SetResponse(http.StatusOK, armsubscriptions.ClientGetResponse{Subscription: *fc.subscription(id)}, nil)
+			return
+		},
+	}}
+}
+
+func (fc *fakeCloud) subscription(id string) *armsubscriptions.Subscription {
+	return &armsubscriptions.Subscription{
+		ID: to.Ptr("/subscriptions/" + id), SubscriptionID: to.Ptr(id), DisplayName: to.Ptr("acme-" + id[:4]),
+		TenantID: to.Ptr(fc.tenant), State: to.Ptr(armsubscriptions.SubscriptionStateEnabled),
+	}
+}
+
+// router sends each request to the fake that serves its ARM path.
+type router struct {
+	fc   *fakeCloud
+	web  map[string]policy.Transporter
+	auth policy.Transporter
+	subs policy.Transporter
+}
+
+func (r *router) Do(req *http.Request) (*http.Response, error) {
+	r.fc.calls.Add(1)
+	p := req.URL.Path
+	switch {
+	case strings.Contains(strings.ToLower(p), "/providers/microsoft.authorization/"):
+		return r.auth.Do(req)
+	case strings.Contains(strings.ToLower(p), "/providers/microsoft.web/"):
+		sub := subscriptionOf(p, "")
+		t, ok := r.web[sub]
+		if !ok {
+			return nil, fmt.Errorf("fake cloud: no subscription %q", sub)
+		}
+		return t.Do(req)
+	}
+	return r.subs.Do(req)
+}
+
+// clientOptions returns SDK client options whose transport is the fake cloud,
+// with retries fast enough for tests.
+func (fc *fakeCloud) clientOptions() *arm.ClientOptions {
+	if fc.pageSize == 0 {
+		fc.pageSize = 2
+	}
+	if fc.tenant == "" {
+		fc.tenant = "5d3c2b1a-0f9e-4d8c-b7a6-958473625140"
+	}
+	r := &router{fc: fc, web: map[string]policy.Transporter{},
+		auth: authfake.NewServerFactoryTransport(fc.authServer()),
+		subs: subfake.NewServerFactoryTransport(fc.subServer())}
+	// Pre-build every subscription's WebApps fake so the router is read-only
+	// while the collector runs in parallel.
+	seen := map[string]bool{}
+	for _, s := range fc.subs {
+		seen[s] = true
+	}
+	for _, a := range fc.apps {
+		seen[a.sub] = true
+	}
+	for s := range seen {
+		r.web[s] = appfake.NewServerFactoryTransport(fc.webServer(s))
+	}
+	return &arm.ClientOptions{ClientOptions: policy.ClientOptions{
+		Transport: r,
+		Retry:     policy.RetryOptions{MaxRetries: 3, RetryDelay: time.Millisecond, MaxRetryDelay: 5 * time.Millisecond},
+	}}
+}
+
+// builtinDefs returns role definitions for the catalog's built-in roles.
+func builtinDefs() map[string]*armauthorization.RoleDefinition {
+	out := map[string]*armauthorization.RoleDefinition{}
+	for _, r := range catalog.AzureBuiltinRoles() {
+		out[r.ID] = roleDefinition(r.ID, r.Name, "BuiltInRole", r.Actions, r.NotActions, r.DataActions, r.NotDataActions)
+	}
+	return out
+}
+
+func roleDefinition(guid, name, typ string, actions, notActions, dataActions, notDataActions []string) *armauthorization.RoleDefinition {
+	ptrs := func(ss []string) []*string {
+		var out []*string
+		for _, s := range ss {
+			out = append(out, to.Ptr(s))
+		}
+		return out
+	}
+	return &armauthorization.RoleDefinition{
+		ID: to.Ptr("/providers/Microsoft.Authorization/roleDefinitions/" + guid), Name: to.Ptr(guid),
+		Properties: &armauthorization.RoleDefinitionProperties{
+			RoleName: to.Ptr(name), RoleType: to.Ptr(typ),
+			Permissions: []*armauthorization.Permission{{Actions: ptrs(actions), NotActions: ptrs(notActions),
+				DataActions: ptrs(dataActions), NotDataActions: ptrs(notDataActions)}},
+		}}
+}
+
+func httpTrigger(authLevel string) []map[string]any {
+	b := map[string]any{"type": "httpTrigger", "direction": "in", "name": "req", "methods": []any{"get", "post"}}
+	if authLevel != "" {
+		b["authLevel"] = authLevel
+	}
+	return []map[string]any{b, {"type": "http", "direction": "out", "name": "res"}}
+}
+
+func eventTrigger(typ string, extra map[string]any) []map[string]any {
+	b := map[string]any{"type": typ, "direction": "in", "name": "msg"}
+	for k, v := range extra {
+		b[k] = v
+	}
+	return []map[string]any{b}
+}
