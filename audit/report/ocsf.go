@@ -100,9 +100,9 @@ type ocsfGroup struct {
 }
 
 type ocsfCloud struct {
-	Provider string      `json:"provider"`
-	Region   string      `json:"region,omitempty"`
-	Account  ocsfAccount `json:"account"`
+	Provider string       `json:"provider"`
+	Region   string       `json:"region,omitempty"`
+	Account  *ocsfAccount `json:"account,omitempty"`
 }
 
 type ocsfAccount struct {
@@ -188,7 +188,6 @@ func renderOCSF(w io.Writer, r *audit.Report, shown []audit.Finding, opts Option
 			Cloud: ocsfCloud{
 				Provider: ocsfProvider(f.Provider),
 				Region:   f.Region,
-				Account:  ocsfAccount{UID: f.Account, Type: acctType, TypeID: acctTypeID},
 			},
 			Unmapped: ocsfUnmappedBlock{
 				Rule:        f.Rule,
@@ -198,6 +197,9 @@ func renderOCSF(w io.Writer, r *audit.Report, shown []audit.Finding, opts Option
 				Evidence:    f.Evidence,
 				Suppression: f.Suppression,
 			},
+		}
+		if f.Account != "" {
+			of.Cloud.Account = &ocsfAccount{UID: f.Account, Type: acctType, TypeID: acctTypeID}
 		}
 		if f.Remediation != "" {
 			of.Remediation = &ocsfRemediation{Desc: f.Remediation}

@@ -222,6 +222,9 @@ func CheckRules(entries []Entry, known func(idOrSlug string) bool) error {
 // warning to the report for each expired entry, and recomputes the summary.
 // Suppressed findings stay in the report. The first matching entry wins.
 func Apply(r *audit.Report, entries []Entry, now time.Time) {
+	if r == nil {
+		return
+	}
 	var live []Entry
 	for _, e := range entries {
 		if e.Expired(now) {
