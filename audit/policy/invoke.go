@@ -190,8 +190,9 @@ const (
 type outcome struct {
 	res      result
 	reasons  []string
-	accounts []string // accounts named by pins
-	orgs     []string // organizations named by pins
+	own      bool     // a pin admits only the function's own account or organization
+	accounts []string // outside accounts named by pins
+	orgs     []string // outside organizations named by pins
 	unknown  bool     // a pin names no owner (VPC endpoint, user id, network, token)
 	bucket   bool     // a pin is a source ARN without an account (S3 bucket)
 }
@@ -370,7 +371,7 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 			if o.res == resNever {
 				continue
 			}
-			if e.ownPinned(o) {
+			if o.res == resPin && o.own {
 				e.note(i, "principal %s is pinned to the function's organization by a condition", p)
 				live = nil
 				break
@@ -429,18 +430,19 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 func (e *evaluator) pinned(st *Statement, o outcome, principal string, cl class, path Path) []Exposure {
 	i := st.Index
 	pins := strings.Join(o.reasons, "; ")
-	if e.ownPinned(o) {
+	if o.own {
 		e.note(i, "pinned to the function's own account or organization: %s", pins)
 		return nil
 	}
+	var untrusted []string
 	for _, a := range o.accounts {
-		if a == "" {
-			continue
+		if !e.trusted(a) {
+			untrusted = append(untrusted, a)
 		}
-		if e.trusted(a) {
-			e.note(i, "pinned to trusted account %s: %s", a, pins)
-			return nil
-		}
+	}
+	if len(o.accounts) > 0 && len(untrusted) == 0 && len(o.orgs) == 0 {
+		e.note(i, "pinned to trusted accounts: %s", pins)
+		return nil
 	}
 	who := party{service: principal}
 	if principal == "*" || principal == "NotPrincipal" {
@@ -450,13 +452,12 @@ func (e *evaluator) pinned(st *Statement, o outcome, principal string, cl class,
 		e.note(i, "pinned grant (%s) denied by Statement[%d]", pins, d)
 		return nil
 	}
-	for _, a := range o.accounts {
-		if a != "" {
-			reason := fmt.Sprintf("%s may invoke the function for account %s, outside the function's account: %s", principalText(principal), a, pins)
-			e.note(i, "%s", reason)
-			return []Exposure{{Kind: ExposureCrossAccount, Path: path, Principal: principal, Account: a,
-				Statements: []int{i}, Reason: reason}}
-		}
+	if len(untrusted) > 0 {
+		a := untrusted[0]
+		reason := fmt.Sprintf("%s may invoke the function for account %s, outside the function's account: %s", principalText(principal), strings.Join(untrusted, ", "), pins)
+		e.note(i, "%s", reason)
+		return []Exposure{{Kind: ExposureCrossAccount, Path: path, Principal: principal, Account: a,
+			Statements: []int{i}, Reason: reason}}
 	}
 	for _, org := range o.orgs {
 		reason := fmt.Sprintf("%s may invoke the function from organization %s, not the function's organization: %s", principalText(principal), org, pins)
@@ -482,25 +483,6 @@ func principalText(p string) string {
 		return "an Allow with NotPrincipal"
 	}
 	return "principal " + p
-}
-
-// ownPinned reports whether a pin names the function's own account or
-// organization (or an account known to be in it).
-func (e *evaluator) ownPinned(o outcome) bool {
-	if o.res != resPin {
-		return false
-	}
-	for _, a := range o.accounts {
-		if a != "" && (a == e.ctx.Account || e.inOrg(a)) {
-			return true
-		}
-	}
-	for _, org := range o.orgs {
-		if e.ctx.OrgID != "" && org == e.ctx.OrgID {
-			return true
-		}
-	}
-	return false
 }
 
 func (e *evaluator) trusted(a string) bool { return e.ctx.Trusted != nil && e.ctx.Trusted(a) }
@@ -622,13 +604,14 @@ func (e *evaluator) statement(st *Statement, cl class, action string) outcome {
 	}
 	p := outcome{res: resPin}
 	for _, c := range pins {
+		p.own = p.own || c.own
 		p.reasons = append(p.reasons, c.reasons...)
 		p.accounts = append(p.accounts, c.accounts...)
 		p.orgs = append(p.orgs, c.orgs...)
 		p.unknown = p.unknown || c.unknown
 		p.bucket = p.bucket || c.bucket
 	}
-	if len(p.accounts) > 0 || len(p.orgs) > 0 {
+	if p.own || len(p.accounts) > 0 || len(p.orgs) > 0 {
 		// A pin that names the owner supersedes an ownerless bucket ARN.
 		p.bucket = false
 	}
@@ -711,16 +694,25 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 		return outcome{res: resOpen, reasons: []string{fmt.Sprintf("%s %s is a wildcard and pins nothing", c.Key, quoteValues(c.Values))}}
 	}
 	o := outcome{res: resPin, reasons: []string{fmt.Sprintf("%s %s", c.Key, quoteValues(c.Values))}}
+	// The values are alternatives: the pin is the function's own only when
+	// every value is.
+	o.own = true
 	for _, v := range c.Values {
 		a, org := pinOwner(key, v)
 		switch {
+		case a != "" && (a == e.ctx.Account || e.inOrg(a)):
+		case org != "" && e.ctx.OrgID != "" && org == e.ctx.OrgID:
 		case a != "":
+			o.own = false
 			o.accounts = append(o.accounts, a)
 		case org != "":
+			o.own = false
 			o.orgs = append(o.orgs, org)
 		case key == "aws:sourcearn" || key == "aws:principalarn":
+			o.own = false
 			o.bucket = true
 		default:
+			o.own = false
 			o.unknown = true
 		}
 	}
