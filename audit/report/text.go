@@ -11,7 +11,7 @@ import (
 	"github.com/fnaudit/fnaudit/audit"
 )
 
-const indent = "  "
+const textIndent = "  "
 
 // ANSI styles for severity headings, used only with Options.Color.
 var sevColor = map[audit.Severity]string{
@@ -31,7 +31,7 @@ func renderText(w io.Writer, r *audit.Report, shown []audit.Finding, hidden int,
 	t.summary(r)
 	t.findings(shown)
 	if hidden > 0 {
-		t.linef("%s below %s not shown; the summary above counts them.", plural(hidden, "finding"), opts.MinSeverity)
+		t.linef("%s below %s not shown; the summary above counts them.", countNoun(hidden, "finding"), opts.MinSeverity)
 		t.line("")
 	}
 	t.suppressed(shown)
@@ -70,8 +70,8 @@ func (t *textWriter) header(r *audit.Report) {
 		provs = []string{"no providers"}
 	}
 	t.linef("scope: %s; %s, %s, %s", strings.Join(provs, ", "),
-		plural(r.Scope.Accounts, "account"), plural(len(r.Scope.Regions), "region"),
-		plural(r.Scope.Functions, "function"))
+		countNoun(r.Scope.Accounts, "account"), countNoun(len(r.Scope.Regions), "region"),
+		countNoun(r.Scope.Functions, "function"))
 	t.line("")
 }
 
@@ -108,7 +108,7 @@ func (t *textWriter) summary(r *audit.Report) {
 		rows = append(rows, [2]string{"by provider", strings.Join(provs, ", ")})
 	}
 	for _, row := range rows {
-		t.linef("%s%-14s %s", indent, row[0], row[1])
+		t.linef("%s%-14s %s", textIndent, row[0], row[1])
 	}
 	t.line("")
 }
@@ -124,11 +124,11 @@ func (t *textWriter) findings(shown []audit.Finding) {
 	rows := make([][]string, len(shown))
 	for i := range shown {
 		f := &shown[i]
-		rows[i] = cells(string(f.Status), f.Rule, f.Account, f.Region, functionName(f), f.Title)
+		rows[i] = tableCells(string(f.Status), f.Rule, f.Account, f.Region, functionName(f), f.Title)
 	}
 	// Title, function, account and region give way, widest first, down to a floor
 	// that keeps an AWS account id and a typical region whole.
-	widths := layout(header, rows, t.opts.Width, map[int]int{5: 12, 4: 10, 2: 12, 3: 9})
+	widths := tableLayout(header, rows, t.opts.Width, map[int]int{5: 12, 4: 10, 2: 12, 3: 9})
 	for _, sev := range audit.Severities {
 		var group [][]string
 		for i := range shown {
@@ -166,10 +166,10 @@ func functionName(f *audit.Finding) string {
 }
 
 func (t *textWriter) detail(f *audit.Finding) {
-	t.linef("%s[%s] %s  %s  %s", indent, f.Status, f.Rule, functionName(f), f.Title)
+	t.linef("%s[%s] %s  %s  %s", textIndent, f.Status, f.Rule, functionName(f), f.Title)
 	field := func(name, value string) {
 		if value != "" {
-			t.linef("%s    %-12s %s", indent, name+":", oneLine(value))
+			t.linef("%s    %-12s %s", textIndent, name+":", squashSpace(value))
 		}
 	}
 	field("resource", f.Resource)
@@ -209,8 +209,8 @@ func (t *textWriter) suppressed(shown []audit.Finding) {
 	}
 	t.linef("SUPPRESSED (%d)", len(sup))
 	for _, f := range sup {
-		t.linef("%s%s %s (%s %s %s)", indent, f.Rule, functionName(f), f.Provider, f.Account, f.Region)
-		t.linef("%s    %s", indent, oneLine(suppressionString(f.Suppression)))
+		t.linef("%s%s %s (%s %s %s)", textIndent, f.Rule, functionName(f), f.Provider, f.Account, f.Region)
+		t.linef("%s    %s", textIndent, squashSpace(suppressionString(f.Suppression)))
 	}
 	t.line("")
 }
@@ -222,20 +222,20 @@ func (t *textWriter) gaps(gaps []audit.Gap) {
 	}
 	t.linef("GAPS (%d): these parts could not be read, so findings there may be missing", len(gaps))
 	for _, g := range gaps {
-		where := strings.Join(nonEmpty(string(g.Provider), g.Account, g.Region), " ")
-		t.linef("%s%s: %s not read (%s)", indent, where, g.Data, g.Reason)
+		where := strings.Join(nonEmptyStrings(string(g.Provider), g.Account, g.Region), " ")
+		t.linef("%s%s: %s not read (%s)", textIndent, where, g.Data, g.Reason)
 		what := g.API
 		if g.Resource != "" {
 			what += " on " + g.Resource
 		}
 		if g.Message != "" {
-			what += ": " + oneLine(g.Message)
+			what += ": " + squashSpace(g.Message)
 		}
-		t.linef("%s    %s", indent, what)
+		t.linef("%s    %s", textIndent, what)
 	}
 }
 
-func nonEmpty(ss ...string) []string {
+func nonEmptyStrings(ss ...string) []string {
 	var out []string
 	for _, s := range ss {
 		if s != "" {
@@ -252,22 +252,22 @@ func (t *textWriter) warnings(ws []string) {
 	t.line("")
 	t.linef("WARNINGS (%d)", len(ws))
 	for _, w := range ws {
-		t.linef("%s- %s", indent, oneLine(w))
+		t.linef("%s- %s", textIndent, squashSpace(w))
 	}
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func squashSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func plural(n int, word string) string {
+func countNoun(n int, word string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-func cells(cs ...string) []string {
+func tableCells(cs ...string) []string {
 	for i := range cs {
-		cs[i] = oneLine(cs[i])
+		cs[i] = squashSpace(cs[i])
 	}
 	return cs
 }
@@ -275,7 +275,7 @@ func cells(cs ...string) []string {
 // layout returns column widths: each column as wide as its widest cell, then, if
 // the line is wider than width (> 0), the shrinkable columns (index -> floor)
 // give up one rune at a time, always the widest of them first.
-func layout(header []string, rows [][]string, width int, shrink map[int]int) []int {
+func tableLayout(header []string, rows [][]string, width int, shrink map[int]int) []int {
 	widths := make([]int, len(header))
 	for _, row := range append([][]string{header}, rows...) {
 		for i, c := range row {
@@ -285,7 +285,7 @@ func layout(header []string, rows [][]string, width int, shrink map[int]int) []i
 	if width <= 0 {
 		return widths
 	}
-	total := len(indent) + 2*(len(widths)-1)
+	total := len(textIndent) + 2*(len(widths)-1)
 	for _, w := range widths {
 		total += w
 	}
@@ -311,12 +311,12 @@ func layout(header []string, rows [][]string, width int, shrink map[int]int) []i
 
 func (t *textWriter) row(row []string, widths []int) {
 	var b strings.Builder
-	b.WriteString(indent)
+	b.WriteString(textIndent)
 	for i, c := range row {
 		if i > 0 {
 			b.WriteString("  ")
 		}
-		c = truncate(c, widths[i])
+		c = clipRunes(c, widths[i])
 		b.WriteString(c)
 		if i < len(row)-1 {
 			b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)))
@@ -326,7 +326,7 @@ func (t *textWriter) row(row []string, widths []int) {
 }
 
 // truncate shortens s to n runes, marking the cut with "...".
-func truncate(s string, n int) string {
+func clipRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
