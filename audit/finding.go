@@ -49,7 +49,7 @@ type Evidence struct {
 // Suppression records why a finding is accepted; see the suppressions file format.
 type Suppression struct {
 	Reason  string    `json:"reason"`
-	Expires time.Time `json:"expires,omitempty"`
+	Expires time.Time `json:"expires,omitzero"`
 	// Entry identifies the suppression entry (its rule or category and resource glob).
 	Entry string `json:"entry,omitempty"`
 }
