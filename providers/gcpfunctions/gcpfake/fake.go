@@ -64,6 +64,8 @@ type Project struct {
 	// DisabledAPIs lists API prefixes ("cloudfunctions", "run") answering
 	// PERMISSION_DENIED with reason SERVICE_DISABLED.
 	DisabledAPIs []string
+	// V1Denied makes only the Cloud Functions v1 listing answer PERMISSION_DENIED.
+	V1Denied bool
 	// FunctionsV2 are the functions the v2 API lists (both generations, 1st gen
 	// with environment GEN_1); FunctionsV1 those the v1 API lists.
 	FunctionsV2 []*functionspb.Function
@@ -265,6 +267,9 @@ func (f *fnV1) ListFunctions(_ context.Context, req *functionsv1pb.ListFunctions
 	p, err := f.s.check(req.GetParent(), "cloudfunctions", "cloudfunctions.functions.list")
 	if err != nil {
 		return nil, err
+	}
+	if p.V1Denied {
+		return nil, status.Errorf(codes.PermissionDenied, "Permission 'cloudfunctions.functions.list' denied on resource '%s' (v1)", req.GetParent())
 	}
 	var all []*functionsv1pb.CloudFunction
 	for _, fn := range p.FunctionsV1 {
