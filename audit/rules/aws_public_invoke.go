@@ -83,5 +83,20 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 			}
 			pass.Report(res)
 		}
+		if j.unreadURL != nil {
+			for _, x := range j.unreadURL.Exposures {
+				if x.Kind != policy.ExposurePublic || x.Missing != "" {
+					continue
+				}
+				pass.Report(audit.Result{
+					Key:    awsKey(j.qualifier, string(x.Path)),
+					Status: audit.StatusUnknown,
+					Title:  "Lambda function URL configuration was not read",
+					Detail: fmt.Sprintf("The resource policy of %s lets anyone call a function URL (%s), but the inventory does not say whether %s has a URL with AuthType NONE; if it does, anyone can call it without credentials.",
+						awsWhere(j.qualifier), x.Reason, awsWhere(j.qualifier)),
+					Evidence: awsStatementEvidence(&j, x.Statements),
+				})
+			}
+		}
 	}
 }

@@ -24,6 +24,10 @@ type awsInvokeJudgement struct {
 	doc       *policy.Document
 	url       *audit.FunctionURL
 	verdict   *policy.InvokeVerdict
+	// unreadURL is the verdict as if the qualifier had a NONE function URL,
+	// set when the adapter did not read the URL configurations
+	// (AWSFunction.URLsChecked false) and none is listed for the qualifier.
+	unreadURL *policy.InvokeVerdict
 	err       error
 }
 
@@ -67,6 +71,10 @@ func awsInvokeJudgements(pass *audit.Pass) []awsInvokeJudgement {
 				ctx.URLAuthType = j.url.AuthType
 			}
 			j.verdict = policy.InvokeAccess(j.doc, ctx)
+			if j.url == nil && !fn.AWS.URLsChecked {
+				ctx.URLAuthType = "NONE"
+				j.unreadURL = policy.InvokeAccess(j.doc, ctx)
+			}
 		}
 		out = append(out, j)
 	}
