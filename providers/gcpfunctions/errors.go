@@ -98,12 +98,15 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 func (p RetryPolicy) callOption() gax.CallOption {
 	p = p.withDefaults()
 	return gax.WithRetry(func() gax.Retryer {
-		return &boundedRetryer{
-			inner: gax.OnCodes([]codes.Code{codes.ResourceExhausted, codes.Unavailable},
-				gax.Backoff{Initial: p.Initial, Max: p.Max, Multiplier: 2}),
-			left: p.Attempts - 1,
-		}
+		return &boundedRetryer{inner: retryerFor(p), left: p.Attempts - 1}
 	})
+}
+
+// retryerFor retries throttling and unavailability with exponential backoff.
+func retryerFor(p RetryPolicy) gax.Retryer {
+	p = p.withDefaults()
+	return gax.OnCodes([]codes.Code{codes.ResourceExhausted, codes.Unavailable},
+		gax.Backoff{Initial: p.Initial, Max: p.Max, Multiplier: 2})
 }
 
 type boundedRetryer struct {
