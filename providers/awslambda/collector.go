@@ -126,6 +126,8 @@ func (c *Collector) Provider() audit.Provider { return audit.AWS }
 type target struct {
 	id, name string
 	cfg      aws.Config
+	// assume says cfg is still to be made by assuming the org role.
+	assume bool
 }
 
 // run is the state of one Collect call.
@@ -163,17 +165,34 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 
 	orgs := organizations.NewFromConfig(c.cfg)
 	r.orgID = describeOrg(ctx, orgs)
-	targets := r.targets(ctx, stsc, orgs, caller, partition)
+	targets := r.targets(ctx, orgs, caller)
 	r.progress.setAccounts(len(targets))
 
+	// Accounts and account-regions each run Concurrency at a time. An account
+	// holds its slot while its regions wait for theirs; region slots never wait
+	// for account slots, so the two cannot deadlock.
+	acctSem := make(chan struct{}, c.opts.Concurrency)
 	sem := make(chan struct{}, c.opts.Concurrency)
 	var wg sync.WaitGroup
 	for _, t := range targets {
 		wg.Add(1)
 		go func(t target) {
 			defer wg.Done()
+			defer r.progress.accountDone()
+			acctSem <- struct{}{}
+			defer func() { <-acctSem }()
+			if t.assume {
+				cfg, err := assumeRole(ctx, c.cfg, stsc, partition, t.id, c.opts.OrgRole, c.opts.ExternalID)
+				if err != nil {
+					g := gapFor(t.id, "", "", apiAssumeRole, audit.DataFunctions, err)
+					g.Reason = audit.GapAssumeRole
+					r.addGap(g)
+					r.addAccount(audit.Account{Provider: audit.AWS, ID: t.id, Name: t.name, OrgID: r.orgID})
+					return
+				}
+				t.cfg = cfg
+			}
 			r.collectAccount(ctx, t, sem)
-			r.progress.accountDone()
 		}(t)
 	}
 	wg.Wait()
@@ -216,9 +235,10 @@ func describeOrg(ctx context.Context, api orgAPI) string {
 	return deref(out.Organization.Id)
 }
 
-// targets resolves the accounts to audit and their credentials. Accounts that
-// cannot be reached are recorded as accounts with an assume-role gap.
-func (r *run) targets(ctx context.Context, stsc stsAPI, orgs orgAPI, caller, partition string) []target {
+// targets resolves the accounts to audit. Accounts other than the caller's are
+// reached by assuming the org role later, in parallel; without an org role
+// they are recorded with an assume-role gap.
+func (r *run) targets(ctx context.Context, orgs orgAPI, caller string) []target {
 	o := r.c.opts
 	want := map[string]bool{}
 	for _, a := range o.Accounts {
@@ -269,15 +289,7 @@ func (r *run) targets(ctx context.Context, stsc stsAPI, orgs orgAPI, caller, par
 				Reason: audit.GapAssumeRole, Message: "account " + a.id + " is not the caller's and no org role was given"})
 			continue
 		}
-		cfg, err := assumeRole(ctx, r.c.cfg, stsc, partition, a.id, o.OrgRole, o.ExternalID)
-		if err != nil {
-			g := gapFor(a.id, "", "", apiAssumeRole, audit.DataFunctions, err)
-			g.Reason = audit.GapAssumeRole
-			r.addGap(g)
-			r.addAccount(unreachable)
-			continue
-		}
-		out = append(out, target{id: a.id, name: a.name, cfg: cfg})
+		out = append(out, target{id: a.id, name: a.name, assume: true})
 	}
 	return out
 }
