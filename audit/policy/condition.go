@@ -137,6 +137,35 @@ type Condition struct {
 	Values []string
 }
 
+// lowerKey returns the condition key in lower case, without allocating for
+// the usual spellings of the keys the verdicts look at.
+func (c *Condition) lowerKey() string {
+	if v, ok := keySpellings[c.Key]; ok {
+		return v
+	}
+	return strings.ToLower(c.Key)
+}
+
+// keySpellings maps the common spellings of well-known condition keys (as the
+// AWS documentation writes them, and with the "AWS:" prefix Lambda's
+// AddPermission writes) to their lower case. It is read-only after init.
+var keySpellings = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceOrgID",
+		"aws:SourceOrgPaths", "aws:SourceVpce", "aws:SourceVpc", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
+		"aws:PrincipalAccount", "aws:PrincipalArn", "aws:userid", "aws:username", "lambda:EventSourceToken",
+		"aws:SourceIp", "aws:VpcSourceIp", "aws:SecureTransport", "aws:CurrentTime", "aws:EpochTime",
+		"lambda:FunctionUrlAuthType", "lambda:InvokedViaFunctionUrl"} {
+		lower := strings.ToLower(k)
+		m[k] = lower
+		m[lower] = lower
+		if rest, ok := strings.CutPrefix(k, "aws:"); ok {
+			m["AWS:"+rest] = lower
+		}
+	}
+	return m
+}()
+
 // KeyIs reports whether the condition's key is key, ignoring case.
 func (c *Condition) KeyIs(key string) bool { return strings.EqualFold(c.Key, key) }
 
@@ -173,13 +202,13 @@ func parseConditions(raw json.RawMessage) ([]Condition, error) {
 		return nil, fmt.Errorf("must be an object of operators, got %s", kindOf(raw))
 	}
 	var out []Condition
-	seenOp := map[string]bool{}
-	for _, om := range ops {
+	for oi, om := range ops {
 		at := "." + clip(om.key, 60)
-		if seenOp[strings.ToLower(om.key)] {
-			return nil, &fieldError{at, "duplicate condition operator"}
+		for _, prev := range ops[:oi] {
+			if strings.EqualFold(prev.key, om.key) {
+				return nil, &fieldError{at, "duplicate condition operator"}
+			}
 		}
-		seenOp[strings.ToLower(om.key)] = true
 		set, op, ifExists, err := ParseOperator(om.key)
 		if err != nil {
 			return nil, &fieldError{at, err.Error()}
@@ -191,23 +220,23 @@ func parseConditions(raw json.RawMessage) ([]Condition, error) {
 		if len(keys) == 0 {
 			return nil, &fieldError{at, "names no condition key"}
 		}
-		seenKey := map[string]bool{}
-		for _, km := range keys {
-			kat := fmt.Sprintf("%s[%q]", at, clip(km.key, 80))
+		for ki, km := range keys {
+			kat := func() string { return fmt.Sprintf("%s[%q]", at, clip(km.key, 80)) }
 			if km.key == "" {
-				return nil, &fieldError{kat, "empty condition key"}
+				return nil, &fieldError{kat(), "empty condition key"}
 			}
-			if seenKey[strings.ToLower(km.key)] {
-				return nil, &fieldError{kat, "duplicate condition key"}
+			for _, prev := range keys[:ki] {
+				if strings.EqualFold(prev.key, km.key) {
+					return nil, &fieldError{kat(), "duplicate condition key"}
+				}
 			}
-			seenKey[strings.ToLower(km.key)] = true
 			vals, err := conditionValues(km.val)
 			if err != nil {
-				return nil, &fieldError{kat, err.Error()}
+				return nil, &fieldError{kat(), err.Error()}
 			}
 			for _, v := range vals {
 				if err := checkValue(op, v); err != nil {
-					return nil, &fieldError{kat, err.Error()}
+					return nil, &fieldError{kat(), err.Error()}
 				}
 			}
 			out = append(out, Condition{Operator: om.key, Op: op, Set: set, IfExists: ifExists,

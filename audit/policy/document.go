@@ -138,7 +138,7 @@ func Parse(doc []byte) (*Document, error) {
 	var stmts json.RawMessage
 	seen := map[string]bool{}
 	for _, m := range top {
-		name := strings.ToLower(m.key)
+		name := lowerASCII(m.key)
 		if seen[name] {
 			return nil, &Error{Statement: -1, Field: m.key, Msg: "duplicate element"}
 		}
@@ -221,10 +221,10 @@ func parseStatement(i int, raw json.RawMessage) (Statement, error) {
 	fail := func(field, format string, args ...any) error {
 		return &Error{Statement: i, Sid: st.Sid, Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(ms))
 	var hasEffect bool
 	for _, m := range ms {
-		name := strings.ToLower(m.key)
+		name := lowerASCII(m.key)
 		if seen[name] {
 			return st, fail(clip(m.key, 40), "duplicate element")
 		}
@@ -335,7 +335,7 @@ func parsePrincipals(raw json.RawMessage) (*Principals, error) {
 	for _, m := range ms {
 		var dst *[]string
 		var field string
-		switch strings.ToLower(m.key) {
+		switch lowerASCII(m.key) {
 		case "aws":
 			dst, field = &p.AWS, ".AWS"
 		case "service":
@@ -569,3 +569,18 @@ func errMsg(err error) string {
 	}
 	return err.Error()
 }
+
+// lowerASCII lower-cases the ASCII letters of an element name. Element names
+// are a few known words, so it interns them to avoid an allocation per use.
+func lowerASCII(s string) string {
+	for _, w := range elementWords {
+		if strings.EqualFold(s, w) {
+			return w
+		}
+	}
+	return strings.ToLower(s)
+}
+
+var elementWords = []string{"effect", "action", "resource", "principal", "condition", "sid",
+	"notaction", "notresource", "notprincipal", "version", "id", "statement", "aws", "service",
+	"federated", "canonicaluser"}

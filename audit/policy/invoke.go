@@ -620,7 +620,7 @@ func (e *evaluator) statement(st *Statement, cl class, action string) outcome {
 
 // condition judges one condition for a caller class and action.
 func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
-	key := strings.ToLower(c.Key)
+	key := c.lowerKey()
 	d := func() string { return c.Operator + " " + c.Key + " " + quoteValues(c.Values) }
 	known := func(present bool, actual ...string) outcome {
 		if evalKnown(c, present, actual) {
@@ -890,7 +890,7 @@ func containsFold(list []string, s string) bool {
 
 // conditionHolds reports whether a Deny condition surely holds for the caller.
 func (e *evaluator) conditionHolds(c *Condition, cl class, action string, who party) bool {
-	key := strings.ToLower(c.Key)
+	key := c.lowerKey()
 	switch key {
 	case "lambda:functionurlauthtype", "lambda:invokedviafunctionurl", "aws:currenttime", "aws:epochtime":
 		o := e.condition(c, cl, action)
