@@ -1,6 +1,7 @@
 package awsiam
 
 import (
+	"sort"
 	"strings"
 	"sync"
 
@@ -157,13 +158,50 @@ func judgeWildcard(a *stmt, ceiling *catalog.AWSSet) (WildcardGrant, bool) {
 	}
 	w.Severity = sev
 	w.Actions = set.Len()
-	w.Examples = set.Intersect(catalog.AWSLevelSet(w.Level)).First(5)
+	w.Examples = examples(set.Intersect(catalog.AWSLevelSet(w.Level)), 5, w.Level)
 	svcs := set.Services()
 	if len(svcs) > 10 {
 		svcs = svcs[:10]
 	}
 	w.Services = svcs
 	return w, true
+}
+
+// examples picks up to n actions of a set: for write and permissions
+// management the ones a reviewer recognises as dangerous first (policies,
+// permissions, ACLs, role passing), then the shortest names, which are the
+// service's core actions.
+func examples(set *catalog.AWSSet, n int, level catalog.AccessLevel) []string {
+	all := set.Actions()
+	rank := func(a string) int {
+		_, name, _ := strings.Cut(a, ":")
+		switch {
+		case level == catalog.Read || level == catalog.List:
+			return 0
+		case strings.Contains(name, "Policy"):
+			return 0
+		case strings.Contains(name, "Permission"), strings.Contains(name, "Acl"), name == "PassRole":
+			return 1
+		case strings.HasPrefix(name, "Delete"):
+			return 2
+		case strings.HasPrefix(name, "Put"), strings.HasPrefix(name, "Create"), strings.HasPrefix(name, "Update"):
+			return 3
+		case strings.HasPrefix(name, "Get"), strings.HasPrefix(name, "List"):
+			return 4
+		}
+		return 5
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		ri, rj := rank(all[i]), rank(all[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return len(all[i]) < len(all[j])
+	})
+	if len(all) > n {
+		all = all[:n]
+	}
+	return all
 }
 
 // levelSeverity maps an access level to a finding severity.
