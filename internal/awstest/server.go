@@ -173,6 +173,34 @@ func (s *Server) SetOrganization(orgID, management string) {
 	s.orgID, s.mgmt = orgID, management
 }
 
+// Env returns the environment that points the AWS SDK (and so fnaudit) at the
+// server with the credentials of account: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+// AWS_SECRET_ACCESS_KEY and AWS_REGION.
+func (s *Server) Env(account, region string) map[string]string {
+	return map[string]string{
+		"AWS_ENDPOINT_URL":      s.URL,
+		"AWS_ACCESS_KEY_ID":     AccessKeyFor(account),
+		"AWS_SECRET_ACCESS_KEY": "awstest-secret",
+		"AWS_REGION":            region,
+	}
+}
+
+// SetEnv sets Env(account, region) for the rest of the test (t.Setenv, so the
+// test must not be parallel), and points the shared config and credentials
+// files at nothing so the developer's own AWS setup cannot interfere.
+func (s *Server) SetEnv(t testing.TB, account, region string) {
+	t.Helper()
+	for k, v := range s.Env(account, region) {
+		t.Setenv(k, v)
+	}
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", dir+"/config")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", dir+"/credentials")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+}
+
 // AccessKeyFor returns the access key id the server assigns to an account's own
 // (long-term) credentials. Any secret key is accepted.
 func AccessKeyFor(account string) string { return "AKIATEST" + account }
@@ -245,10 +273,13 @@ type Fault struct {
 	Message string
 	// RetryAfter, when set, is sent as the Retry-After header.
 	RetryAfter string
+	// After lets the first After matching calls through before the fault
+	// applies (to fail, say, the second page of a listing).
+	After int
 	// Times is how many calls fail; 0 means every matching call.
 	Times int
 
-	hits int
+	seen, hits int
 }
 
 // Inject plants a fault. Faults are tried in the order they were injected.
@@ -338,6 +369,10 @@ func (s *Server) Admit(w http.ResponseWriter, r *http.Request, proto Protocol, o
 	}
 	for _, f := range s.faults {
 		if !f.matches(op, c, res) {
+			continue
+		}
+		f.seen++
+		if f.seen <= f.After {
 			continue
 		}
 		f.hits++
