@@ -32,23 +32,40 @@ func cmdDemo(e *env, args []string) error {
 }
 
 func cmdAnalyze(e *env, args []string) error {
-	fs := newFlagSet(e, "analyze", "analyze [flags] FILE   (FILE - reads standard input)")
+	fs := newFlagSet(e, "analyze", "analyze [flags] FILE...\n\nAnalyzes saved inventories (from fnaudit collect); several files are merged, - reads standard input.")
 	var rf reportFlags
 	rf.register(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return &usageError{"want exactly one inventory FILE (or - for standard input)"}
+	if len(pos) == 0 {
+		return &usageError{"want an inventory FILE (or - for standard input)"}
 	}
 	plan, err := rf.resolve()
 	if err != nil {
 		return err
 	}
-	inv, err := readInventory(e, pos[0])
-	if err != nil {
-		return err
+	stdins := 0
+	for _, p := range pos {
+		if p == "-" {
+			stdins++
+		}
+	}
+	if stdins > 1 {
+		return &usageError{"- (standard input) given twice"}
+	}
+	invs := make([]*audit.Inventory, 0, len(pos))
+	for _, path := range pos {
+		inv, err := readInventory(e, path)
+		if err != nil {
+			return err
+		}
+		invs = append(invs, inv)
+	}
+	inv := invs[0]
+	if len(invs) > 1 {
+		inv = audit.Merge(invs...)
 	}
 	return plan.analyzeAndReport(e, inv)
 }

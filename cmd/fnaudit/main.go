@@ -4,7 +4,7 @@
 // Usage:
 //
 //	fnaudit demo                 analyze the embedded sample estate (no cloud access)
-//	fnaudit analyze FILE         analyze a saved inventory (- reads standard input)
+//	fnaudit analyze FILE...      analyze saved inventories, merged (- reads standard input)
 //	fnaudit scan [scope flags]   collect from the clouds, then analyze
 //	fnaudit collect --out FILE   collect only and write the inventory
 //	fnaudit rules [ID]           print the rule catalogue, or one rule's documentation

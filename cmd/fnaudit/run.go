@@ -25,7 +25,7 @@ const usage = `fnaudit audits serverless functions for who can call them and wha
 
 Usage:
   fnaudit demo [flags]              analyze the embedded sample estate (no cloud access)
-  fnaudit analyze [flags] FILE      analyze a saved inventory ("-" reads standard input)
+  fnaudit analyze [flags] FILE...   analyze saved inventories, merged ("-" reads standard input)
   fnaudit scan [flags]              collect from AWS, GCP and Azure, then analyze
   fnaudit collect [flags] --out F   collect only and write the inventory JSON
   fnaudit rules [--format F] [ID]   print the rule catalogue, or one rule's documentation
