@@ -10,7 +10,9 @@ import (
 	"sync"
 )
 
-func init() { mounts = append(mounts, func(s *Server) { s.Mount("sns", &SNS{s: s, topics: map[string]bool{}}) }) }
+func init() {
+	mounts = append(mounts, func(s *Server) { s.Mount("sns", &SNS{s: s, topics: map[string]bool{}}) })
+}
 
 // SNSMaxMessageBytes is SNS's limit on a published message: the message body
 // (for MessageStructure=json, the whole JSON document) plus its attributes.
