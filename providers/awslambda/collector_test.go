@@ -82,6 +82,7 @@ func seedEstate(t testing.TB) *awstest.Server {
 	locked.Name, locked.InOrg = "acme-legacy", true
 	s.SetOrganization(org, mgmtAcct)
 	s.SetPageSize("iam", 2)
+	s.SetPageSize("organizations", 2)
 
 	mgmt.Roles = []*awstest.Role{
 		{Name: "webhook-role", Attached: []string{"arn:aws:iam::aws:policy/AdministratorAccess"},
