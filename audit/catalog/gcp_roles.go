@@ -46,15 +46,13 @@ func IsGCPCustomRole(role string) bool {
 // at the scope they are bound at, beyond the "*.admin" pattern that
 // GCPBroadRole also matches.
 var gcpBroadRoles = map[string]string{
-	"roles/viewer":                         "basic Viewer role: read access to nearly every resource and its data",
-	"roles/storage.objectAdmin":            "full control of every object in every bucket of the scope",
-	"roles/datastore.owner":                "full control of Datastore / Firestore data and indexes",
-	"roles/secretmanager.secretAccessor":   "read every secret's value in the scope",
-	"roles/iam.serviceAccountUser":         "act as every service account in the scope",
-	"roles/iam.serviceAccountTokenCreator": "mint tokens for every service account in the scope",
-	"roles/cloudsql.client":                "connect to every Cloud SQL instance in the scope",
-	"roles/bigquery.dataOwner":             "full control of every BigQuery dataset in the scope",
-	"roles/pubsub.editor":                  "create, change and delete every topic and subscription in the scope",
+	"roles/viewer":                       "basic Viewer role: read access to nearly every resource and its data",
+	"roles/storage.objectAdmin":          "full control of every object in every bucket of the scope",
+	"roles/datastore.owner":              "full control of Datastore / Firestore data and indexes",
+	"roles/secretmanager.secretAccessor": "read every secret's value in the scope",
+	"roles/cloudsql.client":              "connect to every Cloud SQL instance in the scope",
+	"roles/bigquery.dataOwner":           "full control of every BigQuery dataset in the scope",
+	"roles/pubsub.editor":                "create, change and delete every topic and subscription in the scope",
 }
 
 // GCPBroadRole reports whether a predefined role grants service-wide power when
