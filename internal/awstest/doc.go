@@ -49,6 +49,15 @@
 // code under test. Calls(op) and Throttled(op) count requests per operation
 // ("lambda:GetPolicy"). SetLatency adds a delay to every call, SetQuotas makes
 // the server throttle each account-region with token buckets at AWS's documented
-// rates, and Inject plants faults (HTTP status, error code, Retry-After) for the
-// first N matching calls.
+// rates, SetPageSize shrinks list pages, and Inject plants faults (HTTP
+// status, error code, Retry-After) for N matching calls, optionally after
+// letting the first few through.
+//
+// # Pointing code at the server
+//
+// Library code takes config.WithBaseEndpoint(s.URL) and static credentials
+// with the key AccessKeyFor(account) (any secret). Code that builds its own
+// configuration, like the fnaudit command, reads the environment: Env returns
+// AWS_ENDPOINT_URL, the credentials and the region, and SetEnv sets them for a
+// (non-parallel) test and hides the developer's own AWS config files.
 package awstest

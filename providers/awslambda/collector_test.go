@@ -287,6 +287,9 @@ func TestCollectOrganization(t *testing.T) {
 	if got := s.Calls("lambda:ListFunctions"); got != 3+1+1+1 {
 		t.Errorf("ListFunctions calls = %d, want 6 (3 pages in us-east-1, 1 in eu-west-1, member's 2 regions)", got)
 	}
+	if got := s.Calls("organizations:ListAccounts"); got != 2 {
+		t.Errorf("ListAccounts calls = %d, want 2 pages", got)
+	}
 	if got := s.Calls("iam:GetAccountAuthorizationDetails"); got < 4 {
 		t.Errorf("GetAccountAuthorizationDetails calls = %d, want several pages", got)
 	}
