@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -43,6 +44,11 @@ func FuzzParse(f *testing.F) {
 				}
 				st.MatchesAction("lambda:InvokeFunction")
 				st.MatchesResource("arn:aws:lambda:us-east-1:123456789012:function:f")
+			}
+			// IAM's URL encoding of the same document parses to the same statements.
+			enc, err := ParseURLEncoded(url.PathEscape(string(data)))
+			if err != nil || len(enc.Statements) != len(d.Statements) {
+				t.Fatalf("URL-encoded form: %v (%d statements)", err, len(d.Statements))
 			}
 			for _, auth := range []string{"", "NONE", "AWS_IAM"} {
 				v := InvokeAccess(d, InvokeContext{Account: "123456789012", OrgID: "o-a1b2c3d4e5",

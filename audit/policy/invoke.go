@@ -395,7 +395,11 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 		}
 		reason += " may invoke the function (" + strings.Join(actions, ", ") + ")"
 		e.note(i, "%s", reason)
-		out = append(out, Exposure{Kind: ExposureCrossAccount, Path: PathInvoke, Principal: p, Account: acct,
+		path := PathInvoke
+		if !st.MatchesAction(ActionInvokeFunction) {
+			path = PathURL
+		}
+		out = append(out, Exposure{Kind: ExposureCrossAccount, Path: path, Principal: p, Account: acct,
 			Statements: []int{i}, Reason: reason})
 	}
 	for _, s := range st.Principal.Service {

@@ -104,6 +104,8 @@ func TestInvokeAccess(t *testing.T) {
 			[]brief{{ExposureCrossAccount, PathInvoke, "arn:aws:iam::999999999999:role/partner-invoker", "999999999999", ""}}},
 		{"cross-account bare account id", stmt(`{"Effect":"Allow","Principal":{"AWS":"999999999999"},"Action":"lambda:InvokeFunction","Resource":"*"}`), "", time.Time{},
 			[]brief{{ExposureCrossAccount, PathInvoke, "999999999999", "999999999999", ""}}},
+		{"cross-account role on the URL only", stmt(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:role/partner"},"Action":"lambda:InvokeFunctionUrl","Resource":"*","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"AWS_IAM"}}}`), "AWS_IAM", time.Time{},
+			[]brief{{ExposureCrossAccount, PathURL, "arn:aws:iam::999999999999:role/partner", "999999999999", ""}}},
 		{"trusted account", stmt(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"lambda:InvokeFunction","Resource":"*"}`), "", time.Time{}, nil},
 		{"account in org", stmt(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"lambda:InvokeFunction","Resource":"*"}`), "", time.Time{}, nil},
 		{"own account role", stmt(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/ops"},"Action":"lambda:InvokeFunction","Resource":"*"}`), "", time.Time{}, nil},
