@@ -146,6 +146,11 @@ func TestCollectOrganization(t *testing.T) {
 	if err := inv.Validate(); err != nil {
 		t.Errorf("inventory does not validate: %v", err)
 	}
+	if raw, err := json.Marshal(inv); err != nil {
+		t.Error(err)
+	} else if _, err := audit.ParseInventory(raw); err != nil {
+		t.Errorf("inventory does not load back: %v", err)
+	}
 	wantAccounts := []audit.Account{
 		{Provider: audit.AWS, ID: mgmtAcct, Name: "acme-management", OrgID: org, Regions: []string{"eu-west-1", "us-east-1"}},
 		{Provider: audit.AWS, ID: memberAcct, Name: "acme-prod", OrgID: org, Regions: []string{"eu-west-1", "us-east-1"}},

@@ -119,3 +119,27 @@ func TestAliasPolicies(t *testing.T) {
 		t.Errorf("GetPolicy %d, ListAliases %d calls", s.Calls("lambda:GetPolicy"), s.Calls("lambda:ListAliases"))
 	}
 }
+
+func TestUnreadablePolicyIsAGap(t *testing.T) {
+	t.Parallel()
+	s, a, reg := oneRegion(t, "odd")
+	reg.Functions[0].Policy = `{"Version":"2012-10-17","Statement":[{"Sid":"x","Effect":"Maybe","Principal":"*","Action":"lambda:InvokeFunction"}]}`
+	inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}})
+	if len(inv.Gaps) != 1 {
+		t.Fatalf("gaps: %v", gapSummaries(inv))
+	}
+	g := inv.Gaps[0]
+	if g.Reason != audit.GapInvalidData || g.Data != audit.DataAccess || g.Resource != a.FunctionARN("us-east-1", "odd") {
+		t.Errorf("gap = %+v", g)
+	}
+	if fn := inv.Functions[0]; len(fn.AWS.Policies) != 0 || s.Calls("lambda:ListFunctionUrlConfigs") != 1 {
+		t.Errorf("policies %v, URL reads %d; want the document left out and URLs read", fn.AWS.Policies, s.Calls("lambda:ListFunctionUrlConfigs"))
+	}
+	raw, err := json.Marshal(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := audit.ParseInventory(raw); err != nil {
+		t.Errorf("inventory does not load: %v", err)
+	}
+}

@@ -104,23 +104,18 @@ type policyFacts struct {
 }
 
 // mapPolicy reads a Lambda resource policy document. A document that is not a
-// valid policy is still kept (the rules re-parse it and report what they can)
-// and returned with an error; the caller records the gap.
+// valid policy is left out (an inventory carries only documents the policy
+// engine can judge) and returned as an error, which the caller records as an
+// invalid-data gap so the invocation rules report unknown for the function.
 func mapPolicy(fnARN, qualifier, doc string) (policyFacts, error) {
 	ref := qualifiedRef(fnARN, qualifier)
 	src := audit.Source{API: apiGetPolicy, Ref: ref}
-	facts := policyFacts{Policy: audit.ResourcePolicy{Qualifier: qualifier, Source: src}}
-	if !json.Valid([]byte(doc)) {
-		facts.Policy.Document = mustJSONString(doc)
-		facts.URLInvoke = true // cannot prove otherwise
-		return facts, fmt.Errorf("policy of %s is not valid JSON", ref)
-	}
-	facts.Policy.Document = json.RawMessage(doc)
 	parsed, err := policy.Parse([]byte(doc))
 	if err != nil {
-		facts.URLInvoke = true
-		return facts, fmt.Errorf("policy of %s: %w", ref, err)
+		// Unreadable: it cannot be shown that a URL does not matter.
+		return policyFacts{URLInvoke: true}, fmt.Errorf("policy of %s: %w", ref, err)
 	}
+	facts := policyFacts{Policy: audit.ResourcePolicy{Qualifier: qualifier, Document: json.RawMessage(doc), Source: src}}
 	for i := range parsed.Statements {
 		st := &parsed.Statements[i]
 		if st.Effect == policy.EffectAllow && st.MatchesAction("lambda:InvokeFunctionUrl") {
@@ -132,11 +127,6 @@ func mapPolicy(fnARN, qualifier, doc string) (policyFacts, error) {
 		}
 	}
 	return facts, nil
-}
-
-func mustJSONString(s string) json.RawMessage {
-	b, _ := json.Marshal(s)
-	return b
 }
 
 // rawCondition returns a statement's Condition block as JSON, or "".
@@ -390,14 +380,15 @@ type iamDetails struct {
 	Policies []iamtypes.ManagedPolicyDetail
 }
 
-// decodeDocument decodes an IAM URL-encoded policy document to JSON.
+// decodeDocument decodes an IAM URL-encoded policy document to JSON and checks
+// that the policy engine can read it.
 func decodeDocument(s string) (json.RawMessage, error) {
 	dec, err := url.QueryUnescape(s)
 	if err != nil {
 		return nil, fmt.Errorf("decode policy document: %w", err)
 	}
-	if !json.Valid([]byte(dec)) {
-		return nil, fmt.Errorf("policy document is not valid JSON")
+	if _, err := policy.Parse([]byte(dec)); err != nil {
+		return nil, err
 	}
 	return json.RawMessage(dec), nil
 }

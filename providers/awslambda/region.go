@@ -184,15 +184,16 @@ func readFunction(ctx context.Context, api lambdaAPI, fn *audit.Function) []audi
 			needURL = true
 		default:
 			facts, perr := mapPolicy(fn.ID, qualifier, deref(out.Policy))
-			fn.AWS.Policies = append(fn.AWS.Policies, facts.Policy)
-			fn.Access = append(fn.Access, facts.Access...)
-			fn.Triggers = append(fn.Triggers, facts.Triggers...)
 			needURL = needURL || facts.URLInvoke
 			if perr != nil {
 				g := gapFor(fn.Account, fn.Region, fn.ID, apiGetPolicy, audit.DataAccess, perr)
 				g.Reason = audit.GapInvalidData
 				gaps = append(gaps, g)
+				return
 			}
+			fn.AWS.Policies = append(fn.AWS.Policies, facts.Policy)
+			fn.Access = append(fn.Access, facts.Access...)
+			fn.Triggers = append(fn.Triggers, facts.Triggers...)
 		}
 	}
 	addPolicy("", pol, polErr)
