@@ -100,6 +100,10 @@ type Exposure struct {
 	// any-account) callers lack, so the URL answers 403 today; empty when the
 	// URL is callable.
 	Missing string
+	// ThroughService is true when only AWS services acting for some
+	// account's resource (a bucket, topic, rule or API the caller sets up)
+	// can use the grant, not a caller signing an Invoke request directly.
+	ThroughService bool
 }
 
 // StatementVerdict is what one statement contributes to the verdict.
@@ -330,7 +334,7 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 				}
 				e.note(i, "%s", reason)
 				out = append(out, Exposure{Kind: ExposureAnyAccount, Path: PathInvoke, Principal: principalLabel(st),
-					Statements: []int{i}, Reason: reason})
+					Statements: []int{i}, Reason: reason, ThroughService: cl == classService})
 			case resPin:
 				out = append(out, e.pinned(st, o, principalLabel(st), cl, PathInvoke)...)
 			}
@@ -940,6 +944,7 @@ func mergeExposures(xs []Exposure) []Exposure {
 			o := &out[k]
 			if o.Kind == x.Kind && o.Path == x.Path && o.Principal == x.Principal && o.Account == x.Account && o.Missing == x.Missing {
 				o.Statements = dedupeInts(sortedUnion(o.Statements, x.Statements))
+				o.ThroughService = o.ThroughService && x.ThroughService
 				merged = true
 				break
 			}

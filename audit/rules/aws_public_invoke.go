@@ -53,17 +53,18 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 			res := audit.Result{Key: awsKey(j.qualifier, string(x.Path)), Evidence: ev}
 			where := awsWhere(j.qualifier)
 			switch {
+			case x.Path == policy.PathInvoke && x.ThroughService:
+				res.Severity = audit.High
+				res.Title = "Lambda function can be invoked through AWS services by any account"
+				res.Detail = fmt.Sprintf("The resource policy of %s lets an AWS service acting for any account's resource (a bucket, topic, rule or API anyone can create) invoke it: %s.", where, x.Reason)
 			case x.Path == policy.PathInvoke:
-				res.Severity = audit.High
+				res.Severity = audit.Critical
 				res.Title = "Lambda function can be invoked by any AWS account"
-				if j.qualifier != "" {
-					res.Title = "Lambda alias " + j.qualifier + " can be invoked by any AWS account"
-				}
-				res.Detail = fmt.Sprintf("The resource policy of %s lets any AWS account invoke it through the Invoke API: %s.", where, x.Reason)
+				res.Detail = fmt.Sprintf("The resource policy of %s lets any AWS account invoke it with a signed Invoke request (anyone can open an account): %s.", where, x.Reason)
 			case x.Kind == policy.ExposureAnyAccount: // an AWS_IAM URL
-				res.Severity = audit.High
+				res.Severity = audit.Critical
 				res.Title = "Lambda function URL can be called by any AWS account"
-				res.Detail = fmt.Sprintf("The function URL %s of %s needs signed requests, but the resource policy lets any AWS account sign them: %s.", j.url.URL, where, x.Reason)
+				res.Detail = fmt.Sprintf("The function URL %s of %s needs signed requests, but the resource policy lets any AWS account sign them (anyone can open an account): %s.", j.url.URL, where, x.Reason)
 				res.Evidence = append(ev, awsURLEvidence(j.url))
 			case x.Missing == "":
 				res.Severity = audit.Critical
