@@ -256,7 +256,15 @@ func TestWildcards(t *testing.T) {
 		{"read only", role(managed("ReadOnlyAccess", docReadOnlyAccess)), audit.Low, catalog.Read, nil},
 		{"boundary narrows s3:* to reads", withBoundary(one(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`),
 			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"}}`),
-			audit.Low, catalog.Read, []string{"s3:*"}},
+			audit.Low, catalog.Read, nil},
+		{"permissive boundary keeps s3:* service-wide", withBoundary(one(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`), docAdministratorAccess),
+			audit.High, catalog.PermissionsManagement, []string{"s3:*"}},
+		{"admin inside a narrow boundary", withBoundary(role(managed("AdministratorAccess", docAdministratorAccess)),
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"},
+			{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::acme-reports/*"}]}`), "", "", nil},
+		{"admin inside a boundary allowing sqs:* on one queue", withBoundary(role(managed("AdministratorAccess", docAdministratorAccess)),
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sqs:*","Resource":"arn:aws:sqs:eu-west-1:123456789012:jobs"}}`),
+			audit.Medium, catalog.PermissionsManagement, []string{"sqs:*"}},
 		{"deny removes the wildcard", role(inline("app", `{"Version":"2012-10-17","Statement":[
 			{"Effect":"Allow","Action":"sns:*","Resource":"*"},{"Effect":"Deny","Action":"sns:*","Resource":"*"}]}`)), "", "", nil},
 	}

@@ -93,3 +93,22 @@ func BenchmarkWildcardsAdmin(b *testing.B) {
 		r.Wildcards()
 	}
 }
+
+func BenchmarkParts(b *testing.B) {
+	r := Analyze(benchRole())
+	b.Run("admin", func(b *testing.B) {
+		for b.Loop() {
+			r.Admin()
+		}
+	})
+	b.Run("escalations", func(b *testing.B) {
+		for b.Loop() {
+			r.Escalations()
+		}
+	})
+	b.Run("wildcards", func(b *testing.B) {
+		for b.Loop() {
+			r.Wildcards()
+		}
+	})
+}

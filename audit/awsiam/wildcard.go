@@ -1,12 +1,12 @@
 package awsiam
 
 import (
-	"sort"
 	"strings"
 	"sync"
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/catalog"
+	"github.com/fnaudit/fnaudit/audit/policy"
 )
 
 // Baseline lists the actions every Lambda execution role may hold on "*"
@@ -55,33 +55,128 @@ type WildcardGrant struct {
 // the boundary does not allow, or that an unconditional Deny removes on every
 // resource, do not count.
 func (r *Role) Wildcards() []WildcardGrant {
-	ceiling := r.ceiling()
+	denied := r.denyCeiling()
 	var out []WildcardGrant
 	for _, a := range r.allows {
-		if w, ok := judgeWildcard(a, ceiling); ok {
-			out = append(out, w)
+		if len(a.serviceWide) == 0 && !a.grant.AllResources() && !r.HasBoundary {
+			continue // named actions on named resources
+		}
+		var best WildcardGrant
+		found := false
+		for _, in := range r.wildcardInputs(a, denied) {
+			if w, ok := judgeWildcard(in); ok && (!found || w.Severity.Rank() > best.Severity.Rank()) {
+				best, found = w, true
+			}
+		}
+		if found {
+			out = append(out, best)
 		}
 	}
 	return out
 }
 
-// ceiling is the set of actions the boundary and the unconditional "*" Denies
-// leave possible at all.
-func (r *Role) ceiling() *catalog.AWSSet {
+// denyCeiling is the set of actions the unconditional Denies on "*" leave
+// possible.
+func (r *Role) denyCeiling() *catalog.AWSSet {
 	set := catalog.AllAWS()
-	if r.HasBoundary {
-		b := catalog.NewAWSSet()
-		for _, s := range r.boundary {
-			b.UnionInPlace(s.actions)
-		}
-		set = set.Intersect(b)
-	}
 	for _, d := range r.denies {
 		if !d.grant.Conditional() && contains(d.grant.Resources, "*") {
 			set = set.Minus(d.actions)
 		}
 	}
 	return set
+}
+
+// wildcardInput is one effective grant to judge: an Allow statement, or its
+// intersection with one statement of the permissions boundary.
+type wildcardInput struct {
+	grant Grant
+	// actions are the effective actions; serviceWide the effective
+	// service-wide patterns ("*", "s3:*", "NotAction"), whose actions are wide.
+	actions     *catalog.AWSSet
+	serviceWide []string
+	wide        *catalog.AWSSet
+	// patterns are the statement's Action patterns (for read-only wildcards).
+	patterns []string
+	all      bool
+}
+
+// wildcardInputs returns the effective grants of an Allow statement: the
+// statement itself without a boundary, else its intersection with each
+// boundary statement. Through a boundary a wildcard stays service-wide only
+// for the services the boundary also allows whole, and stays on "*" only
+// where the boundary allows "*".
+func (r *Role) wildcardInputs(a *stmt, denied *catalog.AWSSet) []wildcardInput {
+	if !r.HasBoundary {
+		in := wildcardInput{grant: a.grant, actions: a.actions.Intersect(denied), serviceWide: a.serviceWide,
+			patterns: a.grant.Statement.Action, all: a.grant.AllResources()}
+		if len(a.serviceWide) > 0 {
+			wide := a.actions
+			if a.grant.Statement.NotAction == nil && len(a.serviceWide) != len(a.grant.Statement.Action) {
+				wide = catalog.NewAWSSet()
+				for _, p := range a.serviceWide {
+					wide.UnionInPlace(catalog.ExpandAWSSet(p))
+				}
+			}
+			in.wide = wide.Intersect(denied)
+		}
+		return []wildcardInput{in}
+	}
+	var out []wildcardInput
+	for _, b := range r.boundary {
+		res := intersect(a.grant.Resources, a.grant.NotResources, b.grant.Resources, b.grant.NotResources)
+		if len(res) == 0 {
+			continue
+		}
+		if len(a.serviceWide) == 0 && !(len(res) == 1 && res[0] == "*") {
+			continue // named actions on named resources: nothing to judge
+		}
+		if a.actions.CountWith([]*catalog.AWSSet{b.actions, denied}, nil) == 0 {
+			continue
+		}
+		pair := a.actions.Intersect(b.actions).Intersect(denied)
+		g := a.grant
+		g.Resources = res
+		if !(len(res) == 1 && res[0] == "*") {
+			g.NotResources = nil
+		}
+		if len(b.grant.Conditions) > 0 {
+			g.Conditions = append(append([]policy.Condition(nil), a.grant.Conditions...), b.grant.Conditions...)
+		}
+		in := wildcardInput{grant: g, actions: pair, patterns: a.grant.Statement.Action, all: g.AllResources()}
+		if len(a.serviceWide) > 0 {
+			var wide *catalog.AWSSet
+			for _, svc := range pair.Services() {
+				if !pair.CoversService(svc) || !a.widensService(svc) {
+					continue
+				}
+				if wide == nil {
+					wide = catalog.NewAWSSet()
+				}
+				wide.UnionInPlace(catalog.ExpandAWSSet(svc + ":*"))
+				in.serviceWide = append(in.serviceWide, svc+":*")
+			}
+			if wide != nil {
+				in.wide = wide.Intersect(pair)
+			}
+		}
+		out = append(out, in)
+	}
+	return out
+}
+
+// widensService reports whether one of the statement's service-wide patterns
+// covers the service.
+func (s *stmt) widensService(svc string) bool {
+	for _, p := range s.serviceWide {
+		if p == "*" || p == "NotAction" {
+			return true
+		}
+		if sp, _, ok := strings.Cut(p, ":"); ok && policy.MatchPattern(sp, svc) {
+			return true
+		}
+	}
+	return false
 }
 
 var baselineSet = sync.OnceValue(func() *catalog.AWSSet {
@@ -92,48 +187,40 @@ var baselineSet = sync.OnceValue(func() *catalog.AWSSet {
 	return s
 })
 
-func judgeWildcard(a *stmt, ceiling *catalog.AWSSet) (WildcardGrant, bool) {
-	all := a.grant.AllResources()
-	if len(a.serviceWide) == 0 && !all {
-		return WildcardGrant{}, false // named actions on named resources
-	}
-	w := WildcardGrant{Grant: a.grant, ServiceWide: a.serviceWide}
+func judgeWildcard(in wildcardInput) (WildcardGrant, bool) {
+	w := WildcardGrant{Grant: in.grant, ServiceWide: in.serviceWide}
 	var set *catalog.AWSSet
 	var sev audit.Severity
-	if len(a.serviceWide) > 0 {
-		sw := a.actions
-		if a.grant.Statement.NotAction == nil && len(a.serviceWide) != len(a.grant.Statement.Action) {
-			sw = catalog.NewAWSSet()
-			for _, p := range a.serviceWide {
-				sw.UnionInPlace(catalog.ExpandAWSSet(p))
-			}
-		}
-		set = sw.Intersect(ceiling)
+	if in.wide != nil {
+		set = in.wide.Minus(baselineSet())
 		if lvl, ok := set.MaxLevel(); ok {
 			w.Level = lvl
 			sev = levelSeverity(lvl)
-			if !all {
+			if !in.all {
 				sev = lower(sev)
 			}
 		}
 	}
-	if sev == "" && all {
-		scoped := []*catalog.AWSSet{ceiling, catalog.AWSResourceLevelSet()}
+	if sev == "" {
+		w.ServiceWide = nil
+	}
+	if sev == "" && in.all {
+		scoped := []*catalog.AWSSet{catalog.AWSResourceLevelSet()}
 		pmSet := catalog.AWSLevelSet(catalog.PermissionsManagement)
 		wrSet := catalog.AWSLevelSet(catalog.Write)
 		not := []*catalog.AWSSet{baselineSet()}
 		switch {
-		case a.actions.CountWith(append(scoped, pmSet), not) > 0:
-			rest := a.actions.Intersect(ceiling).Intersect(catalog.AWSResourceLevelSet()).Minus(baselineSet())
+		case in.actions.CountWith(append(scoped, pmSet), not) > 0:
+			rest := in.actions.Intersect(catalog.AWSResourceLevelSet()).Minus(baselineSet())
 			set = rest.Intersect(pmSet).Union(rest.Intersect(wrSet))
 			w.Level, sev = catalog.PermissionsManagement, audit.High
-		case a.actions.CountWith(append(scoped, wrSet), not) > 0:
-			set = a.actions.Intersect(ceiling).Intersect(catalog.AWSResourceLevelSet()).Minus(baselineSet()).Intersect(wrSet)
+		case in.actions.CountWith(append(scoped, wrSet), not) > 0:
+			set = in.actions.Intersect(catalog.AWSResourceLevelSet()).Minus(baselineSet()).Intersect(wrSet)
 			w.Level, sev = catalog.Write, audit.Medium
 		default:
 			// A read-only wildcard pattern on "*".
 			var read *catalog.AWSSet
-			for _, p := range a.grant.Statement.Action {
+			for _, p := range in.patterns {
 				if strings.ContainsAny(p, "*?") {
 					if read == nil {
 						read = catalog.NewAWSSet()
@@ -144,7 +231,7 @@ func judgeWildcard(a *stmt, ceiling *catalog.AWSSet) (WildcardGrant, bool) {
 			if read == nil {
 				break
 			}
-			read = read.Intersect(ceiling)
+			read = read.Intersect(in.actions)
 			if lvl, ok := read.MaxLevel(); ok && (lvl == catalog.Read || lvl == catalog.List) {
 				set, w.Level, sev = read, lvl, audit.Low
 			}
@@ -153,7 +240,7 @@ func judgeWildcard(a *stmt, ceiling *catalog.AWSSet) (WildcardGrant, bool) {
 	if sev == "" {
 		return w, false
 	}
-	if a.grant.Conditional() {
+	if in.grant.Conditional() {
 		sev = lower(sev)
 	}
 	w.Severity = sev
@@ -191,17 +278,35 @@ func examples(set *catalog.AWSSet, n int, level catalog.AccessLevel) []string {
 		}
 		return 5
 	}
-	sort.SliceStable(all, func(i, j int) bool {
-		ri, rj := rank(all[i]), rank(all[j])
-		if ri != rj {
-			return ri < rj
+	// Keep the n best by (rank, length, name) in one pass: the set can hold
+	// thousands of actions and only five are shown.
+	less := func(a, b string) bool {
+		ra, rb := rank(a), rank(b)
+		if ra != rb {
+			return ra < rb
 		}
-		return len(all[i]) < len(all[j])
-	})
-	if len(all) > n {
-		all = all[:n]
+		if len(a) != len(b) {
+			return len(a) < len(b)
+		}
+		return a < b
 	}
-	return all
+	var top []string
+	for _, a := range all {
+		i := len(top)
+		for i > 0 && less(a, top[i-1]) {
+			i--
+		}
+		if i >= n {
+			continue
+		}
+		top = append(top, "")
+		copy(top[i+1:], top[i:])
+		top[i] = a
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
 }
 
 // levelSeverity maps an access level to a finding severity.
