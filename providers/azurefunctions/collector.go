@@ -25,6 +25,9 @@ type Options struct {
 	// Subscriptions are the subscription ids to audit; empty means every
 	// subscription the credential can list.
 	Subscriptions []string
+	// Regions limits the audit to apps in these locations ("westeurope" or
+	// "West Europe"); empty means every location.
+	Regions []string
 	// Credential authenticates the calls; nil uses azidentity.DefaultAzureCredential
 	// (environment, workload identity, managed identity, Azure CLI, ...).
 	Credential azcore.TokenCredential
@@ -153,6 +156,20 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	return inv, nil
 }
 
+// inRegion reports whether an app's location is in scope.
+func (c *Collector) inRegion(loc string) bool {
+	if len(c.opts.Regions) == 0 {
+		return true
+	}
+	n := normalizeRegion(loc)
+	for _, r := range c.opts.Regions {
+		if normalizeRegion(r) == n {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *Collector) progress(format string, args ...any) {
 	if c.opts.Progress == nil {
 		return
@@ -246,7 +263,7 @@ func (r *run) collectSubscription(ctx context.Context, s subscription) {
 			break
 		}
 		for _, site := range page.Value {
-			if site != nil && isFunctionApp(str(site.Kind)) && str(site.ID) != "" {
+			if site != nil && isFunctionApp(str(site.Kind)) && str(site.ID) != "" && c.inRegion(str(site.Location)) {
 				sites = append(sites, site)
 			}
 		}

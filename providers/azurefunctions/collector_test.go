@@ -7,107 +7,17 @@ import (
 	"time"
 
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/appservice/armappservice/v4"
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/rules"
+	"github.com/fnaudit/fnaudit/providers/azurefunctions/azuretest"
 )
 
-const (
-	subProd   = "3f2a8c1e-6d4b-4e7a-9b2c-1a5d7e9f0b12"
-	subDenied = "9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a"
-
-	pidPayments = "9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f" // system-assigned, Owner on the subscription
-	pidOrders   = "7b8c9d0e-1f2a-4b3c-9d4e-5f6a7b8c9d0e" // user-assigned, custom role
-	pidLedger   = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" // system-assigned, data roles only
-
-	customRoleGUID = "6a1f3c2e-9b8d-4e7f-a6c5-3d2e1f0a9b8c"
-)
-
-// estate is the scenario of issue 7: paging, an anonymous trigger behind
-// EasyAuth, one without, one behind a private endpoint only, a function-key
-// trigger, Owner at subscription scope, a user-assigned identity with a custom
-// role, and AuthorizationFailed on one subscription.
-func estate() *fakeCloud {
-	uaiID := "/subscriptions/" + subProd + "/resourceGroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders-shared"
-	defs := builtinDefs()
-	defs[customRoleGUID] = roleDefinition(customRoleGUID, "Orders Platform Operator", "CustomRole",
-		[]string{"Microsoft.Web/sites/*", "Microsoft.Storage/*", "Microsoft.Resources/subscriptions/resourceGroups/read"}, nil, nil, nil)
-	return &fakeCloud{
-		subs:     []string{subProd, subDenied},
-		denied:   map[string]bool{subDenied: true},
-		pageSize: 2,
-		roleDefs: defs,
-		apps: []*fakeApp{
-			{
-				sub: subProd, rg: "rg-payments-prod", name: "func-payments-prod", location: "West Europe", kind: "functionapp,linux",
-				pna: to.Ptr("Enabled"), linuxFx: "Node|20", systemPrincipal: pidPayments,
-				auth: &armappservice.SiteAuthSettingsV2Properties{Platform: &armappservice.AuthPlatform{Enabled: to.Ptr(false)}},
-				settings: map[string]string{
-					"FUNCTIONS_EXTENSION_VERSION":          "~4",
-					"FUNCTIONS_WORKER_RUNTIME":             "node",
-					"STRIPE_API_KEY":                       "sk_live_51HxQ2aLkdIEXAMPLE0nq8ZfT3xY7vB2mW9rK4pL6sD1",
-					"PAYMENTS_DB_PASSWORD":                 "@Microsoft.KeyVault(SecretUri=https://kv-payments-prod.vault.azure.net/secrets/db-password/)",
-					"AzureWebJobs.LegacyCallback.Disabled": "true",
-				},
-				functions: []fakeFn{
-					{name: "StripeWebhook", bindings: httpTrigger("anonymous")},
-					{name: "RefundPayment", bindings: httpTrigger("function")},
-					{name: "CapturePayment", bindings: httpTrigger("")},
-					{name: "LegacyCallback", bindings: httpTrigger("anonymous")},
-					{name: "SettlementQueue", bindings: eventTrigger("queueTrigger", map[string]any{"queueName": "settlements", "connection": "AzureWebJobsStorage"})},
-				},
-			},
-			{
-				sub: subProd, rg: "rg-portal-prod", name: "func-portal-prod", location: "West Europe", kind: "functionapp",
-				netFx: "v8.0", userAssigned: map[string]string{uaiID: pidOrders},
-				auth: &armappservice.SiteAuthSettingsV2Properties{
-					Platform: &armappservice.AuthPlatform{Enabled: to.Ptr(true)},
-					GlobalValidation: &armappservice.GlobalValidation{RequireAuthentication: to.Ptr(true),
-						UnauthenticatedClientAction: to.Ptr(armappservice.UnauthenticatedClientActionV2Return401)},
-					IdentityProviders: &armappservice.IdentityProviders{AzureActiveDirectory: &armappservice.AzureActiveDirectory{
-						Enabled: to.Ptr(true), Registration: &armappservice.AzureActiveDirectoryRegistration{
-							OpenIDIssuer: to.Ptr("https://sts.windows.net/5d3c2b1a-0f9e-4d8c-b7a6-958473625140/v2.0"), ClientID: to.Ptr("portal-client")}}},
-				},
-				settings:  map[string]string{"FUNCTIONS_EXTENSION_VERSION": "~4", "FUNCTIONS_WORKER_RUNTIME": "dotnet-isolated"},
-				functions: []fakeFn{{name: "GetDashboard", bindings: httpTrigger("anonymous")}},
-			},
-			{
-				sub: subProd, rg: "rg-ledger-prod", name: "func-ledger-internal", location: "North Europe", kind: "functionapp,linux",
-				linuxFx: "Python|3.11", privateEndpoints: []string{"Approved", "Rejected"}, systemPrincipal: pidLedger,
-				auth:      nil, // never configured: the API answers 404
-				settings:  map[string]string{"FUNCTIONS_EXTENSION_VERSION": "~4", "FUNCTIONS_WORKER_RUNTIME": "python"},
-				functions: []fakeFn{{name: "PostJournal", bindings: httpTrigger("anonymous")}},
-			},
-			{
-				sub: subProd, rg: "rg-reports", name: "func-reports-legacy", location: "West Europe", kind: "functionapp",
-				netFx: "v4.0", pna: to.Ptr("Enabled"), userAssigned: map[string]string{uaiID: pidOrders},
-				restrictions:   []*armappservice.IPSecurityRestriction{{Name: to.Ptr("office"), Action: to.Ptr("Allow"), IPAddress: to.Ptr("203.0.113.0/24"), Priority: to.Ptr[int32](100)}},
-				auth:           &armappservice.SiteAuthSettingsV2Properties{},
-				settings:       map[string]string{"FUNCTIONS_EXTENSION_VERSION": "~3", "FUNCTIONS_WORKER_RUNTIME": "dotnet"},
-				settingsStatus: 403,
-				functions: []fakeFn{
-					{name: "NightlyExport", bindings: eventTrigger("timerTrigger", map[string]any{"schedule": "0 0 2 * * *"})},
-					{name: "ExportNow", bindings: httpTrigger("anonymous")},
-				},
-			},
-		},
-		assignments: []fakeAssignment{
-			{name: "a1", principal: pidPayments, roleGUID: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", scope: "/subscriptions/" + subProd},
-			{name: "a2", principal: pidOrders, roleGUID: customRoleGUID, scope: "/subscriptions/" + subProd},
-			{name: "a3", principal: pidLedger, roleGUID: "4633458b-17de-408a-b874-0445c86b69e6",
-				scope: "/subscriptions/" + subProd + "/resourceGroups/rg-ledger-prod/providers/Microsoft.KeyVault/vaults/kv-ledger"},
-			{name: "a4", principal: pidOrders, roleGUID: "acdd72a7-3385-48ef-bd42-f606fba81ae7", scope: "/providers/Microsoft.Management/managementGroups/mg-acme"},
-		},
-	}
-}
-
-func collect(t *testing.T, fc *fakeCloud, subs ...string) *audit.Inventory {
+func collect(t *testing.T, fc *azuretest.Cloud, subs ...string) *audit.Inventory {
 	t.Helper()
 	c, err := New(Options{
 		Subscriptions: subs,
 		Credential:    &azfake.TokenCredential{},
-		ClientOptions: fc.clientOptions(),
+		ClientOptions: fc.ClientOptions(),
 		Now:           func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) },
 	})
 	if err != nil {
@@ -136,7 +46,7 @@ func fnByName(inv *audit.Inventory, name string) *audit.Function {
 
 func TestCollectInventory(t *testing.T) {
 	t.Parallel()
-	inv := collect(t, estate())
+	inv := collect(t, azuretest.Scenario())
 
 	var names []string
 	for _, f := range inv.Functions {
@@ -151,7 +61,7 @@ func TestCollectInventory(t *testing.T) {
 	if hook == nil || hook.Azure == nil {
 		t.Fatal("StripeWebhook missing")
 	}
-	if hook.Azure.AuthLevel != "anonymous" || hook.Region != "westeurope" || hook.Runtime != "node|20" ||
+	if hook.Azure.AuthLevel != "anonymous" || hook.Region != "westeurope" || hook.Runtime != "node|22" ||
 		hook.Azure.ExtensionVersion != "~4" || hook.Azure.PublicNetworkAccess != "Enabled" || hook.Azure.Auth == nil || hook.Azure.Auth.Enabled {
 		t.Errorf("StripeWebhook facts: %+v", hook.Azure)
 	}
@@ -190,7 +100,7 @@ func TestCollectInventory(t *testing.T) {
 		t.Errorf("PostJournal: want 1 approved private endpoint, null PNA, auth read as absent: %+v", f.Azure)
 	}
 	if f := fnByName(inv, "GetDashboard"); f == nil || !f.Azure.Auth.Enabled || !f.Azure.Auth.RequireAuthentication ||
-		f.Runtime != "dotnet-isolated|8.0" || len(f.Identities) != 1 || f.Identities[0] != pidOrders {
+		f.Runtime != "dotnet-isolated|8.0" || len(f.Identities) != 1 || f.Identities[0] != azuretest.PrincipalOrders {
 		t.Errorf("GetDashboard: %+v %+v", f, f.Azure.Auth)
 	}
 	if f := fnByName(inv, "NightlyExport"); f == nil || f.Azure.ExtensionVersion != "" || len(f.Azure.IPRestrictions) != 1 {
@@ -204,16 +114,16 @@ func TestCollectInventory(t *testing.T) {
 	}
 	for _, id := range inv.Identities {
 		switch id.ID {
-		case pidPayments:
+		case azuretest.PrincipalPayments:
 			if id.Kind != "azure-system-assigned" || len(id.Policies) != 1 || id.Policies[0].Name != "Owner" ||
-				id.Policies[0].Scope != "/subscriptions/"+subProd || len(id.Policies[0].Grants) != 1 || id.Policies[0].Grants[0].Actions[0] != "*" {
+				id.Policies[0].Scope != "/subscriptions/"+azuretest.SubProd || len(id.Policies[0].Grants) != 1 || id.Policies[0].Grants[0].Actions[0] != "*" {
 				t.Errorf("payments identity: %+v", id)
 			}
-		case pidOrders:
+		case azuretest.PrincipalOrders:
 			if id.Kind != "azure-user-assigned" || id.Name != "id-orders-shared" || len(id.Policies) != 2 {
 				t.Errorf("orders identity: %+v", id)
 			}
-		case pidLedger:
+		case azuretest.PrincipalLedger:
 			if len(id.Policies) != 1 || id.Policies[0].Grants[0].DataActions == nil {
 				t.Errorf("ledger identity: %+v", id)
 			}
@@ -226,9 +136,9 @@ func TestCollectInventory(t *testing.T) {
 	var deniedSub, deniedSettings bool
 	for _, g := range inv.Gaps {
 		switch {
-		case g.Account == subDenied && g.API == apiSites && g.Reason == audit.GapAccessDenied && g.Data == audit.DataFunctions:
+		case g.Account == azuretest.SubDenied && g.API == apiSites && g.Reason == audit.GapAccessDenied && g.Data == audit.DataFunctions:
 			deniedSub = true
-		case g.Account == subProd && strings.HasSuffix(g.Resource, "/func-reports-legacy") && g.API == apiAppSettings &&
+		case g.Account == azuretest.SubProd && strings.HasSuffix(g.Resource, "/func-reports-legacy") && g.API == apiAppSettings &&
 			g.Reason == audit.GapAccessDenied && g.Data == audit.DataEnvironment:
 			deniedSettings = true
 		default:
@@ -238,7 +148,7 @@ func TestCollectInventory(t *testing.T) {
 	if !deniedSub || !deniedSettings {
 		t.Errorf("gaps = %+v", inv.Gaps)
 	}
-	if len(inv.Accounts) != 1 || inv.Accounts[0].ID != subProd || inv.Accounts[0].OrgID == "" ||
+	if len(inv.Accounts) != 1 || inv.Accounts[0].ID != azuretest.SubProd || inv.Accounts[0].OrgID == "" ||
 		strings.Join(inv.Accounts[0].Regions, ",") != "northeurope,westeurope" {
 		t.Errorf("accounts = %+v", inv.Accounts)
 	}
@@ -258,7 +168,7 @@ func sortedCopy(s []string) []string {
 // estate and checks the planted findings and their evidence.
 func TestScanFindings(t *testing.T) {
 	t.Parallel()
-	inv := collect(t, estate(), subProd, subDenied)
+	inv := collect(t, azuretest.Scenario(), azuretest.SubProd, azuretest.SubDenied)
 	rep := audit.Analyze(inv, rules.All(), audit.Config{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
 
 	type key struct{ fn, rule string }
@@ -304,15 +214,15 @@ func TestScanFindings(t *testing.T) {
 	none("ExportNow", "FNA-AZ-001")      // access restrictions
 
 	// Admin access: Owner at subscription scope, naming the assignment and scope.
-	want("StripeWebhook", "FNA-AZ-003", audit.StatusFail, `role "Owner"`, "subscription scope /subscriptions/"+subProd,
-		"/subscriptions/"+subProd+"/providers/Microsoft.Authorization/roleAssignments/a1")
+	want("StripeWebhook", "FNA-AZ-003", audit.StatusFail, `role "Owner"`, "subscription scope /subscriptions/"+azuretest.SubProd,
+		"/subscriptions/"+azuretest.SubProd+"/providers/Microsoft.Authorization/roleAssignments/a1")
 	none("GetDashboard", "FNA-AZ-003")
 	none("PostJournal", "FNA-AZ-003")
 
 	// The denied subscription is a gap in the report.
 	var gap bool
 	for _, g := range rep.Gaps {
-		if g.Account == subDenied && g.Reason == audit.GapAccessDenied {
+		if g.Account == azuretest.SubDenied && g.Reason == audit.GapAccessDenied {
 			gap = true
 		}
 	}

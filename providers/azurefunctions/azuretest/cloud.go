@@ -1,11 +1,13 @@
-package azurefunctions
+package azuretest
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,12 +24,12 @@ import (
 	"github.com/fnaudit/fnaudit/audit/catalog"
 )
 
-// fakeCloud is an Azure estate served by the SDK's own fake servers
+// Cloud is an Azure estate served by the SDK's own fake servers
 // (armappservice/v4/fake, armauthorization/v2/fake, armsubscriptions/fake),
 // wired into real SDK clients through their server transports. Each subscription
 // gets its own WebApps fake (the fake handlers do not see the subscription id);
 // a small router sends each request to the right fake by its ARM path.
-type fakeCloud struct {
+type Cloud struct {
 	tenant        string
 	subs          []string        // subscriptions the credential can list
 	denied        map[string]bool // subscriptions whose reads fail with AuthorizationFailed
@@ -95,7 +97,7 @@ func (a *fakeApp) site() *armappservice.Site {
 }
 
 // webServer builds the WebApps fake for one subscription.
-func (fc *fakeCloud) webServer(sub string) *appfake.ServerFactory {
+func (fc *Cloud) webServer(sub string) *appfake.ServerFactory {
 	var apps []*fakeApp
 	for _, a := range fc.apps {
 		if a.sub == sub {
@@ -117,9 +119,6 @@ func (fc *fakeCloud) webServer(sub string) *appfake.ServerFactory {
 			if denied {
 				resp.AddResponseError(http.StatusForbidden, "AuthorizationFailed")
 				return
-			}
-			for i := 0; i < fc.throttleSites; i++ {
-				resp.AddResponseError(http.StatusTooManyRequests, "TooManyRequests")
 			}
 			// Function apps interleaved with a plain web app that must be skipped.
 			all := []*armappservice.Site{{ID: to.Ptr("/subscriptions/" + sub + "/resourceGroups/rg-web/providers/Microsoft.Web/sites/www-acme"),
@@ -235,7 +234,7 @@ func (fc *fakeCloud) webServer(sub string) *appfake.ServerFactory {
 	return &appfake.ServerFactory{WebAppsServer: ws}
 }
 
-func (fc *fakeCloud) authServer() *authfake.ServerFactory {
+func (fc *Cloud) authServer() *authfake.ServerFactory {
 	return &authfake.ServerFactory{
 		RoleAssignmentsServer: authfake.RoleAssignmentsServer{
 			NewListForScopePager: func(scope string, opts *armauthorization.RoleAssignmentsClientListForScopeOptions) (resp azfake.PagerResponder[armauthorization.RoleAssignmentsClientListForScopeResponse]) {
@@ -306,7 +305,7 @@ func optional(s string) *string {
 	return &s
 }
 
-func (fc *fakeCloud) subServer() *subfake.ServerFactory {
+func (fc *Cloud) subServer() *subfake.ServerFactory {
 	return &subfake.ServerFactory{Server: subfake.Server{
 		NewListPager: func(*armsubscriptions.ClientListOptions) (resp azfake.PagerResponder[armsubscriptions.ClientListResponse]) {
 			for _, s := range fc.subs {
@@ -326,7 +325,7 @@ func (fc *fakeCloud) subServer() *subfake.ServerFactory {
 	}}
 }
 
-func (fc *fakeCloud) subscription(id string) *armsubscriptions.Subscription {
+func (fc *Cloud) subscription(id string) *armsubscriptions.Subscription {
 	return &armsubscriptions.Subscription{
 		ID: to.Ptr("/subscriptions/" + id), SubscriptionID: to.Ptr(id), DisplayName: to.Ptr("acme-" + id[:4]),
 		TenantID: to.Ptr(fc.tenant), State: to.Ptr(armsubscriptions.SubscriptionStateEnabled),
@@ -335,10 +334,24 @@ func (fc *fakeCloud) subscription(id string) *armsubscriptions.Subscription {
 
 // router sends each request to the fake that serves its ARM path.
 type router struct {
-	fc   *fakeCloud
-	web  map[string]policy.Transporter
-	auth policy.Transporter
-	subs policy.Transporter
+	fc        *Cloud
+	mu        sync.Mutex
+	throttled map[string]int
+	web       map[string]policy.Transporter
+	auth      policy.Transporter
+	subs      policy.Transporter
+}
+
+// throttle reports whether this site-list call of sub is one of the first
+// throttleSites, which answer 429.
+func (r *router) throttle(sub string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.throttled[sub] >= r.fc.throttleSites {
+		return false
+	}
+	r.throttled[sub]++
+	return true
 }
 
 func (r *router) Do(req *http.Request) (*http.Response, error) {
@@ -349,6 +362,17 @@ func (r *router) Do(req *http.Request) (*http.Response, error) {
 		return r.auth.Do(req)
 	case strings.Contains(strings.ToLower(p), "/providers/microsoft.web/"):
 		sub := subscriptionOf(p, "")
+		if strings.HasSuffix(strings.ToLower(p), "/providers/microsoft.web/sites") && r.throttle(sub) {
+			// ARM's throttling answer, as a real HTTP response: the SDK fakes can
+			// only return non-retriable errors, so the router plays ARM here and
+			// the SDK's retry policy must take it from there.
+			return &http.Response{
+				StatusCode: http.StatusTooManyRequests, Status: "429 Too Many Requests", Request: req,
+				Header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"0"},
+					"X-Ms-Error-Code": {"TooManyRequests"}},
+				Body: io.NopCloser(strings.NewReader(`{"error":{"code":"TooManyRequests","message":"Number of read requests for subscription exceeded the limit."}}`)),
+			}, nil
+		}
 		t, ok := r.web[sub]
 		if !ok {
 			return nil, fmt.Errorf("fake cloud: no subscription %q", sub)
@@ -358,16 +382,16 @@ func (r *router) Do(req *http.Request) (*http.Response, error) {
 	return r.subs.Do(req)
 }
 
-// clientOptions returns SDK client options whose transport is the fake cloud,
+// ClientOptions returns SDK client options whose transport is the fake cloud,
 // with retries fast enough for tests.
-func (fc *fakeCloud) clientOptions() *arm.ClientOptions {
+func (fc *Cloud) ClientOptions() *arm.ClientOptions {
 	if fc.pageSize == 0 {
 		fc.pageSize = 2
 	}
 	if fc.tenant == "" {
 		fc.tenant = "5d3c2b1a-0f9e-4d8c-b7a6-958473625140"
 	}
-	r := &router{fc: fc, web: map[string]policy.Transporter{},
+	r := &router{fc: fc, web: map[string]policy.Transporter{}, throttled: map[string]int{},
 		auth: authfake.NewServerFactoryTransport(fc.authServer()),
 		subs: subfake.NewServerFactoryTransport(fc.subServer())}
 	// Pre-build every subscription's WebApps fake so the router is read-only
@@ -388,16 +412,17 @@ func (fc *fakeCloud) clientOptions() *arm.ClientOptions {
 	}}
 }
 
-// builtinDefs returns role definitions for the catalog's built-in roles.
-func builtinDefs() map[string]*armauthorization.RoleDefinition {
+// BuiltinDefs returns role definitions for the catalog's built-in roles.
+func BuiltinDefs() map[string]*armauthorization.RoleDefinition {
 	out := map[string]*armauthorization.RoleDefinition{}
 	for _, r := range catalog.AzureBuiltinRoles() {
-		out[r.ID] = roleDefinition(r.ID, r.Name, "BuiltInRole", r.Actions, r.NotActions, r.DataActions, r.NotDataActions)
+		out[r.ID] = RoleDefinition(r.ID, r.Name, "BuiltInRole", r.Actions, r.NotActions, r.DataActions, r.NotDataActions)
 	}
 	return out
 }
 
-func roleDefinition(guid, name, typ string, actions, notActions, dataActions, notDataActions []string) *armauthorization.RoleDefinition {
+// RoleDefinition builds a role definition with one permission block.
+func RoleDefinition(guid, name, typ string, actions, notActions, dataActions, notDataActions []string) *armauthorization.RoleDefinition {
 	ptrs := func(ss []string) []*string {
 		var out []*string
 		for _, s := range ss {
@@ -414,7 +439,8 @@ func roleDefinition(guid, name, typ string, actions, notActions, dataActions, no
 		}}
 }
 
-func httpTrigger(authLevel string) []map[string]any {
+// HTTPTrigger returns function.json bindings for an HTTP trigger ("" leaves authLevel unset).
+func HTTPTrigger(authLevel string) []map[string]any {
 	b := map[string]any{"type": "httpTrigger", "direction": "in", "name": "req", "methods": []any{"get", "post"}}
 	if authLevel != "" {
 		b["authLevel"] = authLevel
@@ -422,10 +448,29 @@ func httpTrigger(authLevel string) []map[string]any {
 	return []map[string]any{b, {"type": "http", "direction": "out", "name": "res"}}
 }
 
-func eventTrigger(typ string, extra map[string]any) []map[string]any {
+// EventTrigger returns function.json bindings for a non-HTTP trigger.
+func EventTrigger(typ string, extra map[string]any) []map[string]any {
 	b := map[string]any{"type": typ, "direction": "in", "name": "msg"}
 	for k, v := range extra {
 		b[k] = v
 	}
 	return []map[string]any{b}
 }
+
+// subscriptionOf returns the subscription named in an ARM path, or def.
+func subscriptionOf(id, def string) string {
+	parts := strings.Split(strings.Trim(id, "/"), "/")
+	if len(parts) >= 2 && strings.EqualFold(parts[0], "subscriptions") {
+		return parts[1]
+	}
+	return def
+}
+
+// Calls returns how many requests reached the fake cloud.
+func (fc *Cloud) Calls() int64 { return fc.calls.Load() }
+
+// DenyRoleDefinitions makes role definition reads fail with AuthorizationFailed.
+func (fc *Cloud) DenyRoleDefinitions() { fc.denyRoleDefs = true }
+
+// ThrottleSites makes the first n site-list calls of each subscription answer 429.
+func (fc *Cloud) ThrottleSites(n int) { fc.throttleSites = n }
