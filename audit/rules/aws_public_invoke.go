@@ -71,15 +71,18 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 				res.Title = "Lambda function URL is callable by anyone without credentials"
 				res.Detail = fmt.Sprintf("The function URL %s of %s is public: %s. Both permissions are what make the URL callable since October 2025.", j.url.URL, where, x.Reason)
 				res.Evidence = append(ev, awsURLEvidence(j.url))
-			case pass.Now.Before(policy.URLAuthExceptionEnds):
+			case x.Missing == policy.ActionInvokeFunction && pass.Now.Before(policy.URLAuthExceptionEnds):
+				// Under the pre-October-2025 model lambda:InvokeFunctionUrl
+				// alone opened the URL, and accounts with earlier URLs keep
+				// that model until the exception ends.
 				res.Severity = audit.High
 				res.Title = "Lambda function URL may be callable by anyone (temporary exception)"
-				res.Detail = fmt.Sprintf("The function URL %s of %s: %s. Until the exception ends the URL is public if the account holds it.", j.url.URL, where, x.Reason)
+				res.Detail = fmt.Sprintf("Function URL %s (%s): %s. Until the exception ends the URL is public if the account holds it.", j.url.URL, where, x.Reason)
 				res.Evidence = append(ev, awsURLEvidence(j.url))
 			default:
 				res.Severity = audit.Low
 				res.Title = "Public grant on a Lambda function URL that answers 403"
-				res.Detail = fmt.Sprintf("The function URL %s of %s: %s. The URL is not callable today; the leftover public grant is one permission away from a public endpoint.", j.url.URL, where, x.Reason)
+				res.Detail = fmt.Sprintf("Function URL %s (%s): %s. The URL is not callable today; the leftover public grant is one permission away from a public endpoint.", j.url.URL, where, x.Reason)
 				res.Evidence = append(ev, awsURLEvidence(j.url))
 			}
 			pass.Report(res)
