@@ -53,9 +53,6 @@ func gapReason(err error) audit.GapReason {
 	return audit.GapError
 }
 
-// isNotFound reports whether err is a gRPC NotFound.
-func isNotFound(err error) bool { return status.Code(err) == codes.NotFound }
-
 // gapMessage shortens an error for Gap.Message: the status message without the
 // details the client libraries append.
 func gapMessage(err error) string {
