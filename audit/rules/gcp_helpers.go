@@ -207,3 +207,13 @@ func gcpScopeLevel(scope string) string {
 	}
 	return "resource"
 }
+
+// gcpHasHTTPTrigger reports whether the function has an HTTPS entry point.
+func gcpHasHTTPTrigger(fn *audit.Function) bool {
+	for _, t := range fn.Triggers {
+		if t.Kind == audit.TriggerHTTPURL {
+			return true
+		}
+	}
+	return false
+}

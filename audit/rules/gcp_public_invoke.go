@@ -59,6 +59,10 @@ func checkGCPPublicInvoke(pass *audit.Pass) {
 			Evidence: ev,
 		})
 	}
+	// A 1st-gen function with only an event trigger has no HTTPS endpoint: an
+	// invoker binding cannot be used from the internet, only through the
+	// management API's test call, which the invoker role does not include.
+	noEndpoint := fn.GCP != nil && fn.GCP.Generation == "1" && fn.URL == "" && !gcpHasHTTPTrigger(fn)
 	for i := range fn.Access {
 		a := &fn.Access[i]
 		if a.Effect != audit.Allow || a.Role == "" {
@@ -74,12 +78,17 @@ func checkGCPPublicInvoke(pass *audit.Pass) {
 		default:
 			continue
 		}
+		sev, reach := gcpPublicSeverity(a.Principal.Kind, ingress), gcpIngressPhrase(fn)
+		if noEndpoint {
+			sev = audit.Low
+			reach = "it has no HTTPS trigger, so the binding is unusable until one is added"
+		}
 		pass.Report(audit.Result{
 			Key:      a.Role + "|" + a.Principal.ID,
-			Severity: gcpPublicSeverity(a.Principal.Kind, ingress),
+			Severity: sev,
 			Title:    title,
 			Detail: fmt.Sprintf("The function's IAM policy binds %s to %s, so %s can invoke it; %s.%s%s",
-				a.Role, a.Principal.ID, who, gcpIngressPhrase(fn), gcpConditionNote(a.Condition), plainHTTP),
+				a.Role, a.Principal.ID, who, reach, gcpConditionNote(a.Condition), plainHTTP),
 			Evidence: []audit.Evidence{gcpAccessEvidence(a), gcpIngressEvidence(fn)},
 		})
 	}
