@@ -199,6 +199,13 @@ func ParseURLEncoded(s string) (*Document, error) {
 	if err != nil {
 		return nil, &Error{Statement: -1, Msg: "URL-decode document: " + errMsg(err)}
 	}
+	if !json.Valid([]byte(dec)) && strings.Contains(t, "+") {
+		// Form encoding writes spaces as "+"; IAM documents use RFC 3986,
+		// but a document that only parses that way is still read.
+		if q, err := url.QueryUnescape(t); err == nil && json.Valid([]byte(q)) {
+			dec = q
+		}
+	}
 	return Parse([]byte(dec))
 }
 

@@ -121,6 +121,9 @@ func TestParseURLEncoded(t *testing.T) {
 	if _, err := ParseURLEncoded(`{"Statement":{"Effect":"Allow","Action":"a:b","Resource":"100%"}}`); err != nil {
 		t.Errorf("plain JSON: %v", err)
 	}
+	if d, err := ParseURLEncoded("%7B%22Statement%22%3A+%7B%22Effect%22%3A+%22Allow%22%2C+%22Action%22%3A+%22a%3Ab%22%7D%7D"); err != nil || d.Statements[0].Action[0] != "a:b" {
+		t.Errorf("form-encoded document: %v", err)
+	}
 	if _, err := ParseURLEncoded("%7B%zz"); err == nil || !strings.Contains(err.Error(), "URL-decode") {
 		t.Errorf("bad escape: err = %v", err)
 	}
