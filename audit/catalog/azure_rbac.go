@@ -86,14 +86,14 @@ func AzureScopeCovers(scope, resource string) bool {
 // "userAssignedIdentities/*/assign/action" grants "userAssignedIdentities/assign/action".
 func AzureActionMatch(pattern, action string) bool {
 	p, a := strings.ToLower(pattern), strings.ToLower(action)
-	if wildcardMatch(p, a) {
+	if azureWildcardMatch(p, a) {
 		return true
 	}
-	return strings.Contains(p, "/*/") && wildcardMatch(strings.ReplaceAll(p, "/*/", "/"), a)
+	return strings.Contains(p, "/*/") && azureWildcardMatch(strings.ReplaceAll(p, "/*/", "/"), a)
 }
 
-// wildcardMatch matches s against p where '*' matches any run of bytes.
-func wildcardMatch(p, s string) bool {
+// azureWildcardMatch matches s against p where '*' matches any run of bytes.
+func azureWildcardMatch(p, s string) bool {
 	// Iterative glob match with backtracking to the last star.
 	pi, si := 0, 0
 	star, mark := -1, 0

@@ -66,7 +66,7 @@ func TestAzureScopeOf(t *testing.T) {
 func TestAzureBuiltinRoles(t *testing.T) {
 	seen := map[string]bool{}
 	for _, r := range AzureBuiltinRoles() {
-		if !isGUID(r.ID) {
+		if !azureIsGUID(r.ID) {
 			t.Errorf("%s: id %q is not a lower-case GUID", r.Name, r.ID)
 		}
 		if seen[r.ID] || seen[r.Name] {

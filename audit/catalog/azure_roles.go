@@ -170,7 +170,7 @@ func AzureAdminRole(id, name string) (string, bool) {
 	if r, ok := AzureBuiltinRole(id); ok {
 		return r.Admin, r.Admin != ""
 	}
-	if id != "" && AzureRoleGUID(id) != "" && isGUID(AzureRoleGUID(id)) {
+	if id != "" && AzureRoleGUID(id) != "" && azureIsGUID(AzureRoleGUID(id)) {
 		// A custom role's own GUID: judge it by its permissions, not its name.
 		return "", false
 	}
@@ -182,7 +182,7 @@ func AzureAdminRole(id, name string) (string, bool) {
 	return "", false
 }
 
-func isGUID(s string) bool {
+func azureIsGUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}

@@ -6,6 +6,11 @@ import "github.com/fnaudit/fnaudit/audit"
 func azureRules() []audit.Rule {
 	return []audit.Rule{
 		AzurePublicInvoke,
+		AzureCrossTenantInvoke,
 		AzureAdminAccess,
+		AzurePrivilegeEscalation,
+		AzureWildcardPermission,
+		AzureDeprecatedRuntime,
+		AzurePlaintextSecret,
 	}
 }
