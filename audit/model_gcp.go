@@ -21,6 +21,10 @@ type GCPFunction struct {
 	State string `json:"state,omitempty"`
 	// ProjectNumber is the numeric id of the function's project, when known.
 	ProjectNumber string `json:"projectNumber,omitempty"`
+	// OrganizationDomain is the primary domain of the project's organization
+	// (the organization's display name), when readable; rules use it to tell
+	// members of other domains from the organization's own.
+	OrganizationDomain string `json:"organizationDomain,omitempty"`
 	// RuntimeSupport is the runtime's support status as the Cloud Functions
 	// runtimes list API reported it for the function's location; nil when the
 	// API was not read or does not list the runtime (rules then fall back to the

@@ -12,8 +12,9 @@ import (
 var gcpCrossProjectInvokeDoc string
 
 // GCPCrossProjectInvoke reports Cloud Functions that principals of another
-// project may invoke: service accounts created in another project and
-// projectOwner/Editor/Viewer members naming another project.
+// project may invoke — service accounts created in another project and
+// projectOwner/Editor/Viewer members naming another project — and, when the
+// organization's domain is known, users, groups and domains of other domains.
 var GCPCrossProjectInvoke = audit.Rule{
 	ID:       "FNA-GCP-002",
 	Slug:     "gcp-cross-project-invoke",
@@ -47,11 +48,53 @@ func gcpPrincipalProject(member string) string {
 	return ""
 }
 
+// gcpMemberDomain returns the e-mail or domain of a user:, group: or domain:
+// member, lower-cased; "" for other members.
+func gcpMemberDomain(member string) string {
+	for _, prefix := range []string{"user:", "group:"} {
+		if email, ok := strings.CutPrefix(member, prefix); ok {
+			if at := strings.LastIndexByte(email, '@'); at >= 0 {
+				return strings.ToLower(email[at+1:])
+			}
+			return ""
+		}
+	}
+	if d, ok := strings.CutPrefix(member, "domain:"); ok {
+		return strings.ToLower(d)
+	}
+	return ""
+}
+
+// gcpSameDomain reports whether domain is the organization's domain or one of
+// its subdomains.
+func gcpSameDomain(domain, org string) bool {
+	org = strings.ToLower(org)
+	return domain == org || strings.HasSuffix(domain, "."+org)
+}
+
 func checkGCPCrossProjectInvoke(pass *audit.Pass) {
 	fn := pass.Function
+	orgDomain := ""
+	if fn.GCP != nil {
+		orgDomain = fn.GCP.OrganizationDomain
+	}
 	for i := range fn.Access {
 		a := &fn.Access[i]
 		if a.Effect != audit.Allow || a.Role == "" {
+			continue
+		}
+		if d := gcpMemberDomain(a.Principal.ID); d != "" {
+			if orgDomain == "" || gcpSameDomain(d, orgDomain) || pass.Trusted(d) {
+				continue
+			}
+			pass.Report(audit.Result{
+				Key:   a.Role + "|" + a.Principal.ID,
+				Title: fmt.Sprintf("Cloud Function can be invoked by %s from outside %s", a.Principal.ID, orgDomain),
+				Detail: fmt.Sprintf("The function's IAM policy binds %s to %s, whose domain %s is not the organization's "+
+					"domain %s; that identity is managed outside your organization.%s",
+					a.Role, a.Principal.ID, d, orgDomain, gcpConditionNote(a.Condition)),
+				Evidence: []audit.Evidence{gcpAccessEvidence(a)},
+			})
 			continue
 		}
 		if a.Principal.Kind != audit.PrincipalSpecific && a.Principal.Kind != audit.PrincipalAccount {

@@ -54,6 +54,7 @@ type foldersAPI interface {
 
 // organizationsAPI is the Resource Manager v3 organizations API.
 type organizationsAPI interface {
+	GetOrganization(ctx context.Context, req *resourcemanagerpb.GetOrganizationRequest, opts ...gax.CallOption) (*resourcemanagerpb.Organization, error)
 	GetIamPolicy(ctx context.Context, req *iampb.GetIamPolicyRequest, opts ...gax.CallOption) (*iampb.Policy, error)
 }
 
@@ -81,11 +82,11 @@ const (
 	apiRunGetService   = "run.services.get"
 	apiRunServiceIAM   = "run.services.getIamPolicy"
 	apiGetProject      = "resourcemanager.projects.get"
-	apiSearchProjects  = "resourcemanager.projects.search"
 	apiProjectIAM      = "resourcemanager.projects.getIamPolicy"
 	apiGetFolder       = "resourcemanager.folders.get"
 	apiFolderIAM       = "resourcemanager.folders.getIamPolicy"
 	apiOrganizationIAM = "resourcemanager.organizations.getIamPolicy"
+	apiGetOrganization = "resourcemanager.organizations.get"
 	apiGetRole         = "iam.roles.get"
 )
 
@@ -99,6 +100,7 @@ var Permissions = []string{
 	"iam.roles.get",
 	"resourcemanager.folders.get",
 	"resourcemanager.folders.getIamPolicy",
+	"resourcemanager.organizations.get",
 	"resourcemanager.organizations.getIamPolicy",
 	"resourcemanager.projects.get",
 	"resourcemanager.projects.getIamPolicy",

@@ -105,6 +105,9 @@ func TestCollectEstate(t *testing.T) {
 	if cond == "" || !group {
 		t.Errorf("orders-api access: conditional=%q custom-role member=%v: %+v", cond, group, orders.Access)
 	}
+	if orders.GCP.OrganizationDomain != "acme.example" {
+		t.Errorf("orders-api organization domain = %q", orders.GCP.OrganizationDomain)
+	}
 	if img := fnByName(inv, "image-resize"); !img.GCP.InvokerIAMDisabled {
 		t.Errorf("image-resize: invoker IAM disabled not recorded")
 	}
@@ -178,6 +181,7 @@ func TestCollectAnalyze(t *testing.T) {
 		{"FNA-GCP-001", "image-resize", audit.Critical, "true"},
 		{"FNA-GCP-001", "legacy-upload", audit.Critical, "role=roles/cloudfunctions.invoker member=allUsers"},
 		{"FNA-GCP-002", "orders-api", audit.Medium, "member=serviceAccount:batch@acme-shared-999.iam.gserviceaccount.com condition="},
+		{"FNA-GCP-002", "orders-api", audit.Medium, "role=projects/" + prodProject + "/roles/apiCaller member=group:partners@example.org"},
 		{"FNA-GCP-003", "report-export", audit.High, "role=roles/editor member=serviceAccount:" + prodNumber + "-compute@developer.gserviceaccount.com"},
 		{"FNA-GCP-003", "orders-api", audit.Critical, "role=projects/" + prodProject + "/roles/accessProvisioner member=serviceAccount:" + saOf("orders")},
 		{"FNA-GCP-004", "image-resize", audit.High, "role=roles/iam.serviceAccountTokenCreator"},
@@ -330,7 +334,7 @@ func TestSearchProjects(t *testing.T) {
 // the collector records.
 func TestPermissionsListCoversCalls(t *testing.T) {
 	for _, api := range []string{apiListFunctions, apiFunctionIAM, apiListRuntimes, apiRunGetService, apiRunServiceIAM,
-		apiGetProject, apiProjectIAM, apiGetFolder, apiFolderIAM, apiOrganizationIAM, apiGetRole} {
+		apiGetProject, apiProjectIAM, apiGetFolder, apiFolderIAM, apiOrganizationIAM, apiGetOrganization, apiGetRole} {
 		if !slices.Contains(Permissions, api) {
 			t.Errorf("Permissions lacks %s", api)
 		}

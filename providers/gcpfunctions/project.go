@@ -106,10 +106,13 @@ func (col *Collector) collectProject(ctx context.Context, project string) *proje
 		r.bindings = append(r.bindings, bindingsByMember(pol, projectName, audit.Source{API: apiProjectIAM, Ref: projectName}))
 	}
 	if !col.opts.SkipAncestors && parent != "" {
-		anc, org, gaps := col.ancestors(ctx, project, parent)
+		anc, org, domain, gaps := col.ancestors(ctx, project, parent)
 		r.bindings = append(r.bindings, anc...)
 		r.gaps = append(r.gaps, gaps...)
 		r.account.OrgID = org
+		for i := range r.functions {
+			r.functions[i].GCP.OrganizationDomain = domain
+		}
 	}
 	return r
 }
@@ -325,6 +328,7 @@ func (col *Collector) attachRuntimes(ctx context.Context, project string, fns []
 type ancestorEntry struct {
 	once     sync.Once
 	parent   string
+	domain   string // an organization's primary domain
 	bindings map[string][]memberBinding
 	gaps     []audit.Gap // recorded with an empty account; copied per project
 }
@@ -333,14 +337,13 @@ type ancestorEntry struct {
 // IAM policy it can. Unreadable ancestors become gaps naming the ancestor as
 // the resource: they are reported, but they do not make the project's identity
 // checks unknown, because most auditors cannot read organization policy.
-func (col *Collector) ancestors(ctx context.Context, project, parent string) ([]map[string][]memberBinding, string, []audit.Gap) {
+func (col *Collector) ancestors(ctx context.Context, project, parent string) (_ []map[string][]memberBinding, org, domain string, _ []audit.Gap) {
 	var out []map[string][]memberBinding
 	var gaps []audit.Gap
-	org := ""
 	for depth := 0; parent != "" && depth < 12; depth++ {
 		e := col.ancestor(ctx, parent)
 		if strings.HasPrefix(parent, "organizations/") {
-			org = parent
+			org, domain = parent, e.domain
 		}
 		if e.bindings != nil {
 			out = append(out, e.bindings)
@@ -351,7 +354,7 @@ func (col *Collector) ancestors(ctx context.Context, project, parent string) ([]
 		}
 		parent = e.parent
 	}
-	return out, org, gaps
+	return out, org, domain, gaps
 }
 
 func (col *Collector) ancestor(ctx context.Context, name string) *ancestorEntry {
@@ -377,6 +380,13 @@ func (col *Collector) ancestor(ctx context.Context, name string) *ancestorEntry 
 			}
 			pol, err = col.c.folders.GetIamPolicy(ctx, req, col.call...)
 		} else if strings.HasPrefix(name, "organizations/") {
+			o, oerr := col.c.orgs.GetOrganization(ctx, &resourcemanagerpb.GetOrganizationRequest{Name: name}, col.call...)
+			if oerr != nil {
+				e.gaps = append(e.gaps, gap("", "", name, apiGetOrganization, audit.DataAccess, oerr,
+					"organization domain; invokers of other domains are not judged"))
+			} else {
+				e.domain = o.GetDisplayName()
+			}
 			pol, err = col.c.orgs.GetIamPolicy(ctx, req, col.call...)
 		} else {
 			return

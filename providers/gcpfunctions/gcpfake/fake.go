@@ -45,6 +45,9 @@ type Estate struct {
 	// Organizations maps "organizations/N" to its IAM policy; an organization
 	// missing here answers PERMISSION_DENIED.
 	Organizations map[string]*iampb.Policy
+	// OrganizationDomains maps "organizations/N" to its primary domain; an
+	// organization missing here answers GetOrganization with PERMISSION_DENIED.
+	OrganizationDomains map[string]string
 	// Roles maps a role name (roles/x, projects/p/roles/x, organizations/o/roles/x)
 	// to its permissions; other roles answer NOT_FOUND.
 	Roles map[string][]string
@@ -387,6 +390,14 @@ func (f *folders) GetIamPolicy(_ context.Context, req *iampb.GetIamPolicyRequest
 type orgs struct {
 	resourcemanagerpb.UnimplementedOrganizationsServer
 	s *Server
+}
+
+func (o *orgs) GetOrganization(_ context.Context, req *resourcemanagerpb.GetOrganizationRequest) (*resourcemanagerpb.Organization, error) {
+	d, ok := o.s.e.OrganizationDomains[req.GetName()]
+	if !ok {
+		return nil, status.Errorf(codes.PermissionDenied, "Permission 'resourcemanager.organizations.get' denied on resource '%s'", req.GetName())
+	}
+	return &resourcemanagerpb.Organization{Name: req.GetName(), DisplayName: d}, nil
 }
 
 func (o *orgs) GetIamPolicy(_ context.Context, req *iampb.GetIamPolicyRequest) (*iampb.Policy, error) {

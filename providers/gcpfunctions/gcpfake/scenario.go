@@ -120,7 +120,7 @@ func Scenario() *Estate {
 			svcName("europe-west1", "report-export"): {Version: 1, Bindings: []*iampb.Binding{bind("roles/run.invoker", "allAuthenticatedUsers")}},
 			svcName("us-central1", "orders-api"): {Version: 3, Bindings: []*iampb.Binding{
 				bind("roles/run.invoker", "serviceAccount:"+saOf("frontend")),
-				bind("projects/"+prodProject+"/roles/apiCaller", "group:partners@example.org"),
+				bind("projects/"+prodProject+"/roles/apiCaller", "group:partners@example.org", "group:storefront@acme.example"),
 				{Role: "roles/run.invoker", Members: []string{"serviceAccount:batch@acme-shared-999.iam.gserviceaccount.com"},
 					Condition: &expr.Expr{Title: "until-2027", Expression: `request.time < timestamp("2027-01-01T00:00:00Z")`}},
 			}},
@@ -157,7 +157,8 @@ func Scenario() *Estate {
 				bind("roles/resourcemanager.projectIamAdmin", "serviceAccount:"+saOf("billing")),
 			}}},
 		},
-		// organizations/999 is not readable.
+		// organizations/999's policy is not readable; its domain is.
+		OrganizationDomains: map[string]string{"organizations/999": "acme.example"},
 		Roles: map[string][]string{
 			"roles/editor":                                         {"cloudfunctions.functions.update", "iam.serviceAccounts.actAs", "run.routes.invoke", "storage.buckets.delete"},
 			"roles/run.invoker":                                    {"run.routes.invoke"},
