@@ -2,15 +2,32 @@ package main
 
 import (
 	"context"
-	"errors"
+	"time"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/providers/azurefunctions"
 )
 
-// newAzureCollector returns the azure collector for the scope in f.
-//
-// Placeholder until the azure provider adapter lands: it reports that the provider
-// is not available so scan and collect say so clearly instead of failing silently.
+// azureOptionsHook, when set, adjusts the Azure collector's options before it is
+// built. Tests use it to point the real SDK clients at the SDK's fake servers
+// with a fake credential; it is nil in normal runs.
+var azureOptionsHook func(*azurefunctions.Options)
+
+// newAzureCollector returns the Azure Functions collector for the scope in f.
+// Credentials come from azidentity.DefaultAzureCredential (environment, workload
+// identity, managed identity, Azure CLI, ...); see docs/azure.md.
 func newAzureCollector(ctx context.Context, f *scanFlags) (audit.Collector, error) {
-	return nil, errors.New("provider azure is not available in this build yet")
+	opts := azurefunctions.Options{
+		Subscriptions: append([]string(nil), f.Subscriptions...),
+		Regions:       f.Regions,
+		Progress:      f.Progress,
+	}
+	if !f.Now.IsZero() {
+		now := f.Now
+		opts.Now = func() time.Time { return now }
+	}
+	if azureOptionsHook != nil {
+		azureOptionsHook(&opts)
+	}
+	return azurefunctions.New(opts)
 }
