@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -149,5 +150,25 @@ func TestDeniedAccountIsAGap(t *testing.T) {
 		if a.Provider != audit.AWS {
 			t.Errorf("account %+v", a)
 		}
+	}
+}
+
+func TestProgressDuringCollect(t *testing.T) {
+	t.Parallel()
+	s := smallEstate(t)
+	var buf strings.Builder
+	w := &syncWriter{w: &buf}
+	collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1", "eu-west-1"}, Progress: w})
+	if got := buf.String(); !strings.HasSuffix(got, "aws: accounts 1/1  regions 2/2  functions 2\n") {
+		t.Errorf("progress output %q", got)
+	}
+	f, err := os.CreateTemp(t.TempDir(), "progress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}, Progress: f})
+	if st, _ := f.Stat(); st.Size() != 0 {
+		t.Errorf("progress written to a file that is not a terminal (%d bytes)", st.Size())
 	}
 }
