@@ -90,7 +90,7 @@ func unqualifiedARN(arn string) string {
 	return arn
 }
 
-// awsQualified prefixes a finding key or phrase with the alias / version.
+// awsKey joins a finding key's parts, prefixed with the alias / version.
 func awsKey(qualifier string, parts ...string) string {
 	if qualifier != "" {
 		parts = append([]string{qualifier}, parts...)
