@@ -197,6 +197,16 @@ func (col *Collector) listFunctions(ctx context.Context, project, number string)
 			gaps = append(gaps, gap(project, "", "", apiListFunctions, audit.DataFunctions, v1err, "Cloud Functions v1 API (1st gen)"))
 		}
 	}
+	// A function is listed once even if an API lists it twice (a retried page).
+	seen := map[string]bool{}
+	uniq := out[:0]
+	for _, l := range out {
+		if !seen[l.fn.ID] {
+			seen[l.fn.ID] = true
+			uniq = append(uniq, l)
+		}
+	}
+	out = uniq
 	for _, u := range sortedKeys(unreachable) {
 		loc := locationOf(u)
 		if loc == "" {

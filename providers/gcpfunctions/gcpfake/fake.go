@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	functionsv1pb "cloud.google.com/go/functions/apiv1/functionspb"
 	"cloud.google.com/go/functions/apiv2/functionspb"
@@ -55,6 +56,8 @@ type Estate struct {
 	PageSize int
 	// ThrottleFirst makes the first N calls answer RESOURCE_EXHAUSTED.
 	ThrottleFirst int
+	// Latency delays every call, as a remote API would (for benchmarks).
+	Latency time.Duration
 }
 
 // Project is one project of the estate.
@@ -152,6 +155,13 @@ func (s *Server) intercept(ctx context.Context, req any, info *grpc.UnaryServerI
 	s.mu.Lock()
 	s.calls[m]++
 	s.mu.Unlock()
+	if d := s.e.Latency; d > 0 {
+		select {
+		case <-time.After(d):
+		case <-ctx.Done():
+			return nil, status.FromContextError(ctx.Err()).Err()
+		}
+	}
 	if s.n.Add(1) <= int64(s.e.ThrottleFirst) {
 		return nil, status.Error(codes.ResourceExhausted, "Quota exceeded for quota metric 'Read requests' (fake)")
 	}
