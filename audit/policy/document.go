@@ -92,6 +92,7 @@ type Error struct {
 	Msg   string
 }
 
+// Error formats the error as one line: the statement, the field and the message.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("policy: ")
