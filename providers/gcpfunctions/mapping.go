@@ -396,6 +396,28 @@ func bindingPolicy(b memberBinding, permissions []string) audit.Policy {
 	return p
 }
 
+// matchRuntime finds a runtime in a runtimes list, preferring the entry of the
+// function's generation (the list may hold a GEN_1 and a GEN_2 entry per name).
+func matchRuntime(rts []*functionspb.ListRuntimesResponse_Runtime, name, generation string) *functionspb.ListRuntimesResponse_Runtime {
+	want := functionspb.Environment_GEN_2
+	if generation == "1" {
+		want = functionspb.Environment_GEN_1
+	}
+	var any *functionspb.ListRuntimesResponse_Runtime
+	for _, rt := range rts {
+		if rt.GetName() != name {
+			continue
+		}
+		if rt.GetEnvironment() == want {
+			return rt
+		}
+		if any == nil {
+			any = rt
+		}
+	}
+	return any
+}
+
 // runtimeSupport maps a runtimes-list entry.
 func runtimeSupport(rt *functionspb.ListRuntimesResponse_Runtime, parent string) *audit.GCPRuntimeSupport {
 	return &audit.GCPRuntimeSupport{

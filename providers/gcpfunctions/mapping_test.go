@@ -203,3 +203,26 @@ func TestBoundedRetryer(t *testing.T) {
 		t.Error("retried beyond the attempt budget")
 	}
 }
+
+func TestMatchRuntime(t *testing.T) {
+	rts := []*functionspb.ListRuntimesResponse_Runtime{
+		{Name: "python38", Environment: functionspb.Environment_GEN_1, Stage: functionspb.ListRuntimesResponse_DECOMMISSIONED},
+		{Name: "python38", Environment: functionspb.Environment_GEN_2, Stage: functionspb.ListRuntimesResponse_DEPRECATED},
+		{Name: "nodejs20", Stage: functionspb.ListRuntimesResponse_GA},
+	}
+	if got := matchRuntime(rts, "python38", "1"); got.GetStage() != functionspb.ListRuntimesResponse_DECOMMISSIONED {
+		t.Errorf("gen1 python38: %v", got)
+	}
+	if got := matchRuntime(rts, "python38", "2"); got.GetStage() != functionspb.ListRuntimesResponse_DEPRECATED {
+		t.Errorf("gen2 python38: %v", got)
+	}
+	if got := matchRuntime(rts, "nodejs20", "2"); got == nil {
+		t.Error("nodejs20 without environment not matched")
+	}
+	if got := matchRuntime(rts, "go125", "2"); got != nil {
+		t.Errorf("go125 matched %v", got)
+	}
+	if got := runtimeSupport(rts[1], "projects/p/locations/l"); got.Stage != "DEPRECATED" || got.Source.API != apiListRuntimes {
+		t.Errorf("runtimeSupport: %+v", got)
+	}
+}

@@ -321,12 +321,8 @@ func (col *Collector) attachRuntimes(ctx context.Context, project string, fns []
 				"runtime lifecycle; rules use the embedded runtime table"))
 			continue
 		}
-		rts := map[string]*functionspb.ListRuntimesResponse_Runtime{}
-		for _, rt := range resp.GetRuntimes() {
-			rts[rt.GetName()] = rt
-		}
 		for _, i := range byLoc[loc] {
-			if rt, ok := rts[fns[i].Runtime]; ok {
+			if rt := matchRuntime(resp.GetRuntimes(), fns[i].Runtime, fns[i].GCP.Generation); rt != nil {
 				fns[i].GCP.RuntimeSupport = runtimeSupport(rt, parent)
 			}
 		}
