@@ -403,7 +403,7 @@ func matchRuntime(rts []*functionspb.ListRuntimesResponse_Runtime, name, generat
 	if generation == "1" {
 		want = functionspb.Environment_GEN_1
 	}
-	var any *functionspb.ListRuntimesResponse_Runtime
+	var fallback *functionspb.ListRuntimesResponse_Runtime
 	for _, rt := range rts {
 		if rt.GetName() != name {
 			continue
@@ -411,11 +411,11 @@ func matchRuntime(rts []*functionspb.ListRuntimesResponse_Runtime, name, generat
 		if rt.GetEnvironment() == want {
 			return rt
 		}
-		if any == nil {
-			any = rt
+		if fallback == nil {
+			fallback = rt
 		}
 	}
-	return any
+	return fallback
 }
 
 // runtimeSupport maps a runtimes-list entry.
