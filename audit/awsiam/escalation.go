@@ -49,19 +49,20 @@ func (e *Escalation) Grants() []Grant {
 //   - an action listed in Method.Broad must be granted on a wildcard resource.
 func (r *Role) Escalations() []Escalation {
 	var out []Escalation
-	ids := methodActionIDs()
-	cache := map[string]Access{}
+	tab := methodActions()
+	cache := make([]Access, len(tab.actions))
+	seen := make([]bool, len(tab.actions))
 	for mi, m := range Methods {
 		e := Escalation{Method: m}
 		ok := true
 		for ai, action := range m.Requires {
-			acc, seen := cache[action]
-			if !seen {
-				id := ids[mi][ai]
-				acc = r.allowed(action, id, id >= 0)
-				cache[action] = acc
+			u := tab.index[mi][ai]
+			if !seen[u] {
+				id := tab.ids[u]
+				cache[u] = r.allowed(action, id, id >= 0)
+				seen[u] = true
 			}
-			acc = r.refine(acc, &m)
+			acc := r.refine(cache[u], &m)
 			if !acc.Allowed() {
 				ok = false
 				break
@@ -78,21 +79,35 @@ func (r *Role) Escalations() []Escalation {
 	return out
 }
 
-// methodActionIDs resolves the catalog ids of every required action once
-// (-1 for an action the catalog lacks).
-var methodActionIDs = sync.OnceValue(func() [][]int {
-	out := make([][]int, len(Methods))
+// methodTable numbers the distinct actions of Methods once, with their
+// catalog ids (-1 for an action the catalog lacks).
+type methodTable struct {
+	actions []string
+	ids     []int
+	index   [][]int // Methods[i].Requires[j] -> position in actions
+}
+
+var methodActions = sync.OnceValue(func() methodTable {
+	t := methodTable{index: make([][]int, len(Methods))}
+	pos := map[string]int{}
 	for i, m := range Methods {
-		out[i] = make([]int, len(m.Requires))
+		t.index[i] = make([]int, len(m.Requires))
 		for j, a := range m.Requires {
-			id, ok := catalog.AWSActionID(a)
+			u, ok := pos[a]
 			if !ok {
-				id = -1
+				u = len(t.actions)
+				pos[a] = u
+				id, known := catalog.AWSActionID(a)
+				if !known {
+					id = -1
+				}
+				t.actions = append(t.actions, a)
+				t.ids = append(t.ids, id)
 			}
-			out[i][j] = id
+			t.index[i][j] = u
 		}
 	}
-	return out
+	return t
 })
 
 // refine drops the grants of a step that do not serve the method, and strips

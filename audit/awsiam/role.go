@@ -32,6 +32,8 @@ type Grant struct {
 	// statement that let it through.
 	Conditions []policy.Condition
 	Source     audit.Source
+
+	fragment string // the statement's compact JSON, rendered once per document
 }
 
 // Conditional reports whether the grant only applies under conditions.
@@ -73,19 +75,28 @@ func (g *Grant) Evidence() audit.Evidence {
 	if src.Ref == "" {
 		src.Ref = g.PolicyID
 	}
-	var buf bytes.Buffer
-	frag := string(g.Statement.Raw)
-	if json.Compact(&buf, g.Statement.Raw) == nil {
-		frag = buf.String()
-	}
-	if len(frag) > maxFragment {
-		frag = frag[:maxFragment] + "..."
+	frag := g.fragment
+	if frag == "" {
+		frag = fragment(g.Statement)
 	}
 	path := g.Path()
 	if g.Policy != "" {
 		path = g.Policy + "." + path
 	}
 	return audit.Evidence{Source: src, Path: path, Fragment: frag}
+}
+
+// fragment renders a statement as compact JSON of at most maxFragment bytes.
+func fragment(st *policy.Statement) string {
+	var buf bytes.Buffer
+	frag := string(st.Raw)
+	if json.Compact(&buf, st.Raw) == nil {
+		frag = buf.String()
+	}
+	if len(frag) > maxFragment {
+		frag = frag[:maxFragment] + "..."
+	}
+	return frag
 }
 
 // ConditionText renders the grant's conditions for a finding's detail, e.g.
@@ -184,7 +195,7 @@ func (r *Role) addPolicy(p *audit.Policy, boundary bool) {
 		s := &stmt{grant: Grant{
 			Policy: p.Name, PolicyID: p.ID, Kind: p.Kind, Statement: st,
 			Resources: st.Resource, NotResources: st.NotResource,
-			Conditions: st.Conditions, Source: p.Source,
+			Conditions: st.Conditions, Source: p.Source, fragment: pd.stmts[i].fragment,
 		}, actions: pd.stmts[i].actions, serviceWide: pd.stmts[i].serviceWide}
 		if st.Resource == nil && st.NotResource == nil {
 			s.grant.Resources = star
@@ -215,6 +226,7 @@ type parsedDoc struct {
 type parsedStmt struct {
 	actions     *catalog.AWSSet
 	serviceWide []string
+	fragment    string
 }
 
 // maxDocCache bounds the document cache; past it documents are parsed each
@@ -242,6 +254,7 @@ func parseCached(raw []byte) *parsedDoc {
 		pd.stmts = make([]parsedStmt, len(pd.doc.Statements))
 		for i := range pd.doc.Statements {
 			pd.stmts[i].actions, pd.stmts[i].serviceWide = expand(&pd.doc.Statements[i])
+			pd.stmts[i].fragment = fragment(&pd.doc.Statements[i])
 		}
 	}
 	if docCacheLen.Load() < maxDocCache {

@@ -87,6 +87,14 @@ func (r *Role) denyCeiling() *catalog.AWSSet {
 	return set
 }
 
+// within returns set ∩ ceiling, without copying when the ceiling is every action.
+func within(set, ceiling *catalog.AWSSet) *catalog.AWSSet {
+	if ceiling == catalog.AllAWS() {
+		return set
+	}
+	return set.Intersect(ceiling)
+}
+
 // wildcardInput is one effective grant to judge: an Allow statement, or its
 // intersection with one statement of the permissions boundary.
 type wildcardInput struct {
@@ -108,7 +116,7 @@ type wildcardInput struct {
 // where the boundary allows "*".
 func (r *Role) wildcardInputs(a *stmt, denied *catalog.AWSSet) []wildcardInput {
 	if !r.HasBoundary {
-		in := wildcardInput{grant: a.grant, actions: a.actions.Intersect(denied), serviceWide: a.serviceWide,
+		in := wildcardInput{grant: a.grant, actions: within(a.actions, denied), serviceWide: a.serviceWide,
 			patterns: a.grant.Statement.Action, all: a.grant.AllResources()}
 		if len(a.serviceWide) > 0 {
 			wide := a.actions
@@ -118,7 +126,7 @@ func (r *Role) wildcardInputs(a *stmt, denied *catalog.AWSSet) []wildcardInput {
 					wide.UnionInPlace(catalog.ExpandAWSSet(p))
 				}
 			}
-			in.wide = wide.Intersect(denied)
+			in.wide = within(wide, denied)
 		}
 		return []wildcardInput{in}
 	}
@@ -134,7 +142,7 @@ func (r *Role) wildcardInputs(a *stmt, denied *catalog.AWSSet) []wildcardInput {
 		if a.actions.CountWith([]*catalog.AWSSet{b.actions, denied}, nil) == 0 {
 			continue
 		}
-		pair := a.actions.Intersect(b.actions).Intersect(denied)
+		pair := within(a.actions.Intersect(b.actions), denied)
 		g := a.grant
 		g.Resources = res
 		if !(len(res) == 1 && res[0] == "*") {
@@ -280,18 +288,22 @@ func examples(set *catalog.AWSSet, n int, level catalog.AccessLevel) []string {
 	}
 	// Keep the n best by (rank, length, name) in one pass: the set can hold
 	// thousands of actions and only five are shown.
-	less := func(a, b string) bool {
-		ra, rb := rank(a), rank(b)
-		if ra != rb {
-			return ra < rb
-		}
-		if len(a) != len(b) {
-			return len(a) < len(b)
-		}
-		return a < b
+	type ranked struct {
+		name string
+		rank int
 	}
-	var top []string
-	for _, a := range all {
+	less := func(a, b ranked) bool {
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+		if len(a.name) != len(b.name) {
+			return len(a.name) < len(b.name)
+		}
+		return a.name < b.name
+	}
+	var top []ranked
+	for _, name := range all {
+		a := ranked{name, rank(name)}
 		i := len(top)
 		for i > 0 && less(a, top[i-1]) {
 			i--
@@ -299,14 +311,18 @@ func examples(set *catalog.AWSSet, n int, level catalog.AccessLevel) []string {
 		if i >= n {
 			continue
 		}
-		top = append(top, "")
+		top = append(top, ranked{})
 		copy(top[i+1:], top[i:])
 		top[i] = a
 		if len(top) > n {
 			top = top[:n]
 		}
 	}
-	return top
+	out := make([]string, len(top))
+	for i, t := range top {
+		out[i] = t.name
+	}
+	return out
 }
 
 // levelSeverity maps an access level to a finding severity.

@@ -34,34 +34,30 @@ var AWSAdminAccess = audit.Rule{
 	Check: checkAWSAdminAccess,
 }
 
-type awsAdminResult struct {
-	verdict  awsiam.AdminVerdict
-	problems []string
+// awsAdminResults judges a role once for every function that runs as it.
+func awsAdminResults(id *audit.Identity, r *awsiam.Role) awsRoleResults {
+	v := r.Admin()
+	if !v.Admin {
+		return awsRoleResults{problems: r.Problems}
+	}
+	res := audit.Result{Evidence: awsGrantEvidence(v.Grants)}
+	scope := "every action on every resource"
+	if v.Missing > 0 {
+		scope = fmt.Sprintf("every action on every resource except %d of %d (in %s)", v.Missing, v.Total,
+			strings.Join(v.MissingServices, ", "))
+	}
+	res.Detail = fmt.Sprintf("Execution role %s can perform %s, through %s. Code running in the function, "+
+		"or anyone who can change its code, controls the whole account.", id.ID, scope, awsGrantNames(v.Grants))
+	if v.Conditional {
+		res.Severity = audit.High
+		res.Title = "Lambda execution role has administrative access under conditions"
+		res.Detail += " The grant carries conditions the audit cannot evaluate; it is administrative whenever they hold."
+	}
+	return awsRoleResults{results: []audit.Result{res}}
 }
 
 func checkAWSAdminAccess(pass *audit.Pass) {
 	for _, id := range awsExecutionRoles(pass) {
-		res := awsRoleAnalysis(pass, id, func(r *awsiam.Role) any {
-			return awsAdminResult{verdict: r.Admin(), problems: r.Problems}
-		}).(awsAdminResult)
-		v := res.verdict
-		if !v.Admin {
-			awsRoleProblems(pass, id, res.problems)
-			continue
-		}
-		r := audit.Result{Evidence: awsGrantEvidence(v.Grants)}
-		scope := "every action on every resource"
-		if v.Missing > 0 {
-			scope = fmt.Sprintf("every action on every resource except %d of %d (in %s)", v.Missing, v.Total,
-				strings.Join(v.MissingServices, ", "))
-		}
-		r.Detail = fmt.Sprintf("Execution role %s can perform %s, through %s. Code running in the function, "+
-			"or anyone who can change its code, controls the whole account.", id.ID, scope, awsGrantNames(v.Grants))
-		if v.Conditional {
-			r.Severity = audit.High
-			r.Title = "Lambda execution role has administrative access under conditions"
-			r.Detail += " The grant carries conditions the audit cannot evaluate; it is administrative whenever they hold."
-		}
-		pass.Report(r)
+		awsReportRole(pass, id, awsAdminResults)
 	}
 }

@@ -43,19 +43,34 @@ func checkAWSDeprecatedRuntime(pass *audit.Pass) {
 	if fn.Runtime == "" || strings.EqualFold(fn.PackageType, "Image") {
 		return // a container image brings its own runtime
 	}
-	rt, ok := catalog.AWSRuntimeLifecycle(fn.Runtime)
+	// Judge each runtime identifier once; only the function's own evidence
+	// differs between the functions that share it.
+	v := pass.Memo(fn.Runtime, func() any { return awsJudgeRuntime(fn.Runtime, pass.Now) }).(awsRuntimeVerdict)
+	if !v.report {
+		return
+	}
+	r := v.result
+	r.Evidence = append([]audit.Evidence{{Source: fn.Source, Path: "Runtime", Fragment: fn.Runtime}}, v.evidence...)
+	pass.Report(r)
+}
+
+type awsRuntimeVerdict struct {
+	report   bool
+	result   audit.Result
+	evidence []audit.Evidence
+}
+
+func awsJudgeRuntime(runtime string, now time.Time) awsRuntimeVerdict {
+	rt, ok := catalog.AWSRuntimeLifecycle(runtime)
 	if !ok {
-		pass.Report(audit.Result{
-			Key:      fn.Runtime,
+		return awsRuntimeVerdict{report: true, result: audit.Result{
+			Key:      runtime,
 			Severity: audit.Info,
 			Title:    "Lambda function runs on an unknown runtime",
 			Detail: fmt.Sprintf("Runtime %q is not in fnaudit's table of AWS Lambda runtimes (checked %s); "+
-				"its support status could not be judged.", fn.Runtime, catalog.AWSRuntimesChecked),
-			Evidence: []audit.Evidence{{Source: fn.Source, Path: "Runtime", Fragment: fn.Runtime}},
-		})
-		return
+				"its support status could not be judged.", runtime, catalog.AWSRuntimesChecked),
+		}}
 	}
-	now := pass.Now
 	day := func(t time.Time) string { return t.Format("2006-01-02") }
 	var r audit.Result
 	switch {
@@ -80,7 +95,7 @@ func checkAWSDeprecatedRuntime(pass *audit.Pass) {
 		r.Detail = fmt.Sprintf("Runtime %s (%s) is deprecated on %s, within 90 days; plan the upgrade now.",
 			rt.ID, rt.Name, day(rt.Deprecation))
 	default:
-		return
+		return awsRuntimeVerdict{}
 	}
 	r.Key = rt.ID
 	frag := fmt.Sprintf("runtime=%s deprecation=%s", rt.ID, day(rt.Deprecation))
@@ -90,9 +105,7 @@ func checkAWSDeprecatedRuntime(pass *audit.Pass) {
 	if !rt.BlockUpdate.IsZero() {
 		frag += " blockUpdate=" + day(rt.BlockUpdate)
 	}
-	r.Evidence = []audit.Evidence{
-		{Source: fn.Source, Path: "Runtime", Fragment: fn.Runtime},
+	return awsRuntimeVerdict{report: true, result: r, evidence: []audit.Evidence{
 		{Source: audit.Source{API: "fnaudit catalog", Ref: catalog.AWSRuntimesSource}, Path: "aws_runtimes.go", Fragment: frag},
-	}
-	pass.Report(r)
+	}}
 }

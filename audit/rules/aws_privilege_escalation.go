@@ -35,50 +35,44 @@ var AWSPrivilegeEscalation = audit.Rule{
 	Check: checkAWSPrivilegeEscalation,
 }
 
-type awsEscalationResult struct {
-	admin       bool
-	escalations []awsiam.Escalation
-	problems    []string
+// awsEscalationResults judges a role once: the findings every function that
+// runs as the role gets (they quote only the role's policies).
+func awsEscalationResults(id *audit.Identity, r *awsiam.Role) awsRoleResults {
+	a := r.Admin()
+	if a.Admin && !a.Conditional {
+		// An administrator already holds every permission; FNA-AWS-003
+		// reports it, and sixty escalation findings would add nothing.
+		return awsRoleResults{}
+	}
+	escalations := r.Escalations()
+	if len(escalations) == 0 {
+		return awsRoleResults{problems: r.Problems}
+	}
+	out := awsRoleResults{}
+	for i := range escalations {
+		e := &escalations[i]
+		res := audit.Result{
+			Key:      e.Method.ID,
+			Title:    "Lambda execution role can escalate privileges: " + e.Method.Name(),
+			Evidence: awsGrantEvidence(e.Grants()),
+		}
+		var steps []string
+		for _, s := range e.Steps {
+			steps = append(steps, s.Action+" via "+awsGrantNames(s.Grants))
+		}
+		res.Detail = fmt.Sprintf("Execution role %s allows %s. %s (listed by %s.)", id.ID,
+			strings.Join(steps, "; "), e.Method.Description, strings.Join(e.Method.Catalogues, " and "))
+		if e.Conditional {
+			res.Severity = audit.Medium
+			res.Detail += " Some of these grants carry conditions the audit cannot evaluate."
+		}
+		out.results = append(out.results, res)
+	}
+	return out
 }
 
 func checkAWSPrivilegeEscalation(pass *audit.Pass) {
 	for _, id := range awsExecutionRoles(pass) {
-		res := awsRoleAnalysis(pass, id, func(r *awsiam.Role) any {
-			a := r.Admin()
-			out := awsEscalationResult{admin: a.Admin && !a.Conditional, problems: r.Problems}
-			if !out.admin {
-				out.escalations = r.Escalations()
-			}
-			return out
-		}).(awsEscalationResult)
-		if res.admin {
-			// An administrator already holds every permission; FNA-AWS-003
-			// reports it, and sixty escalation findings would add nothing.
-			continue
-		}
-		if len(res.escalations) == 0 {
-			awsRoleProblems(pass, id, res.problems)
-			continue
-		}
-		for i := range res.escalations {
-			e := &res.escalations[i]
-			grants := e.Grants()
-			r := audit.Result{
-				Key:      e.Method.ID,
-				Title:    "Lambda execution role can escalate privileges: " + e.Method.Name(),
-				Evidence: awsGrantEvidence(grants),
-			}
-			var steps []string
-			for _, s := range e.Steps {
-				steps = append(steps, s.Action+" via "+awsGrantNames(s.Grants))
-			}
-			r.Detail = fmt.Sprintf("Execution role %s allows %s. %s (listed by %s.)", id.ID,
-				strings.Join(steps, "; "), e.Method.Description, strings.Join(e.Method.Catalogues, " and "))
-			if e.Conditional {
-				r.Severity = audit.Medium
-				r.Detail += " Some of these grants carry conditions the audit cannot evaluate."
-			}
-			pass.Report(r)
-		}
+		awsReportRole(pass, id, awsEscalationResults)
 	}
 }

@@ -33,36 +33,33 @@ var AWSWildcardPermission = audit.Rule{
 	Check: checkAWSWildcardPermission,
 }
 
-type awsWildcardResult struct {
-	grants   []awsiam.WildcardGrant
-	problems []string
+// awsWildcardResults judges a role once for every function that runs as it.
+func awsWildcardResults(id *audit.Identity, r *awsiam.Role) awsRoleResults {
+	grants := r.Wildcards()
+	if len(grants) == 0 {
+		return awsRoleResults{problems: r.Problems}
+	}
+	sev := audit.Low
+	var parts []string
+	var ev []audit.Evidence
+	for i := range grants {
+		w := &grants[i]
+		if w.Severity.Rank() > sev.Rank() {
+			sev = w.Severity
+		}
+		parts = append(parts, awsDescribeWildcard(w))
+		ev = append(ev, w.Grant.Evidence())
+	}
+	return awsRoleResults{results: []audit.Result{{
+		Severity: sev,
+		Detail:   fmt.Sprintf("Execution role %s grants broadly: %s.", id.ID, strings.Join(parts, "; ")),
+		Evidence: ev,
+	}}}
 }
 
 func checkAWSWildcardPermission(pass *audit.Pass) {
 	for _, id := range awsExecutionRoles(pass) {
-		res := awsRoleAnalysis(pass, id, func(r *awsiam.Role) any {
-			return awsWildcardResult{grants: r.Wildcards(), problems: r.Problems}
-		}).(awsWildcardResult)
-		if len(res.grants) == 0 {
-			awsRoleProblems(pass, id, res.problems)
-			continue
-		}
-		sev := audit.Low
-		var parts []string
-		var ev []audit.Evidence
-		for i := range res.grants {
-			w := &res.grants[i]
-			if w.Severity.Rank() > sev.Rank() {
-				sev = w.Severity
-			}
-			parts = append(parts, awsDescribeWildcard(w))
-			ev = append(ev, w.Grant.Evidence())
-		}
-		pass.Report(audit.Result{
-			Severity: sev,
-			Detail:   fmt.Sprintf("Execution role %s grants broadly: %s.", id.ID, strings.Join(parts, "; ")),
-			Evidence: ev,
-		})
+		awsReportRole(pass, id, awsWildcardResults)
 	}
 }
 

@@ -42,25 +42,32 @@ func awsExecutionRoles(pass *audit.Pass) []*audit.Identity {
 	return out
 }
 
-// awsRoleAnalysis is the role analysis, computed once per rule and role (the
-// analyzer's memo), however many functions share the role.
-func awsRoleAnalysis(pass *audit.Pass, id *audit.Identity, verdict func(*awsiam.Role) any) any {
-	return pass.Memo(id.ID, func() any { return verdict(awsiam.Analyze(id)) })
+// awsRoleResults is a rule's verdict on one role: the results every function
+// running as the role reports (they quote only the role's policies), or the
+// problems that leave the verdict open.
+type awsRoleResults struct {
+	results  []audit.Result
+	problems []string
 }
 
-// awsRoleProblems reports, as unknown, a role whose policies could not all be
-// read when the rule found nothing with the rest: the verdict might change.
-func awsRoleProblems(pass *audit.Pass, id *audit.Identity, problems []string) {
-	if len(problems) == 0 {
-		return
+// awsReportRole judges a role once per rule and analysis (the analyzer's memo),
+// however many functions share it, and reports the verdict for the function
+// under check. A role whose policies could not all be read and that shows no
+// finding with the rest is reported as unknown: the verdict might change.
+func awsReportRole(pass *audit.Pass, id *audit.Identity, judge func(*audit.Identity, *awsiam.Role) awsRoleResults) {
+	v := pass.Memo(id.ID, func() any { return judge(id, awsiam.Analyze(id)) }).(awsRoleResults)
+	for _, r := range v.results {
+		pass.Report(r)
 	}
-	pass.Report(audit.Result{
-		Key:      "policies",
-		Status:   audit.StatusUnknown,
-		Title:    "execution role policies could not all be judged",
-		Detail:   fmt.Sprintf("Role %s: %s.", id.ID, strings.Join(problems, "; ")),
-		Evidence: []audit.Evidence{{Source: id.Source, Path: "Policies"}},
-	})
+	if len(v.results) == 0 && len(v.problems) > 0 {
+		pass.Report(audit.Result{
+			Key:      "policies",
+			Status:   audit.StatusUnknown,
+			Title:    "execution role policies could not all be judged",
+			Detail:   fmt.Sprintf("Role %s: %s.", id.ID, strings.Join(v.problems, "; ")),
+			Evidence: []audit.Evidence{{Source: id.Source, Path: "Policies"}},
+		})
+	}
 }
 
 // awsGrantEvidence quotes grants, each statement once.
