@@ -62,7 +62,9 @@ func checkGCPPublicInvoke(pass *audit.Pass) {
 	// A 1st-gen function with only an event trigger has no HTTPS endpoint: an
 	// invoker binding cannot be used from the internet, only through the
 	// management API's test call, which the invoker role does not include.
-	noEndpoint := fn.GCP != nil && fn.GCP.Generation == "1" && fn.URL == "" && !gcpHasHTTPTrigger(fn)
+	// Only a function known to be event-triggered is lowered; one listed with no
+	// trigger at all is judged as reachable.
+	noEndpoint := fn.GCP != nil && fn.GCP.Generation == "1" && fn.URL == "" && len(fn.Triggers) > 0 && !gcpHasHTTPTrigger(fn)
 	for i := range fn.Access {
 		a := &fn.Access[i]
 		if a.Effect != audit.Allow || a.Role == "" {
