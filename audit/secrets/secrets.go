@@ -249,7 +249,8 @@ var settingWords = map[string]bool{
 // SIGNING_KEY) as opposed to an object or cache key (S3_KEY, CACHE_KEY).
 var keyQualifiers = []string{"API", "APIKEY", "PRIVATE", "SECRET", "ACCESS", "SIGNING", "ENCRYPTION",
 	"HMAC", "MASTER", "AUTH", "SESSION", "JWT", "LICENSE", "ACCOUNT", "WEBHOOK", "SHARED", "CRYPTO",
-	"AES", "RSA", "SSH", "GPG", "PGP", "CLIENT", "APP", "SERVICE", "SUBSCRIPTION", "DEPLOY", "ADMIN"}
+	"AES", "RSA", "SSH", "GPG", "PGP", "CLIENT", "APP", "SERVICE", "SUBSCRIPTION", "DEPLOY", "ADMIN",
+	"ENC", "CIPHER"}
 
 type nameClass int
 
@@ -330,7 +331,7 @@ func reference(n nameInfo, v string) string {
 	if len(v) >= 64 && (strings.HasPrefix(v, "AQICAH") || strings.HasPrefix(v, "AQECAH")) && reBase64.MatchString(v) {
 		return "kms-ciphertext"
 	}
-	if n.has("ENCRYPTED", "CIPHERTEXT", "KMS", "ENC") && len(v) >= 32 && reBase64.MatchString(v) {
+	if n.has("ENCRYPTED", "CIPHERTEXT", "KMS") && len(v) >= 32 && reBase64.MatchString(v) {
 		return "kms-ciphertext"
 	}
 	if n.class() != nameOther && reParamPath.MatchString(v) {
@@ -469,7 +470,10 @@ var (
 	reDuration     = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h|d|w|sec|secs|min|mins|hours?|days?)$`)
 	reTemplate     = regexp.MustCompile(`^(\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|<[^<>]*>|%[A-Za-z0-9_]+%|\$[A-Z][A-Z0-9_]*|#\{[^}]*\})$`)
 	reFiller       = regexp.MustCompile(`(?i)^(x+|\*+|\.+|-+|_+|#+|0+|todo|tbd|tba|n/?a|none|null|nil|undefined|redacted|placeholder|replace[_-]?me|fixme|dummy|example|sample|your[_-].*[_-]here|insert[_-].*|set[_-]?me|to[_-]be[_-]replaced|not[_-]?set|unset|empty)$`)
-	reURLNoCreds   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://[^\s@]+$`)
+	// A URL without a password; a bare user name before @ is allowed (Sentry
+	// DSNs carry a public key there; token-shaped user names are caught by
+	// the value shapes first).
+	reURLNoCreds = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://([^\s:@/]+@)?[^\s@]+$`)
 )
 
 // defaultPasswords are well-known default or filler passwords that are still

@@ -120,6 +120,9 @@ func TestInspect(t *testing.T) {
 		{"SIGNING_KEY", "0123456789abcdef0123456789abcdef", audit.ValueSecret, "high-entropy"},
 		{"WEBHOOK_TOKEN", "Ab3$xY9!", audit.ValueSecret, "high-entropy"},
 		{"APP_CONFIG", `{"db": {"password": "Xyz123abc!"}}`, audit.ValueSecret, "password"},
+		{"DD_API_KEY", "0f1e2d3c4b5a69788796a5b4c3d2e1f0", audit.ValueSecret, "high-entropy"},
+		{"NEW_RELIC_LICENSE_KEY", "eu01xx" + "0123456789abcdef0123456789abcdefNRAL", audit.ValueSecret, "high-entropy"},
+		{"ENC_KEY", "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=", audit.ValueSecret, "high-entropy"},
 
 		// settings about secrets, flags and ordinary values
 		{"MYSQL_ALLOW_EMPTY_PASSWORD", "yes", audit.ValuePlain, ""},
@@ -134,6 +137,9 @@ func TestInspect(t *testing.T) {
 		{"TOKEN_URL", "https://login.example.com/oauth2/token", audit.ValuePlain, ""},
 		{"AUTH_TOKEN", "https://login.example.com/oauth2/token", audit.ValuePlain, ""},
 		{"S3_KEY", "uploads/2026/report.csv", audit.ValuePlain, ""},
+		{"SENTRY_DSN", "https://0123456789abcdef0123456789abcdef@o123456.ingest.sentry.io/4504", audit.ValuePlain, ""},
+		{"GIT_REMOTE", "https://" + fakeGHP + "@github.com/acme/app.git", audit.ValueSecret, "github-token"},
+		{"WEBHOOK_URL", "https://deploy:" + "s3cr3tPw" + "@ci.example.com/hook", audit.ValueSecret, "connection-string-password"},
 		{"CACHE_KEY", "user-profile-v2", audit.ValuePlain, ""},
 		{"API_KEY", "dev", audit.ValuePlain, ""},
 		{"API_TOKEN", "mytoken", audit.ValuePlain, ""},
@@ -146,6 +152,13 @@ func TestInspect(t *testing.T) {
 		{"FEATURE_FLAGS", `{"newCheckout": true}`, audit.ValuePlain, ""},
 		{"PATH_PREFIX", "/prod/db/password", audit.ValuePlain, ""},
 		{"DESCRIPTION", "AKIA is the prefix of an access key", audit.ValuePlain, ""},
+		{"NODE_OPTIONS", "--enable-source-maps --max-old-space-size=256", audit.ValuePlain, ""},
+		{"JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1", audit.ValuePlain, ""},
+		{"POWERTOOLS_SERVICE_NAME", "orders", audit.ValuePlain, ""},
+		{"COGNITO_CLIENT_ID", "4a8s7d6f5g4h3j2k1l0z9x8c7v", audit.ValuePlain, ""},
+		{"KMS_KEY_ID", "alias/orders-prod", audit.ValuePlain, ""},
+		{"OAUTH_TOKEN_ENDPOINT", "https://auth.example.com/oauth2/token", audit.ValuePlain, ""},
+		{"AWS_REGION", "eu-west-1", audit.ValuePlain, ""},
 
 		// placeholders
 		{"DB_PASSWORD", "${DB_PASSWORD}", audit.ValuePlain, "placeholder"},
