@@ -19,11 +19,12 @@ type DigestOptions struct {
 	// MinSeverity is the threshold: open findings below it are counted but not
 	// listed. Empty means every severity.
 	MinSeverity audit.Severity
-	// MaxFindings limits how many findings are listed in full, worst first; the
-	// digest says how many more there are. Zero or less lists all of them.
+	// MaxFindings limits how many open findings are listed in full, worst
+	// first; the digest says how many more there are. Zero lists all of them, a
+	// negative value none.
 	MaxFindings int
 	// MaxGaps limits how many gaps are listed one by one; the rest are counted.
-	// Zero or less lists all of them.
+	// Zero lists all of them, a negative value none.
 	MaxGaps int
 	// Accounts are the inventory's accounts, when known (Inventory.Accounts).
 	// They let the digest tell an account that could not be audited at all from
@@ -32,6 +33,9 @@ type DigestOptions struct {
 	// FullReport says where the full JSON report is (an s3:// URI); the digest
 	// points to it, above all when it had to leave findings out.
 	FullReport string
+	// MoreHint is a line said after "... and N more findings" when FullReport
+	// is empty, e.g. how to get the full report.
+	MoreHint string
 }
 
 // Digest is a report as a short email: a subject line and a plain-text body.
@@ -130,8 +134,20 @@ func (d *digester) classify() {
 		}
 		d.unaudited[i].gaps = append(d.unaudited[i].gaps, g)
 	}
+	// The scope counts the inventory's accounts; an account that could not be
+	// audited may be missing from it.
 	d.accounts = d.r.Scope.Accounts
-	if d.accounts < len(d.unaudited) {
+	if len(d.opts.Accounts) > 0 {
+		known := map[string]bool{}
+		for _, a := range d.opts.Accounts {
+			known[string(a.Provider)+"/"+a.ID] = true
+		}
+		for _, a := range d.unaudited {
+			if !known[string(a.gaps[0].Provider)+"/"+a.account] {
+				d.accounts++
+			}
+		}
+	} else if d.accounts < len(d.unaudited) {
 		d.accounts = len(d.unaudited)
 	}
 }
@@ -274,19 +290,19 @@ func (d *digester) writeBody(b *strings.Builder) {
 	if len(d.open) > 0 {
 		digestHeading(b, "Worst findings first")
 		d.listed = len(d.open)
-		if d.opts.MaxFindings > 0 && d.opts.MaxFindings < d.listed {
-			d.listed = d.opts.MaxFindings
+		if m := d.opts.MaxFindings; m != 0 && m < d.listed {
+			d.listed = max(m, 0)
 		}
 		for i, f := range d.open[:d.listed] {
 			digestFinding(b, i+1, &f)
 		}
 		if more := len(d.open) - d.listed; more > 0 {
-			fmt.Fprintf(b, "\n... and %s, not listed here to keep this message within its size limit.\n",
-				digestMore(more, "finding"))
-			if d.opts.FullReport != "" {
+			fmt.Fprintf(b, "\n... and %s, not listed here.\n", digestMore(more, "finding"))
+			switch {
+			case d.opts.FullReport != "":
 				fmt.Fprintf(b, "The full report is at %s\n", digestText(d.opts.FullReport, 300))
-			} else {
-				b.WriteString("Set FNAUDIT_REPORT_BUCKET (or run `fnaudit scan`) to get the full report.\n")
+			case d.opts.MoreHint != "":
+				b.WriteString(d.opts.MoreHint + "\n")
 			}
 		}
 	}
@@ -343,7 +359,7 @@ func (d *digester) writeGaps(b *strings.Builder) {
 	budget := d.opts.MaxGaps
 	shown := 0
 	take := func() bool {
-		if budget > 0 && shown >= budget {
+		if budget != 0 && shown >= budget {
 			return false
 		}
 		shown++

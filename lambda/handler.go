@@ -1,0 +1,436 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/report"
+	"github.com/fnaudit/fnaudit/audit/suppress"
+)
+
+// The AWS calls the handler itself makes (the collectors make theirs). The
+// template's role grants exactly these, on exactly the configured resources;
+// handlerActions lists them for the template test.
+type snsAPI interface {
+	Publish(context.Context, *sns.PublishInput, ...func(*sns.Options)) (*sns.PublishOutput, error)
+}
+
+type s3API interface {
+	GetObject(context.Context, *s3.GetObjectInput, ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+	PutObject(context.Context, *s3.PutObjectInput, ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+}
+
+var (
+	_ snsAPI = (*sns.Client)(nil)
+	_ s3API  = (*s3.Client)(nil)
+)
+
+// Scope is what one run audits: the configuration, narrowed by a direct
+// invocation's override.
+type Scope struct {
+	Providers          []audit.Provider
+	Regions            []string
+	Accounts           []string
+	GCPProjects        []string
+	AzureSubscriptions []string
+}
+
+// CollectorFactory builds the collectors for a scope. A provider that cannot
+// even be set up (its credentials secret is unreadable) is returned as a gap,
+// so the other providers still run and the digest says what was missed.
+type CollectorFactory func(ctx context.Context, s Scope) ([]audit.Collector, []audit.Gap)
+
+// Handler runs one audit per invocation and publishes its digest.
+type Handler struct {
+	cfg        Config
+	collectors CollectorFactory
+	rules      []audit.Rule
+	sns        snsAPI
+	s3         s3API // nil unless a suppressions object or report bucket is configured
+	now        func() time.Time
+	log        *slog.Logger
+}
+
+// Override is a direct invocation's payload: every field is optional and
+// narrows (or, for minSeverity, replaces) the configured value for this run.
+// Unknown fields are an error, so a misspelt key never widens an audit.
+type Override struct {
+	Providers          []string `json:"providers,omitempty"`
+	Regions            []string `json:"regions,omitempty"`
+	Accounts           []string `json:"accounts,omitempty"`
+	GCPProjects        []string `json:"gcpProjects,omitempty"`
+	AzureSubscriptions []string `json:"azureSubscriptions,omitempty"`
+	MinSeverity        string   `json:"minSeverity,omitempty"`
+	// DryRun audits and returns the digest without publishing or writing the
+	// report.
+	DryRun bool `json:"dryRun,omitempty"`
+}
+
+// Result is what an invocation returns (visible in `sam remote invoke` and in
+// the on-failure destination's records).
+type Result struct {
+	Subject string `json:"subject"`
+	// MessageID is SNS's id of the published message; empty when nothing was
+	// published (quiet when clean, dry run).
+	MessageID string `json:"messageId,omitempty"`
+	Skipped   string `json:"skipped,omitempty"`
+	// Report is the s3:// URI of the full JSON report, when one was written.
+	Report    string `json:"report,omitempty"`
+	Bytes     int    `json:"bytes"`
+	Functions int    `json:"functions"`
+	Open      int    `json:"open"`
+	Gaps      int    `json:"gaps"`
+	// Omitted counts the findings left out of the message to fit SNS's limit.
+	Omitted int    `json:"omitted,omitempty"`
+	Digest  string `json:"digest,omitempty"` // dry runs only
+}
+
+// Handle is the Lambda entry point: an EventBridge scheduled event (or any
+// EventBridge event) audits the configured scope; any other JSON object is an
+// Override; an empty payload audits the configured scope.
+func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (*Result, error) {
+	ov, err := parseEvent(payload)
+	if err != nil {
+		return nil, err
+	}
+	scope, minSev, err := h.scope(ov)
+	if err != nil {
+		return nil, err
+	}
+	now := h.now().UTC()
+
+	inv, failed, collected := h.collect(ctx, scope)
+	r := audit.Analyze(inv, h.rules, audit.Config{Now: now, TrustedAccounts: h.cfg.TrustedAccounts})
+	entries, err := h.suppressions(ctx)
+	if err != nil {
+		r.Warnings = append(r.Warnings, err.Error()+"; no suppressions were applied")
+	}
+	suppress.Apply(r, entries, now)
+
+	res := &Result{Functions: r.Scope.Functions, Open: countOpen(r, minSev), Gaps: len(r.Gaps)}
+	full := ""
+	if h.cfg.ReportBucket != "" && !ov.DryRun {
+		if uri, err := h.writeReport(ctx, r, now); err != nil {
+			r.Warnings = append(r.Warnings, err.Error())
+		} else {
+			full, res.Report = uri, uri
+		}
+	}
+
+	msg, err := buildMessage(r, inv.Accounts, minSev, full)
+	if err != nil {
+		return nil, err
+	}
+	res.Subject, res.Bytes, res.Omitted = msg.Subject, msg.Size(), msg.Omitted
+	clean := res.Open == 0 && len(r.Gaps) == 0 && r.Summary.ByStatus[audit.StatusUnknown] == 0 &&
+		r.Summary.ByStatus[audit.StatusError] == 0
+	switch {
+	case ov.DryRun:
+		res.Skipped, res.Digest = "dry run", msg.Digest
+	case clean && h.cfg.QuietWhenClean:
+		res.Skipped = "clean run and " + envQuietWhenClean + " is set"
+	default:
+		out, err := h.sns.Publish(ctx, &sns.PublishInput{
+			TopicArn:         aws.String(h.cfg.TopicARN),
+			Subject:          aws.String(msg.Subject),
+			Message:          aws.String(msg.Message),
+			MessageStructure: aws.String("json"),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("sns: publish to %s: %w", h.cfg.TopicARN, err)
+		}
+		res.MessageID = aws.ToString(out.MessageId)
+	}
+	h.log.InfoContext(ctx, "audit done", "subject", res.Subject, "functions", res.Functions, "open", res.Open,
+		"gaps", res.Gaps, "bytes", res.Bytes, "omitted", res.Omitted, "messageId", res.MessageID,
+		"report", res.Report, "skipped", res.Skipped)
+	if !collected && len(failed) > 0 {
+		// Nothing at all was collected: the digest said so, and the error makes
+		// the Errors alarm and the on-failure destination see it too.
+		return res, fmt.Errorf("no provider could be audited: %s", strings.Join(failed, "; "))
+	}
+	return res, nil
+}
+
+// parseEvent tells a scheduled event from a direct invocation's override.
+func parseEvent(payload json.RawMessage) (Override, error) {
+	var ov Override
+	p := bytes.TrimSpace(payload)
+	if len(p) == 0 || bytes.Equal(p, []byte("null")) {
+		return ov, nil
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(p, &keys); err != nil {
+		return ov, fmt.Errorf("event: want a JSON object (an EventBridge event or a scope override): %v", err)
+	}
+	if _, ok := keys["detail-type"]; ok {
+		var ev events.EventBridgeEvent
+		if err := json.Unmarshal(p, &ev); err != nil {
+			return ov, fmt.Errorf("event: malformed EventBridge event: %v", err)
+		}
+		return ov, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(p))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ov); err != nil {
+		return ov, fmt.Errorf("event: invalid scope override (fields: providers, regions, accounts, gcpProjects, azureSubscriptions, minSeverity, dryRun): %v", err)
+	}
+	return ov, nil
+}
+
+// scope applies an override to the configuration. An override may narrow the
+// configured scope but never widen it: the role and the configuration decide
+// what the function may look at.
+func (h *Handler) scope(ov Override) (Scope, audit.Severity, error) {
+	c := h.cfg
+	s := Scope{Providers: c.Providers, Regions: c.Regions, Accounts: c.Accounts,
+		GCPProjects: c.GCPProjects, AzureSubscriptions: c.AzureSubscriptions}
+	min := c.MinSeverity
+	if ov.MinSeverity != "" {
+		sev, err := audit.ParseSeverity(ov.MinSeverity)
+		if err != nil {
+			return s, "", fmt.Errorf("event: minSeverity: %v", err)
+		}
+		min = sev
+	}
+	if len(ov.Providers) > 0 {
+		var ps []audit.Provider
+		for _, name := range ov.Providers {
+			p, err := audit.ParseProvider(name)
+			if err != nil {
+				return s, "", fmt.Errorf("event: providers: %v", err)
+			}
+			if !containsProvider(c.Providers, p) {
+				return s, "", fmt.Errorf("event: providers: %s is not configured in %s", p, envProviders)
+			}
+			ps = append(ps, p)
+		}
+		s.Providers = ps
+	}
+	var err error
+	if s.Regions, err = narrow("regions", c.Regions, ov.Regions, regionPattern.MatchString); err != nil {
+		return s, "", err
+	}
+	if s.Accounts, err = narrow("accounts", c.Accounts, ov.Accounts, accountPattern.MatchString); err != nil {
+		return s, "", err
+	}
+	if s.GCPProjects, err = narrow("gcpProjects", c.GCPProjects, ov.GCPProjects, gcpProjectRegexp.MatchString); err != nil {
+		return s, "", err
+	}
+	if s.AzureSubscriptions, err = narrow("azureSubscriptions", c.AzureSubscriptions, ov.AzureSubscriptions, azureSubPattern.MatchString); err != nil {
+		return s, "", err
+	}
+	return s, min, nil
+}
+
+// narrow returns want when it is a valid subset of have (an empty have allows
+// anything valid), else have.
+func narrow(field string, have, want []string, valid func(string) bool) ([]string, error) {
+	if len(want) == 0 {
+		return have, nil
+	}
+	allowed := map[string]bool{}
+	for _, v := range have {
+		allowed[v] = true
+	}
+	for _, v := range want {
+		if !valid(v) {
+			return nil, fmt.Errorf("event: %s: %q is not valid", field, v)
+		}
+		if len(have) > 0 && !allowed[v] {
+			return nil, fmt.Errorf("event: %s: %q is outside the configured scope", field, v)
+		}
+	}
+	return want, nil
+}
+
+func containsProvider(ps []audit.Provider, p audit.Provider) bool {
+	for _, q := range ps {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// collect runs every provider's collector in parallel within the time the
+// invocation has left, minus the margin kept for analysis and publishing. Past
+// that time the collectors' calls fail with the context and they record the
+// account-regions they could not finish as timeout gaps; a collector that has
+// still not returned a little later is abandoned and becomes a gap itself. It
+// returns the merged inventory, a line per provider that collected nothing, and
+// whether any provider collected anything.
+func (h *Handler) collect(ctx context.Context, s Scope) (*audit.Inventory, []string, bool) {
+	collectCtx, cancel, hardStop := h.budget(ctx)
+	defer cancel()
+
+	cols, setupGaps := h.collectors(collectCtx, s)
+	var failed []string
+	for _, g := range setupGaps {
+		failed = append(failed, fmt.Sprintf("%s: %s", g.Provider, g.Message))
+	}
+
+	type outcome struct {
+		inv *audit.Inventory
+		err error
+	}
+	results := make([]chan outcome, len(cols))
+	for i, c := range cols {
+		results[i] = make(chan outcome, 1)
+		go func(c audit.Collector, out chan<- outcome) {
+			inv, err := c.Collect(collectCtx)
+			out <- outcome{inv, err}
+		}(c, results[i])
+	}
+
+	invs := []*audit.Inventory{}
+	gaps := append([]audit.Gap(nil), setupGaps...)
+	var timer <-chan time.Time
+	if !hardStop.IsZero() {
+		t := time.NewTimer(time.Until(hardStop))
+		defer t.Stop()
+		timer = t.C
+	}
+	expired := false
+	for i, c := range cols {
+		var o outcome
+		select {
+		case o = <-results[i]:
+		default:
+			if expired {
+				o.err = errAbandoned
+				break
+			}
+			select {
+			case o = <-results[i]:
+			case <-timer:
+				expired = true // every collector still running now is out of time too
+				o.err = errAbandoned
+			}
+		}
+		switch {
+		case o.err != nil:
+			g := audit.Gap{Provider: c.Provider(), API: "collect", Data: audit.DataFunctions,
+				Reason: audit.GapError, Message: o.err.Error()}
+			if collectCtx.Err() != nil || errors.Is(o.err, context.DeadlineExceeded) {
+				g.Reason = audit.GapTimeout
+			}
+			gaps = append(gaps, g)
+			failed = append(failed, fmt.Sprintf("%s: %v", c.Provider(), o.err))
+		case o.inv != nil:
+			invs = append(invs, o.inv)
+		}
+	}
+	inv := audit.Merge(invs...)
+	if inv.GeneratedAt.IsZero() {
+		inv.GeneratedAt = h.now().UTC()
+	}
+	inv.Gaps = append(inv.Gaps, gaps...)
+	if collectCtx.Err() != nil {
+		markTimeouts(inv.Gaps)
+	}
+	return inv, failed, len(invs) > 0
+}
+
+var errAbandoned = fmt.Errorf("collection did not finish before the invocation's deadline: %w", context.DeadlineExceeded)
+
+// budget returns the context collectors run under and the moment a collector
+// that ignores it is abandoned. Without a deadline there is no limit.
+func (h *Handler) budget(ctx context.Context) (context.Context, context.CancelFunc, time.Time) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		c, cancel := context.WithCancel(ctx)
+		return c, cancel, time.Time{}
+	}
+	left := time.Until(deadline)
+	margin := h.cfg.DeadlineMargin
+	if margin > left/3 {
+		// A short invocation (or a test) keeps a third for what follows.
+		margin = left / 3
+	}
+	c, cancel := context.WithDeadline(ctx, deadline.Add(-margin))
+	return c, cancel, deadline.Add(-margin / 2)
+}
+
+// markTimeouts reclassifies gaps that the run's own deadline caused: once the
+// collection context has expired, a failed call that reports the context's
+// error was cut short, whatever else it was (an assume-role gap included).
+func markTimeouts(gaps []audit.Gap) {
+	for i := range gaps {
+		m := gaps[i].Message
+		if strings.Contains(m, context.DeadlineExceeded.Error()) || strings.Contains(m, context.Canceled.Error()) {
+			gaps[i].Reason = audit.GapTimeout
+		}
+	}
+}
+
+// suppressions returns the configured suppression entries, reading an s3://
+// file anew on every run.
+func (h *Handler) suppressions(ctx context.Context) ([]suppress.Entry, error) {
+	loc := h.cfg.SuppressionsURI
+	if loc.Bucket == "" {
+		return h.cfg.Suppressions, nil
+	}
+	out, err := h.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
+	if err != nil {
+		return nil, fmt.Errorf("suppressions: read %s: %v", loc, err)
+	}
+	defer out.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(out.Body, suppressionsMaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("suppressions: read %s: %v", loc, err)
+	}
+	if len(data) > suppressionsMaxBytes {
+		return nil, fmt.Errorf("suppressions: %s is larger than %d bytes", loc, suppressionsMaxBytes)
+	}
+	entries, err := suppress.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("suppressions: %s: %v", loc, err)
+	}
+	return entries, nil
+}
+
+// writeReport stores the full JSON report, every finding and gap, and returns
+// its s3:// URI.
+func (h *Handler) writeReport(ctx context.Context, r *audit.Report, now time.Time) (string, error) {
+	var buf bytes.Buffer
+	if err := report.Render(&buf, report.JSON, r, report.Options{}); err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	key := reportKeyPrefix + now.Format("2006/01/02/150405Z") + ".json"
+	loc := s3Location{h.cfg.ReportBucket, key}
+	_, err := h.s3.PutObject(ctx, &s3.PutObjectInput{
+		Bucket:      aws.String(loc.Bucket),
+		Key:         aws.String(loc.Key),
+		Body:        bytes.NewReader(buf.Bytes()),
+		ContentType: aws.String("application/json"),
+	})
+	if err != nil {
+		return "", fmt.Errorf("report: write %s: %v", loc, err)
+	}
+	return loc.String(), nil
+}
+
+// countOpen counts open findings at or above min.
+func countOpen(r *audit.Report, min audit.Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Status == audit.StatusFail && f.Severity.AtLeast(min) {
+			n++
+		}
+	}
+	return n
+}

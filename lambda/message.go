@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/report"
+)
+
+// snsMaxBytes is SNS's limit on a published message. For MessageStructure=json
+// it applies to the whole JSON document, every protocol's entry included; the
+// subject is counted too, to stay on the safe side.
+const snsMaxBytes = 262144
+
+// snsDocument is the MessageStructure=json document: people get the digest,
+// machines the JSON report. Other protocols (email-json, http, sms) get default.
+type snsDocument struct {
+	Default string `json:"default"`
+	Email   string `json:"email"`
+	SQS     string `json:"sqs"`
+	Lambda  string `json:"lambda"`
+	HTTPS   string `json:"https"`
+}
+
+// message is one SNS publication.
+type message struct {
+	Subject string
+	// Message is the MessageStructure=json document.
+	Message string
+	// Digest is the plain-text digest inside it.
+	Digest string
+	// Omitted and OmittedGaps count what was left out to fit the limit.
+	Omitted, OmittedGaps int
+}
+
+// Size is what SNS counts against its limit (plus the subject).
+func (m message) Size() int { return len(m.Subject) + len(m.Message) }
+
+// The digest is for a person's half minute: it lists the worst findings and
+// the first gaps, counts the rest and points to the full report.
+const (
+	digestFindings = 25
+	digestGaps     = 100
+	moreHint       = "Set " + envReportBucket + " to keep the full report of every run in S3."
+)
+
+// buildMessage renders the report as one SNS message within snsMaxBytes. The
+// JSON report lists the findings at or above min (and every error finding),
+// the digest the worst open ones. When the JSON report does not fit, it keeps
+// the summary (always complete), every gap and as many of the worst findings as
+// fit; when not even the gaps fit, no finding and as many gaps as fit. It says
+// how many it left out and where the full report is.
+func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity, fullReport string) (message, error) {
+	shown, _ := report.Filter(r.Findings, min)
+	d := report.NewDigest(r, report.DigestOptions{MinSeverity: min, Accounts: accounts, FullReport: fullReport,
+		MaxFindings: digestFindings, MaxGaps: digestGaps, MoreHint: moreHint})
+	fits := func(k, g int) (message, bool, error) {
+		m, err := renderMessage(r, d, fullReport, shown, k, g)
+		return m, err == nil && m.Size() <= snsMaxBytes, err
+	}
+
+	nf, ng := len(shown), len(r.Gaps)
+	if m, ok, err := fits(nf, ng); err != nil || ok {
+		return m, err
+	}
+	// Size grows with k and g, so a binary search finds the most that fit.
+	best, searchK, err := fits(0, ng)
+	if err != nil {
+		return message{}, err
+	}
+	lo, hi := 0, nf
+	if !searchK {
+		var ok bool
+		if best, ok, err = fits(0, 0); err != nil {
+			return message{}, err
+		} else if !ok {
+			return message{}, fmt.Errorf("sns: even the summary takes %d bytes, more than SNS's %d", best.Size(), snsMaxBytes)
+		}
+		hi = ng
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		k, g := mid, ng
+		if !searchK {
+			k, g = 0, mid
+		}
+		m, ok, err := fits(k, g)
+		if err != nil {
+			return message{}, err
+		}
+		if ok {
+			lo, best = mid, m
+		} else {
+			hi = mid
+		}
+	}
+	return best, nil
+}
+
+// renderMessage renders the message with the digest d and a JSON report of the
+// first k of shown findings and the first g gaps.
+func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []audit.Finding, k, g int) (message, error) {
+	out := *r
+	out.Findings = shown[:k]
+	out.Gaps = r.Gaps[:g]
+	if out.Gaps == nil {
+		out.Gaps = []audit.Gap{}
+	}
+	m := message{Omitted: len(shown) - k, OmittedGaps: len(r.Gaps) - g}
+	if m.Omitted > 0 || m.OmittedGaps > 0 {
+		where := "the full report is at " + fullReport
+		if fullReport == "" {
+			where = "set " + envReportBucket + " to keep the full report"
+		}
+		out.Warnings = append(append([]string(nil), r.Warnings...), fmt.Sprintf(
+			"this message lists %d of %d findings (worst first) and %d of %d gaps to fit SNS's %d-byte limit; %s",
+			k, len(shown), g, len(r.Gaps), snsMaxBytes, where))
+	}
+	var js bytes.Buffer
+	enc := json.NewEncoder(&js)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&out); err != nil {
+		return message{}, fmt.Errorf("sns: encode report: %w", err)
+	}
+	jsonReport := strings.TrimRight(js.String(), "\n")
+
+	m.Subject, m.Digest = d.Subject, d.Body
+
+	doc := snsDocument{Default: d.Body, Email: d.Body, SQS: jsonReport, Lambda: jsonReport, HTTPS: jsonReport}
+	var buf bytes.Buffer
+	enc = json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&doc); err != nil {
+		return message{}, fmt.Errorf("sns: encode message: %w", err)
+	}
+	m.Message = string(bytes.TrimRight(buf.Bytes(), "\n"))
+	return m, nil
+}
