@@ -305,6 +305,33 @@ func TestV1FailureFallsBackToV2(t *testing.T) {
 	}
 }
 
+// TestV1ListingStopsMidway fails the v1 listing after its first page: the
+// function from that page keeps its v1 facts, the other comes from v2 with a
+// config gap, and neither is listed twice.
+func TestV1ListingStopsMidway(t *testing.T) {
+	t.Parallel()
+	e := testEstate()
+	e.PageSize = 1
+	e.Projects[0].V1FailAfterFirstPage = true
+	col, _ := startCollector(t, e, prodProject)
+	inv := collect(t, col)
+	if len(inv.Functions) != 6 {
+		t.Fatalf("got %d functions, want 6", len(inv.Functions))
+	}
+	if l := fnByName(inv, "legacy-upload"); l.GCP.SecurityLevel != "SECURE_OPTIONAL" {
+		t.Errorf("legacy-upload lost its v1 facts: %+v", l.GCP)
+	}
+	var gaps []string
+	for _, g := range inv.Gaps {
+		if g.API == apiListFunctions {
+			gaps = append(gaps, string(g.Data)+" "+g.Resource)
+		}
+	}
+	if diff := cmp.Diff([]string{"config " + fnName("us-east1", "billing-sync")}, gaps); diff != "" {
+		t.Errorf("listing gaps (-want +got):\n%s", diff)
+	}
+}
+
 // TestRegionsFilter keeps only the functions of the given locations.
 func TestRegionsFilter(t *testing.T) {
 	t.Parallel()

@@ -27,7 +27,8 @@ type projectResult struct {
 	bindings []map[string][]memberBinding
 }
 
-// policyVersion 3 returns conditional bindings with their conditions.
+// policyOptions requests IAM policy version 3, so conditional bindings come back
+// with their conditions.
 var policyOptions = &iampb.GetPolicyOptions{RequestedPolicyVersion: 3}
 
 func (col *Collector) searchProjects(ctx context.Context) ([]string, error) {
@@ -187,8 +188,16 @@ func (col *Collector) listFunctions(ctx context.Context, project, number string)
 	}
 	if v1err != nil {
 		if v2ok {
-			// The v2 listing covers 1st gen too; only the security level is lost.
+			// The v2 listing covers 1st gen too; only the security level is lost
+			// for the functions the v1 listing did not reach.
+			fromV1 := map[string]bool{}
+			for _, l := range out {
+				fromV1[l.fn.ID] = !l.viaV2
+			}
 			for _, fn := range gen1FromV2 {
+				if fromV1[fn.ID] {
+					continue
+				}
 				out = append(out, listed{fn: fn, viaV2: true})
 				gaps = append(gaps, gap(project, fn.Region, fn.ID, apiListFunctions, audit.DataConfig, v1err,
 					"Cloud Functions v1 API (1st gen); HTTPS security level unknown"))
@@ -197,7 +206,7 @@ func (col *Collector) listFunctions(ctx context.Context, project, number string)
 			gaps = append(gaps, gap(project, "", "", apiListFunctions, audit.DataFunctions, v1err, "Cloud Functions v1 API (1st gen)"))
 		}
 	}
-	// A function is listed once even if an API lists it twice (a retried page).
+	// A function is listed once even if an API repeats it across pages.
 	seen := map[string]bool{}
 	uniq := out[:0]
 	for _, l := range out {

@@ -72,6 +72,9 @@ type Project struct {
 	DisabledAPIs []string
 	// V1Denied makes only the Cloud Functions v1 listing answer PERMISSION_DENIED.
 	V1Denied bool
+	// V1FailAfterFirstPage makes the v1 listing answer INTERNAL for every page
+	// after the first.
+	V1FailAfterFirstPage bool
 	// FunctionsV2 are the functions the v2 API lists (both generations, 1st gen
 	// with environment GEN_1); FunctionsV1 those the v1 API lists.
 	FunctionsV2 []*functionspb.Function
@@ -283,6 +286,9 @@ func (f *fnV1) ListFunctions(_ context.Context, req *functionsv1pb.ListFunctions
 	}
 	if p.V1Denied {
 		return nil, status.Errorf(codes.PermissionDenied, "Permission 'cloudfunctions.functions.list' denied on resource '%s' (v1)", req.GetParent())
+	}
+	if p.V1FailAfterFirstPage && req.GetPageToken() != "" {
+		return nil, status.Error(codes.Internal, "internal error (fake)")
 	}
 	var all []*functionsv1pb.CloudFunction
 	for _, fn := range p.FunctionsV1 {
