@@ -154,6 +154,82 @@ func TestCollectInventory(t *testing.T) {
 	}
 }
 
+func evidenceText(f audit.Finding) string {
+	var b strings.Builder
+	for _, e := range f.Evidence {
+		b.WriteString(e.Source.API + " " + e.Source.Ref + " " + e.Path + " " + e.Fragment + "\n")
+	}
+	return b.String()
+}
+
+// TestRoleDefinitionsDenied: when role definitions cannot be read, built-in roles
+// come from the catalog and custom roles leave a gap on their identity, so the
+// identity rules report unknown for its functions instead of passing.
+func TestRoleDefinitionsDenied(t *testing.T) {
+	t.Parallel()
+	fc := azuretest.Scenario()
+	fc.DenyRoleDefinitions()
+	inv := collect(t, fc)
+	var owner bool
+	for _, id := range inv.Identities {
+		if id.ID == azuretest.PrincipalPayments && len(id.Policies) == 1 && id.Policies[0].Name == "Owner" && len(id.Policies[0].Grants) == 1 {
+			owner = true
+		}
+	}
+	if !owner {
+		t.Errorf("Owner not resolved from the catalog: %+v", inv.Identities)
+	}
+	var gap bool
+	for _, g := range inv.Gaps {
+		if g.Resource == azuretest.PrincipalOrders && g.API == apiRoleDefinitions && g.Reason == audit.GapAccessDenied && g.Data == audit.DataIdentity {
+			gap = true
+		}
+	}
+	if !gap {
+		t.Errorf("no gap for the custom role's identity: %+v", inv.Gaps)
+	}
+	rep := audit.Analyze(inv, rules.All(), audit.Config{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	for _, f := range rep.Findings {
+		if f.Function == "GetDashboard" && f.Rule == "FNA-AZ-004" && f.Status != audit.StatusUnknown {
+			t.Errorf("GetDashboard escalation: status %s, want unknown", f.Status)
+		}
+	}
+}
+
+// TestNoSubscriptions: a credential that sees no subscription is an error, not an
+// empty inventory.
+func TestNoSubscriptions(t *testing.T) {
+	t.Parallel()
+	fc := azuretest.Scenario()
+	fc.HideSubscriptions()
+	c, err := New(Options{Credential: &azfake.TokenCredential{}, ClientOptions: fc.ClientOptions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Collect(context.Background()); err == nil || !strings.Contains(err.Error(), "no enabled subscription") {
+		t.Errorf("Collect with no subscriptions: %v", err)
+	}
+	if _, err := New(Options{Subscriptions: []string{"/subscriptions/x"}, Credential: &azfake.TokenCredential{}}); err == nil {
+		t.Error("a subscription path instead of an id must be rejected")
+	}
+}
+
+// TestRegionsScope limits the audit to apps in the given locations.
+func TestRegionsScope(t *testing.T) {
+	t.Parallel()
+	c, err := New(Options{Regions: []string{"North Europe"}, Credential: &azfake.TokenCredential{}, ClientOptions: azuretest.Scenario().ClientOptions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := c.Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Functions) != 1 || inv.Functions[0].Name != "PostJournal" {
+		t.Errorf("functions in northeurope: %+v", inv.Functions)
+	}
+}
+
 func sortedCopy(s []string) []string {
 	out := append([]string(nil), s...)
 	for i := 1; i < len(out); i++ {
@@ -218,6 +294,24 @@ func TestScanFindings(t *testing.T) {
 		"/subscriptions/"+azuretest.SubProd+"/providers/Microsoft.Authorization/roleAssignments/a1")
 	none("GetDashboard", "FNA-AZ-003")
 	none("PostJournal", "FNA-AZ-003")
+
+	// The shared user-assigned identity's custom role: Microsoft.Web/sites/* on the
+	// subscription changes other apps (escalation) and Microsoft.Storage/* is a
+	// service-wide wildcard; both name the assignment a2 and its scope.
+	want("GetDashboard", "FNA-AZ-004", audit.StatusFail, `role "Orders Platform Operator"`, "roleAssignments/a2", `"Microsoft.Web/sites/*" permits Microsoft.Web/sites/write`)
+	want("GetDashboard", "FNA-AZ-005", audit.StatusFail, "Microsoft.Storage/*", "subscription scope /subscriptions/"+azuretest.SubProd)
+	none("PostJournal", "FNA-AZ-004") // Key Vault Secrets User on one vault
+	none("PostJournal", "FNA-AZ-005")
+
+	// Plaintext secret with the setting named; Key Vault references pass.
+	want("StripeWebhook", "FNA-AZ-007", audit.StatusFail, "properties.STRIPE_API_KEY", "Microsoft.Web/sites/config/list/action")
+	if f, ok := got[key{"StripeWebhook", "FNA-AZ-007"}]; ok && (f.Key != "STRIPE_API_KEY" || strings.Contains(f.Detail+evidenceText(f), "51HxQ")) {
+		t.Errorf("plaintext finding: key %q, or the value leaked: %s %s", f.Key, f.Detail, evidenceText(f))
+	}
+	// The reports app's settings were denied: runtime and secrets are unknown there.
+	want("NightlyExport", "FNA-AZ-006", audit.StatusUnknown)
+	want("NightlyExport", "FNA-AZ-007", audit.StatusUnknown)
+	none("StripeWebhook", "FNA-AZ-006") // host ~4 on Node 22
 
 	// The denied subscription is a gap in the report.
 	var gap bool

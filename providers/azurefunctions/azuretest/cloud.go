@@ -308,6 +308,9 @@ func optional(s string) *string {
 func (fc *Cloud) subServer() *subfake.ServerFactory {
 	return &subfake.ServerFactory{Server: subfake.Server{
 		NewListPager: func(*armsubscriptions.ClientListOptions) (resp azfake.PagerResponder[armsubscriptions.ClientListResponse]) {
+			if len(fc.subs) == 0 {
+				resp.AddPage(http.StatusOK, armsubscriptions.ClientListResponse{}, nil)
+			}
 			for _, s := range fc.subs {
 				resp.AddPage(http.StatusOK, armsubscriptions.ClientListResponse{SubscriptionListResult: armsubscriptions.SubscriptionListResult{
 					Value: []*armsubscriptions.Subscription{fc.subscription(s)}}}, nil)
@@ -471,6 +474,9 @@ func (fc *Cloud) Calls() int64 { return fc.calls.Load() }
 
 // DenyRoleDefinitions makes role definition reads fail with AuthorizationFailed.
 func (fc *Cloud) DenyRoleDefinitions() { fc.denyRoleDefs = true }
+
+// HideSubscriptions makes the subscription list empty.
+func (fc *Cloud) HideSubscriptions() { fc.subs = nil }
 
 // ThrottleSites makes the first n site-list calls of each subscription answer 429.
 func (fc *Cloud) ThrottleSites(n int) { fc.throttleSites = n }
