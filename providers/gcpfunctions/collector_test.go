@@ -182,6 +182,8 @@ func TestCollectAnalyze(t *testing.T) {
 		{"FNA-GCP-001", "legacy-upload", audit.Critical, "role=roles/cloudfunctions.invoker member=allUsers"},
 		{"FNA-GCP-002", "orders-api", audit.Medium, "member=serviceAccount:batch@acme-shared-999.iam.gserviceaccount.com condition="},
 		{"FNA-GCP-002", "orders-api", audit.Medium, "role=projects/" + prodProject + "/roles/apiCaller member=group:partners@example.org"},
+		// A project-wide invoker grant reaches every 2nd-gen function.
+		{"FNA-GCP-002", "webhook-stripe", audit.Medium, "role=roles/run.invoker member=serviceAccount:scheduler@acme-ops-777.iam.gserviceaccount.com"},
 		{"FNA-GCP-003", "report-export", audit.High, "role=roles/editor member=serviceAccount:" + prodNumber + "-compute@developer.gserviceaccount.com"},
 		{"FNA-GCP-003", "orders-api", audit.Critical, "role=projects/" + prodProject + "/roles/accessProvisioner member=serviceAccount:" + saOf("orders")},
 		{"FNA-GCP-004", "image-resize", audit.High, "role=roles/iam.serviceAccountTokenCreator"},
@@ -288,7 +290,8 @@ func TestV1FailureFallsBackToV2(t *testing.T) {
 		t.Fatalf("got %d functions, want 6", len(inv.Functions))
 	}
 	legacy := fnByName(inv, "legacy-upload")
-	if legacy.GCP.Generation != "1" || len(legacy.Access) != 1 || legacy.Access[0].Principal.ID != "allUsers" {
+	if legacy.GCP.Generation != "1" || len(legacy.Access) == 0 || legacy.Access[0].Principal.ID != "allUsers" ||
+		legacy.Access[0].Source.API != apiFunctionIAM {
 		t.Errorf("legacy-upload from v2: %+v access %+v", legacy.GCP, legacy.Access)
 	}
 	var configGaps []string

@@ -67,6 +67,17 @@ func (col *Collector) collectProject(ctx context.Context, project string) *proje
 	fns, fnGaps := col.listFunctions(ctx, project, number)
 	r.gaps = append(r.gaps, fnGaps...)
 
+	// The project's IAM policy: its bindings are what service accounts may do in
+	// the project, and its invoker grants reach every function of the project.
+	pol, err := col.c.proj.GetIamPolicy(ctx, &iampb.GetIamPolicyRequest{Resource: projectName, Options: policyOptions}, col.call...)
+	if err != nil {
+		pol = nil
+		r.gaps = append(r.gaps, gap(project, "", "", apiProjectIAM, audit.DataIdentity, err,
+			"project IAM policy (service-account grants and project-wide invokers)"))
+	} else {
+		r.bindings = append(r.bindings, bindingsByMember(pol, projectName, audit.Source{API: apiProjectIAM, Ref: projectName}))
+	}
+
 	// Per-function reads run in parallel within the project.
 	perFn := make([][]audit.Gap, len(fns))
 	sem := make(chan struct{}, col.opts.CallConcurrency)
@@ -77,7 +88,7 @@ func (col *Collector) collectProject(ctx context.Context, project string) *proje
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			perFn[i] = col.readAccess(ctx, &fns[i].fn, fns[i].viaV2)
+			perFn[i] = col.readAccess(ctx, &fns[i].fn, fns[i].viaV2, pol)
 		}()
 	}
 	wg.Wait()
@@ -99,13 +110,7 @@ func (col *Collector) collectProject(ctx context.Context, project string) *proje
 	}
 	sortStrings(r.account.Regions)
 
-	// The project's IAM policy and, when readable, its ancestors'.
-	pol, err := col.c.proj.GetIamPolicy(ctx, &iampb.GetIamPolicyRequest{Resource: projectName, Options: policyOptions}, col.call...)
-	if err != nil {
-		r.gaps = append(r.gaps, gap(project, "", "", apiProjectIAM, audit.DataIdentity, err, "project IAM policy"))
-	} else {
-		r.bindings = append(r.bindings, bindingsByMember(pol, projectName, audit.Source{API: apiProjectIAM, Ref: projectName}))
-	}
+	// The ancestors' IAM policies, when readable.
 	if !col.opts.SkipAncestors && parent != "" {
 		anc, org, domain, gaps := col.ancestors(ctx, project, parent)
 		r.bindings = append(r.bindings, anc...)
@@ -230,8 +235,10 @@ func (col *Collector) listFunctions(ctx context.Context, project, number string)
 	return out, gaps
 }
 
-// readAccess fills in who may invoke the function.
-func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 bool) []audit.Gap {
+// readAccess fills in who may invoke the function: its own (1st gen) or its
+// service's (2nd gen) policy, then the invoker grants of the project policy
+// (nil when it could not be read), which apply to every function.
+func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 bool, projectPolicy *iampb.Policy) []audit.Gap {
 	var gaps []audit.Gap
 	if fn.GCP.Generation == "2" {
 		svc := fn.GCP.RunService
@@ -276,6 +283,14 @@ func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 
 			fn.Access = append(fn.Access, invokeAccess(pol, col.invokes(ctx, permInvokeGen1), permInvokeGen1,
 				audit.Source{API: apiFunctionIAM, Ref: fn.ID})...)
 		}
+	}
+	if projectPolicy != nil {
+		perm := permInvokeGen2
+		if fn.GCP.Generation == "1" {
+			perm = permInvokeGen1
+		}
+		fn.Access = append(fn.Access, invokeAccess(projectPolicy, col.invokes(ctx, perm), perm,
+			audit.Source{API: apiProjectIAM, Ref: "projects/" + fn.Account})...)
 	}
 	// The HTTPS entry point's auth follows from the access entries.
 	for _, a := range fn.Access {

@@ -71,6 +71,7 @@ func bind(role string, members ...string) *iampb.Binding {
 // invoker role, a custom role with setIamPolicy); 1st-gen legacy-upload
 // (allUsers, SECURE_OPTIONAL, App Engine default account, nodejs10, an AWS key)
 // and billing-sync (Pub/Sub, domain invoker, projectIamAdmin on the folder).
+// A service account of acme-ops-777 holds roles/run.invoker on the whole project.
 // acme-denied-456 denies every call; acme-dev-789 has Cloud Functions disabled;
 // the organization's policy is unreadable. Every list pages by two.
 func Scenario() *Estate {
@@ -134,6 +135,7 @@ func Scenario() *Estate {
 			bind("projects/"+prodProject+"/roles/accessProvisioner", "serviceAccount:"+saOf("orders")),
 			bind("roles/storage.admin", "serviceAccount:"+saOf("webhook")),
 			bind("roles/pubsub.publisher", "serviceAccount:"+saOf("billing")),
+			bind("roles/run.invoker", "serviceAccount:scheduler@acme-ops-777.iam.gserviceaccount.com"),
 			{Role: "roles/iam.serviceAccountTokenCreator", Members: []string{"serviceAccount:" + saOf("images")},
 				Condition: &expr.Expr{Title: "weekdays", Expression: `request.time.getDayOfWeek("Europe/Berlin") < 5`}},
 		}},
