@@ -345,40 +345,72 @@ func reference(n nameInfo, v string) string {
 type shape struct {
 	detector string
 	re       *regexp.Regexp
+	// hints are literals one of which every match contains; the regular
+	// expression only runs when the value (lower-cased for lower-case hints)
+	// contains one of them.
+	hints []string
+}
+
+func (sh *shape) match(v, lower string) bool {
+	for _, h := range sh.hints {
+		hay := v
+		if isLowerLiteral(h) {
+			hay = lower
+		}
+		if strings.Contains(hay, h) {
+			return sh.re.MatchString(v)
+		}
+	}
+	return false
+}
+
+// isLowerLiteral reports whether a hint has letters and all are lower case:
+// it is then looked for in the lower-cased value (case-insensitive shapes).
+func isLowerLiteral(h string) bool {
+	letters := false
+	for i := 0; i < len(h); i++ {
+		switch c := h[i]; {
+		case c >= 'A' && c <= 'Z':
+			return false
+		case c >= 'a' && c <= 'z':
+			letters = true
+		}
+	}
+	return letters
 }
 
 // shapes are matched anywhere in the value; word boundaries keep identifiers
 // that merely contain a prefix from matching.
 var shapes = []shape{
-	{"private-key", regexp.MustCompile(`-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----`)},
-	{"aws-access-key-id", regexp.MustCompile(`\b(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b`)},
-	{"aws-session-token", regexp.MustCompile(`^(IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/=]{100,}$`)},
-	{"azure-storage-connection-string", regexp.MustCompile(`(?i)AccountKey=[A-Za-z0-9+/]{20,}={0,2}`)},
-	{"azure-shared-access-key", regexp.MustCompile(`(?i)SharedAccessKey=[A-Za-z0-9+/]{20,}={0,2}`)},
-	{"azure-sas-token", regexp.MustCompile(`(?i)(^|[?&])sig=[A-Za-z0-9%+/]{20,}`)},
-	{"jwt", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
-	{"github-token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b`)},
-	{"gitlab-token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
-	{"slack-webhook", regexp.MustCompile(`https://hooks\.slack\.com/(services|workflows|triggers)/[A-Za-z0-9/_-]{20,}`)},
-	{"slack-token", regexp.MustCompile(`\bxox[baprse]-[0-9A-Za-z-]{10,}`)},
-	{"discord-webhook", regexp.MustCompile(`https://(ptb\.|canary\.)?discord(app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{20,}`)},
-	{"stripe-key", regexp.MustCompile(`\b(sk|rk)_live_[0-9A-Za-z]{20,}`)},
-	{"stripe-test-key", regexp.MustCompile(`\b(sk|rk)_test_[0-9A-Za-z]{20,}`)},
-	{"twilio-api-key", regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`)},
-	{"sendgrid-api-key", regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b`)},
-	{"google-api-key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
-	{"google-oauth-client-secret", regexp.MustCompile(`\bGOCSPX-[A-Za-z0-9_-]{28}`)},
-	{"npm-token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
-	{"pypi-token", regexp.MustCompile(`\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`)},
-	{"anthropic-api-key", regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,}`)},
-	{"openai-api-key", regexp.MustCompile(`\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-(proj|svcacct|admin)-[A-Za-z0-9_-]{40,}`)},
-	{"shopify-token", regexp.MustCompile(`\bshp(at|ss|ca|pa)_[a-fA-F0-9]{32}\b`)},
-	{"square-token", regexp.MustCompile(`\b(sq0atp-[0-9A-Za-z_-]{22}|sq0csp-[0-9A-Za-z_-]{43}|EAAA[A-Za-z0-9_-]{60})`)},
-	{"mailgun-api-key", regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`)},
-	{"mailchimp-api-key", regexp.MustCompile(`\b[0-9a-f]{32}-us[0-9]{1,2}\b`)},
-	{"telegram-bot-token", regexp.MustCompile(`^[0-9]{8,10}:AA[0-9A-Za-z_-]{33}$`)},
-	{"digitalocean-token", regexp.MustCompile(`\bdo[opr]_v1_[a-f0-9]{64}\b`)},
-	{"hashicorp-vault-token", regexp.MustCompile(`\bhv[sb]\.[A-Za-z0-9_-]{24,}`)},
+	{"private-key", regexp.MustCompile(`-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----`), []string{"PRIVATE KEY"}},
+	{"aws-access-key-id", regexp.MustCompile(`\b(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b`), []string{"AKIA", "ASIA", "ABIA", "ACCA"}},
+	{"aws-session-token", regexp.MustCompile(`^(IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/=]{100,}$`), []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE"}},
+	{"azure-storage-connection-string", regexp.MustCompile(`(?i)AccountKey=[A-Za-z0-9+/]{20,}={0,2}`), []string{"accountkey="}},
+	{"azure-shared-access-key", regexp.MustCompile(`(?i)SharedAccessKey=[A-Za-z0-9+/]{20,}={0,2}`), []string{"sharedaccesskey="}},
+	{"azure-sas-token", regexp.MustCompile(`(?i)(^|[?&])sig=[A-Za-z0-9%+/]{20,}`), []string{"sig="}},
+	{"jwt", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`), []string{"eyJ"}},
+	{"github-token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b`), []string{"gho_", "ghp_", "ghu_", "ghs_", "ghr_", "github_pat_"}},
+	{"gitlab-token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`), []string{"glpat-"}},
+	{"slack-webhook", regexp.MustCompile(`https://hooks\.slack\.com/(services|workflows|triggers)/[A-Za-z0-9/_-]{20,}`), []string{"hooks.slack.com"}},
+	{"slack-token", regexp.MustCompile(`\bxox[baprse]-[0-9A-Za-z-]{10,}`), []string{"xox"}},
+	{"discord-webhook", regexp.MustCompile(`https://(ptb\.|canary\.)?discord(app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{20,}`), []string{"/api/webhooks/"}},
+	{"stripe-key", regexp.MustCompile(`\b(sk|rk)_live_[0-9A-Za-z]{20,}`), []string{"_live_"}},
+	{"stripe-test-key", regexp.MustCompile(`\b(sk|rk)_test_[0-9A-Za-z]{20,}`), []string{"_test_"}},
+	{"twilio-api-key", regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`), []string{"SK"}},
+	{"sendgrid-api-key", regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b`), []string{"SG."}},
+	{"google-api-key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`), []string{"AIza"}},
+	{"google-oauth-client-secret", regexp.MustCompile(`\bGOCSPX-[A-Za-z0-9_-]{28}`), []string{"GOCSPX-"}},
+	{"npm-token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`), []string{"npm_"}},
+	{"pypi-token", regexp.MustCompile(`\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`), []string{"pypi-"}},
+	{"anthropic-api-key", regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,}`), []string{"sk-ant-"}},
+	{"openai-api-key", regexp.MustCompile(`\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-(proj|svcacct|admin)-[A-Za-z0-9_-]{40,}`), []string{"sk-"}},
+	{"shopify-token", regexp.MustCompile(`\bshp(at|ss|ca|pa)_[a-fA-F0-9]{32}\b`), []string{"shpat_", "shpss_", "shpca_", "shppa_"}},
+	{"square-token", regexp.MustCompile(`\b(sq0atp-[0-9A-Za-z_-]{22}|sq0csp-[0-9A-Za-z_-]{43}|EAAA[A-Za-z0-9_-]{60})`), []string{"sq0atp-", "sq0csp-", "EAAA"}},
+	{"mailgun-api-key", regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`), []string{"key-"}},
+	{"mailchimp-api-key", regexp.MustCompile(`\b[0-9a-f]{32}-us[0-9]{1,2}\b`), []string{"-us"}},
+	{"telegram-bot-token", regexp.MustCompile(`^[0-9]{8,10}:AA[0-9A-Za-z_-]{33}$`), []string{":AA"}},
+	{"digitalocean-token", regexp.MustCompile(`\bdo[opr]_v1_[a-f0-9]{64}\b`), []string{"_v1_"}},
+	{"hashicorp-vault-token", regexp.MustCompile(`\bhv[sb]\.[A-Za-z0-9_-]{24,}`), []string{"hvs.", "hvb."}},
 }
 
 var (
@@ -392,9 +424,10 @@ func valueSecret(v string) string {
 	if d := gcpServiceAccountKey(v); d != "" {
 		return d
 	}
-	for _, s := range shapes {
-		if s.re.MatchString(v) {
-			return s.detector
+	lower := strings.ToLower(v)
+	for i := range shapes {
+		if shapes[i].match(v, lower) {
+			return shapes[i].detector
 		}
 	}
 	if m := reURLPassword.FindStringSubmatch(v); m != nil {
