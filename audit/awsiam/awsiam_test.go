@@ -392,3 +392,46 @@ func TestRealManagedPolicies(t *testing.T) {
 		}
 	}
 }
+
+func TestPassRoleTargetsAndCovers(t *testing.T) {
+	t.Parallel()
+	deployer := Analyze(role(inline("deployer", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/preview-runtime"},
+		{"Effect":"Allow","Action":["lambda:CreateFunction","lambda:InvokeFunction"],"Resource":"*"},
+		{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"},
+		{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"arn:aws:s3:::previews/*"}]}`)))
+	var e *Escalation
+	for _, x := range deployer.Escalations() {
+		if x.Method.ID == "passrole-lambda-create-invoke" {
+			e = &x
+		}
+	}
+	if e == nil {
+		t.Fatal("escalation not found")
+	}
+	targets, ok := e.PassRoleTargets()
+	if !ok || !slices.Equal(targets, []string{"arn:aws:iam::123456789012:role/preview-runtime"}) {
+		t.Fatalf("targets = %v, %v", targets, ok)
+	}
+	weaker := Analyze(&audit.Identity{ID: "arn:aws:iam::123456789012:role/preview-runtime", Policies: []audit.Policy{
+		inline("runtime", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:PutLogEvents"],"Resource":"*"},
+			{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::previews/pr-42/*"}]}`)}})
+	if !deployer.Covers(weaker) {
+		t.Error("deployer should cover a role with a subset of its permissions")
+	}
+	stronger := Analyze(&audit.Identity{ID: "arn:aws:iam::123456789012:role/preview-runtime", Policies: []audit.Policy{
+		inline("runtime", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"arn:aws:s3:::billing/*"}]}`)}})
+	if deployer.Covers(stronger) {
+		t.Error("a role reading another bucket is not covered")
+	}
+	admin := Analyze(role(managed("AdministratorAccess", docAdministratorAccess)))
+	if deployer.Covers(admin) || !admin.Covers(weaker) {
+		t.Error("admin coverage")
+	}
+	// A wildcard PassRole has no listable targets.
+	for _, x := range Analyze(role(managed("AWSLambda_FullAccess", docLambdaFullAccess))).Escalations() {
+		if _, ok := x.PassRoleTargets(); ok {
+			t.Errorf("%s: targets listed for a wildcard PassRole", x.Method.ID)
+		}
+	}
+}

@@ -212,3 +212,90 @@ func passedToService(g Grant, service string) (Grant, bool) {
 	}
 	return g, true
 }
+
+// PassRoleTargets returns the roles the method's iam:PassRole grants name.
+// ok is false when the method passes no role or when some grant reaches roles
+// by wildcard (or "*"), so the targets cannot be listed.
+func (e *Escalation) PassRoleTargets() (roles []string, ok bool) {
+	for _, s := range e.Steps {
+		if !strings.EqualFold(s.Action, "iam:PassRole") {
+			continue
+		}
+		ok = true
+		for _, g := range s.Grants {
+			if g.AllResources() {
+				return nil, false
+			}
+			for _, r := range g.Resources {
+				if strings.ContainsAny(r, "*?") {
+					return nil, false
+				}
+				roles = appendUnique(roles, r)
+			}
+		}
+	}
+	return roles, ok && len(roles) > 0
+}
+
+// Covers reports whether r can already do everything other can: every Allow
+// statement of other (through its boundary) is matched by an unconditional
+// Allow statement of r whose actions include it and whose resources cover its
+// resources. Passing a role that r covers gains nothing. The check is
+// conservative: when in doubt it answers false.
+func (r *Role) Covers(other *Role) bool {
+	if len(other.Problems) > 0 || len(r.Problems) > 0 {
+		return false
+	}
+	for _, t := range other.allows {
+		actions := t.actions
+		if other.HasBoundary {
+			b := catalog.NewAWSSet()
+			for _, s := range other.boundary {
+				b.UnionInPlace(s.actions)
+			}
+			actions = actions.Intersect(b)
+		}
+		if actions.Empty() {
+			continue
+		}
+		for _, d := range r.denies {
+			if d.actions.CountIntersect(actions) > 0 {
+				return false // r's own Denies may withhold some of it
+			}
+		}
+		covered := false
+		for _, s := range r.allows {
+			if s.grant.Conditional() || !s.actions.Covers(actions) {
+				continue
+			}
+			if r.HasBoundary {
+				// r's own boundary may withhold what it seems to allow.
+				b := catalog.NewAWSSet()
+				for _, x := range r.boundary {
+					if !x.grant.Conditional() && contains(x.grant.Resources, "*") {
+						b.UnionInPlace(x.actions)
+					}
+				}
+				if !b.Covers(actions) {
+					continue
+				}
+			}
+			if coversResources(s.grant.Resources, s.grant.NotResources, t.grant.Resources, t.grant.NotResources) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			return false
+		}
+		// Actions the catalog does not know cannot be compared.
+		for _, p := range t.grant.Statement.Action {
+			if !strings.ContainsAny(p, "*?") {
+				if _, known := catalog.AWSActionID(p); !known {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}

@@ -37,7 +37,11 @@ var AWSPrivilegeEscalation = audit.Rule{
 
 // awsEscalationResults judges a role once: the findings every function that
 // runs as the role gets (they quote only the role's policies).
-func awsEscalationResults(id *audit.Identity, r *awsiam.Role) awsRoleResults {
+//
+// A method that passes only named roles is dropped when every named role is in
+// the inventory and this role can already do everything that role can: passing
+// it gains nothing.
+func awsEscalationResults(id *audit.Identity, r *awsiam.Role, lookup func(string) *audit.Identity) awsRoleResults {
 	a := r.Admin()
 	if a.Admin && !a.Conditional {
 		// An administrator already holds every permission; FNA-AWS-003
@@ -51,6 +55,10 @@ func awsEscalationResults(id *audit.Identity, r *awsiam.Role) awsRoleResults {
 	out := awsRoleResults{}
 	for i := range escalations {
 		e := &escalations[i]
+		targets, named := e.PassRoleTargets()
+		if named && awsCoversAll(r, targets, lookup) {
+			continue
+		}
 		res := audit.Result{
 			Key:      e.Method.ID,
 			Title:    "Lambda execution role can escalate privileges: " + e.Method.Name(),
@@ -62,6 +70,9 @@ func awsEscalationResults(id *audit.Identity, r *awsiam.Role) awsRoleResults {
 		}
 		res.Detail = fmt.Sprintf("Execution role %s allows %s. %s (listed by %s.)", id.ID,
 			strings.Join(steps, "; "), e.Method.Description, strings.Join(e.Method.Catalogues, " and "))
+		if named {
+			res.Detail += " Roles it can pass: " + strings.Join(targets, ", ") + "."
+		}
 		if e.Conditional {
 			res.Severity = audit.Medium
 			res.Detail += " Some of these grants carry conditions the audit cannot evaluate."
@@ -71,8 +82,25 @@ func awsEscalationResults(id *audit.Identity, r *awsiam.Role) awsRoleResults {
 	return out
 }
 
+// awsCoversAll reports whether every target role is in the inventory and
+// grants nothing the role r does not already have.
+func awsCoversAll(r *awsiam.Role, targets []string, lookup func(string) *audit.Identity) bool {
+	for _, t := range targets {
+		if t == r.ID {
+			continue
+		}
+		ident := lookup(t)
+		if ident == nil || !r.Covers(awsiam.Analyze(ident)) {
+			return false
+		}
+	}
+	return true
+}
+
 func checkAWSPrivilegeEscalation(pass *audit.Pass) {
 	for _, id := range awsExecutionRoles(pass) {
-		awsReportRole(pass, id, awsEscalationResults)
+		awsReportRole(pass, id, func(id *audit.Identity, r *awsiam.Role) awsRoleResults {
+			return awsEscalationResults(id, r, pass.Identity)
+		})
 	}
 }
