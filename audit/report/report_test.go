@@ -374,3 +374,23 @@ func TestEmptyReportText(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONSuppressionWithoutExpiry(t *testing.T) {
+	t.Parallel()
+	r := testReport()
+	for i := range r.Findings {
+		if r.Findings[i].Suppression != nil {
+			r.Findings[i].Suppression.Expires = time.Time{}
+		}
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, JSON, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "0001-01-01") || strings.Contains(buf.String(), `"expires"`) {
+		t.Errorf("a suppression without expiry prints one:\n%s", buf.String())
+	}
+	if err := ValidateJSON(buf.Bytes()); err != nil {
+		t.Error(err)
+	}
+}
