@@ -92,9 +92,3 @@ func azureAssignmentEvidence(a azureAssignment, extra string) audit.Evidence {
 		Fragment: frag,
 	}
 }
-
-// azureBroad reports whether an assignment's scope spans more than one resource
-// group (subscription, management group or root).
-func azureBroad(l catalog.AzureScopeLevel) bool {
-	return l >= catalog.AzureScopeSubscription
-}
