@@ -394,3 +394,54 @@ func TestJSONSuppressionWithoutExpiry(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Text from the audited estate cannot drive the terminal or hide text.
+func TestTextEscapesUntrustedText(t *testing.T) {
+	t.Parallel()
+	r := testReport()
+	r.Findings[0].Function = "evil\x1b[2J\u202eeman\x00"
+	r.Findings[0].Title = "title\x07 with bell\xff"
+	r.Gaps[0].Message = "denied\x1b]0;pwned\x07\u2066"
+	r.Warnings = append(r.Warnings, "warn\u009b31m")
+	for _, opts := range []Options{{}, {Details: true}, {Width: 80, Color: true}} {
+		var buf bytes.Buffer
+		if err := Render(&buf, Text, r, opts); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if opts.Color {
+			// Only the renderer's own color codes may remain.
+			for _, code := range sevColor {
+				out = strings.ReplaceAll(out, code, "")
+			}
+			out = strings.ReplaceAll(out, ansiReset, "")
+		}
+		for _, bad := range []string{"\x1b", "\x07", "\x00", "\u202e", "\u2066", "\xff", "\u009b"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%+v: output contains %q", opts, bad)
+			}
+		}
+		for _, want := range []string{`evil\x1b[2J\u202eeman\x00`, `denied\x1b]0;pwned\x07\u2066`, `warn\u009b31m`} {
+			if !opts.Details && opts.Width == 0 && !strings.Contains(out, want) {
+				t.Errorf("%+v: output lacks the escaped form %q", opts, want)
+			}
+		}
+	}
+}
+
+func TestVisible(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"plain ascii":        "plain ascii",
+		"ünïcödé ✓":          "ünïcödé ✓",
+		"a\x1bb":             `a\x1bb`,
+		"a\u200bb":           `a\u200bb`,
+		"\xff":               `\xff`,
+		"tab\tstays escaped": `tab\x09stays escaped`,
+	}
+	for in, want := range tests {
+		if got := visible(in); got != want {
+			t.Errorf("visible(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -45,16 +46,53 @@ type textWriter struct {
 	opts Options
 }
 
+// line writes one line of output. Everything in a report that came from the
+// audited estate (names, descriptions, API messages) is untrusted, so control
+// and invisible formatting characters are shown as escapes: a function name
+// cannot clear the terminal, forge a line or reorder text with bidi controls.
 func (t *textWriter) line(s string) {
-	t.w.WriteString(strings.TrimRight(s, " "))
+	t.w.WriteString(strings.TrimRight(visible(s), " "))
 	t.w.WriteByte('\n')
+}
+
+// visible replaces control characters (C0, DEL, C1), Unicode format characters
+// (bidi overrides and isolates, zero-width characters) and invalid UTF-8 with
+// visible escapes such as \x1b and \u202e.
+func visible(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r < 0x80 && unicode.IsControl(r):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	return b.String()
 }
 
 func (t *textWriter) linef(format string, args ...any) { t.line(fmt.Sprintf(format, args...)) }
 
 func (t *textWriter) heading(s string, sev audit.Severity) {
 	if t.opts.Color && sevColor[sev] != "" {
-		t.line(sevColor[sev] + s + ansiReset)
+		// Written directly: line() would escape the color codes themselves.
+		t.w.WriteString(sevColor[sev] + visible(s) + ansiReset + "\n")
 		return
 	}
 	t.line(s)
@@ -267,7 +305,7 @@ func countNoun(n int, word string) string {
 
 func tableCells(cs ...string) []string {
 	for i := range cs {
-		cs[i] = squashSpace(cs[i])
+		cs[i] = visible(squashSpace(cs[i]))
 	}
 	return cs
 }
