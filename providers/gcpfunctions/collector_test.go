@@ -105,6 +105,15 @@ func TestCollectEstate(t *testing.T) {
 	if cond == "" || !group {
 		t.Errorf("orders-api access: conditional=%q custom-role member=%v: %+v", cond, group, orders.Access)
 	}
+	var folderInvoker bool
+	for _, a := range fnByName(inv, "billing-sync").Access {
+		if a.Principal.ID == "group:auditors@acme.example" && a.Source.Ref == "folders/111" && a.Source.API == apiFolderIAM {
+			folderInvoker = true
+		}
+	}
+	if !folderInvoker {
+		t.Errorf("billing-sync: the folder's invoker grant is missing: %+v", fnByName(inv, "billing-sync").Access)
+	}
 	if orders.GCP.OrganizationDomain != "acme.example" {
 		t.Errorf("orders-api organization domain = %q", orders.GCP.OrganizationDomain)
 	}

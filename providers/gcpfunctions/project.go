@@ -67,15 +67,28 @@ func (col *Collector) collectProject(ctx context.Context, project string) *proje
 	fns, fnGaps := col.listFunctions(ctx, project, number)
 	r.gaps = append(r.gaps, fnGaps...)
 
-	// The project's IAM policy: its bindings are what service accounts may do in
-	// the project, and its invoker grants reach every function of the project.
+	// The project's IAM policy and its ancestors': their bindings are what
+	// service accounts may do, and their invoker grants reach every function of
+	// the project.
+	var inherited []scopePolicy
 	pol, err := col.c.proj.GetIamPolicy(ctx, &iampb.GetIamPolicyRequest{Resource: projectName, Options: policyOptions}, col.call...)
 	if err != nil {
-		pol = nil
 		r.gaps = append(r.gaps, gap(project, "", "", apiProjectIAM, audit.DataIdentity, err,
 			"project IAM policy (service-account grants and project-wide invokers)"))
 	} else {
-		r.bindings = append(r.bindings, bindingsByMember(pol, projectName, audit.Source{API: apiProjectIAM, Ref: projectName}))
+		src := audit.Source{API: apiProjectIAM, Ref: projectName}
+		r.bindings = append(r.bindings, bindingsByMember(pol, projectName, src))
+		inherited = append(inherited, scopePolicy{pol, src})
+	}
+	domain := ""
+	if !col.opts.SkipAncestors && parent != "" {
+		anc, org, dom, gaps := col.ancestors(ctx, project, parent)
+		for _, a := range anc {
+			r.bindings = append(r.bindings, a.bindings)
+			inherited = append(inherited, scopePolicy{a.policy, a.src})
+		}
+		r.gaps = append(r.gaps, gaps...)
+		r.account.OrgID, domain = org, dom
 	}
 
 	// Per-function reads run in parallel within the project.
@@ -88,7 +101,7 @@ func (col *Collector) collectProject(ctx context.Context, project string) *proje
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			perFn[i] = col.readAccess(ctx, &fns[i].fn, fns[i].viaV2, pol)
+			perFn[i] = col.readAccess(ctx, &fns[i].fn, fns[i].viaV2, inherited)
 		}()
 	}
 	wg.Wait()
@@ -110,15 +123,8 @@ func (col *Collector) collectProject(ctx context.Context, project string) *proje
 	}
 	sortStrings(r.account.Regions)
 
-	// The ancestors' IAM policies, when readable.
-	if !col.opts.SkipAncestors && parent != "" {
-		anc, org, domain, gaps := col.ancestors(ctx, project, parent)
-		r.bindings = append(r.bindings, anc...)
-		r.gaps = append(r.gaps, gaps...)
-		r.account.OrgID = org
-		for i := range r.functions {
-			r.functions[i].GCP.OrganizationDomain = domain
-		}
+	for i := range r.functions {
+		r.functions[i].GCP.OrganizationDomain = domain
 	}
 	return r
 }
@@ -235,10 +241,17 @@ func (col *Collector) listFunctions(ctx context.Context, project, number string)
 	return out, gaps
 }
 
+// scopePolicy is a project, folder or organization IAM policy with its source.
+type scopePolicy struct {
+	policy *iampb.Policy
+	src    audit.Source
+}
+
 // readAccess fills in who may invoke the function: its own (1st gen) or its
-// service's (2nd gen) policy, then the invoker grants of the project policy
-// (nil when it could not be read), which apply to every function.
-func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 bool, projectPolicy *iampb.Policy) []audit.Gap {
+// service's (2nd gen) policy, then the invoker grants of the project, folder
+// and organization policies that could be read, which apply to every function
+// below them.
+func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 bool, inherited []scopePolicy) []audit.Gap {
 	var gaps []audit.Gap
 	if fn.GCP.Generation == "2" {
 		svc := fn.GCP.RunService
@@ -284,13 +297,12 @@ func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 
 				audit.Source{API: apiFunctionIAM, Ref: fn.ID})...)
 		}
 	}
-	if projectPolicy != nil {
-		perm := permInvokeGen2
-		if fn.GCP.Generation == "1" {
-			perm = permInvokeGen1
-		}
-		fn.Access = append(fn.Access, invokeAccess(projectPolicy, col.invokes(ctx, perm), perm,
-			audit.Source{API: apiProjectIAM, Ref: "projects/" + fn.Account})...)
+	perm := permInvokeGen2
+	if fn.GCP.Generation == "1" {
+		perm = permInvokeGen1
+	}
+	for _, sp := range inherited {
+		fn.Access = append(fn.Access, invokeAccess(sp.policy, col.invokes(ctx, perm), perm, sp.src)...)
 	}
 	// The HTTPS entry point's auth follows from the access entries.
 	for _, a := range fn.Access {
@@ -357,6 +369,8 @@ func (col *Collector) attachRuntimes(ctx context.Context, project string, fns []
 // ancestorEntry caches one folder's or organization's policy and parent.
 type ancestorEntry struct {
 	once     sync.Once
+	policy   *iampb.Policy
+	src      audit.Source
 	parent   string
 	domain   string // an organization's primary domain
 	bindings map[string][]memberBinding
@@ -367,16 +381,16 @@ type ancestorEntry struct {
 // IAM policy it can. Unreadable ancestors become gaps naming the ancestor as
 // the resource: they are reported, but they do not make the project's identity
 // checks unknown, because most auditors cannot read organization policy.
-func (col *Collector) ancestors(ctx context.Context, project, parent string) (_ []map[string][]memberBinding, org, domain string, _ []audit.Gap) {
-	var out []map[string][]memberBinding
+func (col *Collector) ancestors(ctx context.Context, project, parent string) (_ []*ancestorEntry, org, domain string, _ []audit.Gap) {
+	var out []*ancestorEntry
 	var gaps []audit.Gap
 	for depth := 0; parent != "" && depth < 12; depth++ {
 		e := col.ancestor(ctx, parent)
 		if strings.HasPrefix(parent, "organizations/") {
 			org, domain = parent, e.domain
 		}
-		if e.bindings != nil {
-			out = append(out, e.bindings)
+		if e.policy != nil {
+			out = append(out, e)
 		}
 		for _, g := range e.gaps {
 			g.Account = project
@@ -425,7 +439,8 @@ func (col *Collector) ancestor(ctx context.Context, name string) *ancestorEntry 
 			e.gaps = append(e.gaps, gap("", "", name, api, audit.DataIdentity, err, "IAM policy inherited by the project"))
 			return
 		}
-		e.bindings = bindingsByMember(pol, name, audit.Source{API: api, Ref: name})
+		e.policy, e.src = pol, audit.Source{API: api, Ref: name}
+		e.bindings = bindingsByMember(pol, name, e.src)
 	})
 	return e
 }

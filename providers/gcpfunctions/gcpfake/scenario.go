@@ -71,7 +71,8 @@ func bind(role string, members ...string) *iampb.Binding {
 // invoker role, a custom role with setIamPolicy); 1st-gen legacy-upload
 // (allUsers, SECURE_OPTIONAL, App Engine default account, nodejs10, an AWS key)
 // and billing-sync (Pub/Sub, domain invoker, projectIamAdmin on the folder).
-// A service account of acme-ops-777 holds roles/run.invoker on the whole project.
+// A service account of acme-ops-777 holds roles/run.invoker on the whole project;
+// the folder grants roles/cloudfunctions.invoker to an auditors group.
 // acme-denied-456 denies every call; acme-dev-789 has Cloud Functions disabled;
 // the organization's policy is unreadable. Every list pages by two.
 func Scenario() *Estate {
@@ -157,6 +158,7 @@ func Scenario() *Estate {
 		Folders: map[string]*Folder{
 			"folders/111": {Parent: "organizations/999", Policy: &iampb.Policy{Bindings: []*iampb.Binding{
 				bind("roles/resourcemanager.projectIamAdmin", "serviceAccount:"+saOf("billing")),
+				bind("roles/cloudfunctions.invoker", "group:auditors@acme.example"),
 			}}},
 		},
 		// organizations/999's policy is not readable; its domain is.
