@@ -125,6 +125,11 @@ func TestEscalations(t *testing.T) {
 			`{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}`,
 			`{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}`))),
 			want: []string{"passrole-ec2-run-instances"}, condWant: map[string]bool{"passrole-ec2-run-instances": false}},
+		{name: "PassRole only on an S3 ARN grants no PassRole (near miss)", id: role(inline("mixed", doc(
+			`{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","iam:PassRole"],"Resource":"arn:aws:s3:::uploads/*"}`, createInvoke))),
+			absent: []string{"passrole-lambda-create-invoke"}},
+		{name: "AssumeRole resource is an IAM role ARN", id: role(inline("hop", doc(
+			`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/*"}`))), want: []string{"sts-assume-role"}},
 		{name: "denied PassRole", id: role(inline("deployer", doc(passRoleAll, createInvoke,
 			`{"Effect":"Deny","Action":"iam:PassRole","Resource":"*"}`))), absent: []string{"passrole-lambda-create-invoke"}},
 		{name: "Lambda full access", id: role(managed("AWSLambda_FullAccess", docLambdaFullAccess)),

@@ -355,6 +355,9 @@ func (r *Role) allowed(action string, id int, known bool) Access {
 		if r.denied(&g, action, id, known) {
 			continue
 		}
+		if !reachable(&g, id, known) {
+			continue // e.g. iam:PassRole listed in a statement about S3 buckets
+		}
 		acc.Grants = append(acc.Grants, g)
 	}
 	for _, d := range r.denies {
@@ -363,6 +366,41 @@ func (r *Role) allowed(action string, id int, known bool) Access {
 		}
 	}
 	return acc
+}
+
+// resourceServices caches catalog.AWSResourceServices by action id.
+var resourceServices sync.Map // int -> []string
+
+// reachable reports whether a grant's resources can name a resource of the
+// action: a statement that lists iam:PassRole next to S3 actions on a bucket
+// ARN grants no PassRole at all. Grants on "*", resources that are not ARNs,
+// actions the catalog does not know and actions with no resource types are
+// given the benefit of the doubt.
+func reachable(g *Grant, id int, known bool) bool {
+	if !known || g.AllResources() || len(g.Resources) == 0 {
+		return true
+	}
+	v, ok := resourceServices.Load(id)
+	if !ok {
+		svcs, _ := catalog.AWSResourceServices(catalog.AWSActionName(id))
+		v, _ = resourceServices.LoadOrStore(id, svcs)
+	}
+	svcs := v.([]string)
+	if len(svcs) == 0 {
+		return true
+	}
+	for _, r := range g.Resources {
+		parts := strings.SplitN(r, ":", 4)
+		if len(parts) < 3 || parts[0] != "arn" {
+			return true
+		}
+		for _, svc := range svcs {
+			if svc == "*" || policy.MatchPattern(parts[2], svc) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // throughBoundary intersects a grant with the boundary statements that allow

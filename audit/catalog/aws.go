@@ -563,3 +563,43 @@ func AWSActionID(action string) (int, bool) {
 func (s *AWSSet) HasID(id int) bool {
 	return id >= 0 && id>>6 < len(s.words) && s.has(id)
 }
+
+// AWSResourceServices returns the service segments of the ARNs an action can
+// be scoped to ("iam" for sts:AssumeRole, whose resource is a role), without
+// duplicates; empty when the action supports only Resource "*". A segment that
+// is a variable in the ARN format is returned as "*".
+func AWSResourceServices(action string) ([]string, bool) {
+	types, ok := AWSResourceTypes(action)
+	if !ok {
+		return nil, false
+	}
+	var out []string
+	for _, t := range types {
+		parts := strings.SplitN(t.ARN, ":", 4)
+		if len(parts) < 3 {
+			continue
+		}
+		svc := parts[2]
+		if strings.Contains(svc, "${") {
+			svc = "*"
+		}
+		dup := false
+		for _, x := range out {
+			dup = dup || x == svc
+		}
+		if !dup {
+			out = append(out, svc)
+		}
+	}
+	return out, true
+}
+
+// AWSActionName returns the action with the given catalog index (see
+// AWSActionID), or "" for an index out of range.
+func AWSActionName(id int) string {
+	c := loadAWS()
+	if id < 0 || id >= len(c.actions) {
+		return ""
+	}
+	return c.actions[id].name
+}

@@ -192,3 +192,24 @@ func BenchmarkExpandAWSCached(b *testing.B) {
 		ExpandAWSSet("s3:Put*")
 	}
 }
+
+func TestAWSResourceServices(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		action string
+		want   []string
+	}{
+		{"sts:AssumeRole", []string{"iam"}},
+		{"iam:PassRole", []string{"iam"}},
+		{"s3:GetObject", []string{"s3"}},
+		{"ec2:DescribeInstances", nil},
+	} {
+		got, ok := AWSResourceServices(tt.action)
+		if !ok || !slices.Equal(got, tt.want) {
+			t.Errorf("AWSResourceServices(%s) = %v, %v; want %v", tt.action, got, ok, tt.want)
+		}
+	}
+	if _, ok := AWSResourceServices("nosuch:Action"); ok {
+		t.Error("unknown action")
+	}
+}
