@@ -182,7 +182,7 @@ func TestCollectAnalyze(t *testing.T) {
 	type want struct {
 		rule, function string
 		severity       audit.Severity
-		evidence       string // a substring of some evidence fragment
+		evidence       string // a substring of some evidence's path and fragment
 	}
 	for _, w := range []want{
 		{"FNA-GCP-001", "webhook-stripe", audit.Critical, "role=roles/run.invoker member=allUsers"},
@@ -200,8 +200,8 @@ func TestCollectAnalyze(t *testing.T) {
 		{"FNA-GCP-005", "webhook-stripe", audit.Medium, "role=roles/storage.admin"},
 		{"FNA-GCP-006", "report-export", audit.High, "stage=DEPRECATED"},
 		{"FNA-GCP-006", "legacy-upload", audit.High, "decommission=2025-01-30"},
-		{"FNA-GCP-007", "webhook-stripe", audit.High, "detector=stripe-key"},
-		{"FNA-GCP-007", "legacy-upload", audit.High, "hint=AKIA****"},
+		{"FNA-GCP-007", "webhook-stripe", audit.High, "environmentVariables.STRIPE_SECRET_KEY"},
+		{"FNA-GCP-007", "legacy-upload", audit.High, "environmentVariables.AWS_ACCESS_KEY_ID"},
 		{"FNA-GCP-008", "legacy-upload", audit.High, "role=roles/editor"},
 	} {
 		var found bool
@@ -210,7 +210,7 @@ func TestCollectAnalyze(t *testing.T) {
 				continue
 			}
 			for _, ev := range f.Evidence {
-				if strings.Contains(ev.Fragment, w.evidence) {
+				if strings.Contains(ev.Path+" "+ev.Fragment, w.evidence) {
 					found = true
 					if f.Severity != w.severity {
 						t.Errorf("%s %s: severity %s, want %s", w.rule, w.function, f.Severity, w.severity)
