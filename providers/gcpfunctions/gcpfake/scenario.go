@@ -18,27 +18,18 @@ const (
 	DevProject    = "acme-dev-789"
 )
 
-const (
-	prodProject = ProdProject
-	prodNumber  = ProdNumber
-	denied      = DeniedProject
-	devProject  = DevProject
-)
-
 // SA returns the e-mail of the scenario's user-managed service account name.
-func SA(name string) string { return name + "@" + prodProject + ".iam.gserviceaccount.com" }
-
-func saOf(name string) string { return SA(name) }
+func SA(name string) string { return name + "@" + ProdProject + ".iam.gserviceaccount.com" }
 
 // FunctionName returns the resource name of a scenario function.
 func FunctionName(loc, name string) string { return fnName(loc, name) }
 
 func fnName(loc, name string) string {
-	return "projects/" + prodProject + "/locations/" + loc + "/functions/" + name
+	return "projects/" + ProdProject + "/locations/" + loc + "/functions/" + name
 }
 
 func svcName(loc, name string) string {
-	return "projects/" + prodProject + "/locations/" + loc + "/services/" + name
+	return "projects/" + ProdProject + "/locations/" + loc + "/services/" + name
 }
 
 func v2fn(loc, name, sa, runtime string, ingress functionsv2pb.ServiceConfig_IngressSettings, env map[string]string) *functionsv2pb.Function {
@@ -46,7 +37,7 @@ func v2fn(loc, name, sa, runtime string, ingress functionsv2pb.ServiceConfig_Ing
 		Name:        fnName(loc, name),
 		Environment: functionsv2pb.Environment_GEN_2,
 		State:       functionsv2pb.Function_ACTIVE,
-		Url:         "https://" + loc + "-" + prodProject + ".cloudfunctions.net/" + name,
+		Url:         "https://" + loc + "-" + ProdProject + ".cloudfunctions.net/" + name,
 		BuildConfig: &functionsv2pb.BuildConfig{Runtime: runtime},
 		ServiceConfig: &functionsv2pb.ServiceConfig{
 			Service:              svcName(loc, name),
@@ -76,18 +67,18 @@ func bind(role string, members ...string) *iampb.Binding {
 // acme-denied-456 denies every call; acme-dev-789 has Cloud Functions disabled;
 // the organization's policy is unreadable. Every list pages by two.
 func Scenario() *Estate {
-	webhook := v2fn("us-central1", "webhook-stripe", saOf("webhook"), "nodejs20", functionsv2pb.ServiceConfig_ALLOW_ALL,
+	webhook := v2fn("us-central1", "webhook-stripe", SA("webhook"), "nodejs20", functionsv2pb.ServiceConfig_ALLOW_ALL,
 		map[string]string{"STRIPE_SECRET_KEY": "sk_live_51H8aQ2JkLmNoPqRsTuVwXyZ0123456789", "LOG_LEVEL": "info"})
-	webhook.ServiceConfig.SecretEnvironmentVariables = []*functionsv2pb.SecretEnvVar{{Key: "DB_PASSWORD", ProjectId: prodProject, Secret: "db-password", Version: "latest"}}
+	webhook.ServiceConfig.SecretEnvironmentVariables = []*functionsv2pb.SecretEnvVar{{Key: "DB_PASSWORD", ProjectId: ProdProject, Secret: "db-password", Version: "latest"}}
 	report := v2fn("europe-west1", "report-export", "", "python38", functionsv2pb.ServiceConfig_ALLOW_ALL, nil)
 	// The API fills in the default compute account when none was chosen.
-	report.ServiceConfig.ServiceAccountEmail = prodNumber + "-compute@developer.gserviceaccount.com"
-	images := v2fn("us-central1", "image-resize", saOf("images"), "go122", functionsv2pb.ServiceConfig_ALLOW_ALL, nil)
+	report.ServiceConfig.ServiceAccountEmail = ProdNumber + "-compute@developer.gserviceaccount.com"
+	images := v2fn("us-central1", "image-resize", SA("images"), "go122", functionsv2pb.ServiceConfig_ALLOW_ALL, nil)
 	images.EventTrigger = &functionsv2pb.EventTrigger{
 		EventType:    "google.cloud.storage.object.v1.finalized",
 		EventFilters: []*functionsv2pb.EventFilter{{Attribute: "bucket", Value: "acme-uploads"}},
 	}
-	orders := v2fn("us-central1", "orders-api", saOf("orders"), "python312", functionsv2pb.ServiceConfig_ALLOW_INTERNAL_ONLY, nil)
+	orders := v2fn("us-central1", "orders-api", SA("orders"), "python312", functionsv2pb.ServiceConfig_ALLOW_INTERNAL_ONLY, nil)
 	legacyV2 := &functionsv2pb.Function{Name: fnName("us-central1", "legacy-upload"), Environment: functionsv2pb.Environment_GEN_1,
 		BuildConfig: &functionsv2pb.BuildConfig{Runtime: "nodejs10"}}
 	billingV2 := &functionsv2pb.Function{Name: fnName("us-east1", "billing-sync"), Environment: functionsv2pb.Environment_GEN_1,
@@ -97,18 +88,18 @@ func Scenario() *Estate {
 		Name: fnName("us-central1", "legacy-upload"), Runtime: "nodejs10", Status: functionspb.CloudFunctionStatus_ACTIVE,
 		IngressSettings: functionspb.CloudFunction_ALLOW_ALL,
 		Trigger: &functionspb.CloudFunction_HttpsTrigger{HttpsTrigger: &functionspb.HttpsTrigger{
-			Url: "https://us-central1-" + prodProject + ".cloudfunctions.net/legacy-upload", SecurityLevel: functionspb.HttpsTrigger_SECURE_OPTIONAL}},
+			Url: "https://us-central1-" + ProdProject + ".cloudfunctions.net/legacy-upload", SecurityLevel: functionspb.HttpsTrigger_SECURE_OPTIONAL}},
 		EnvironmentVariables: map[string]string{"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLQ", "BUCKET": "acme-legacy"},
 	}
 	billing := &functionspb.CloudFunction{
 		Name: fnName("us-east1", "billing-sync"), Runtime: "python311", Status: functionspb.CloudFunctionStatus_ACTIVE,
-		ServiceAccountEmail: saOf("billing"), IngressSettings: functionspb.CloudFunction_ALLOW_INTERNAL_ONLY,
+		ServiceAccountEmail: SA("billing"), IngressSettings: functionspb.CloudFunction_ALLOW_INTERNAL_ONLY,
 		Trigger: &functionspb.CloudFunction_EventTrigger{EventTrigger: &functionspb.EventTrigger{
-			EventType: "google.pubsub.topic.publish", Resource: "projects/" + prodProject + "/topics/billing-events", Service: "pubsub.googleapis.com"}},
+			EventType: "google.pubsub.topic.publish", Resource: "projects/" + ProdProject + "/topics/billing-events", Service: "pubsub.googleapis.com"}},
 	}
 
 	prod := &Project{
-		ID: prodProject, Number: prodNumber, DisplayName: "Acme Production", Parent: "folders/111",
+		ID: ProdProject, Number: ProdNumber, DisplayName: "Acme Production", Parent: "folders/111",
 		FunctionsV2: []*functionsv2pb.Function{webhook, legacyV2, report, images, billingV2, orders},
 		FunctionsV1: []*functionspb.CloudFunction{legacy, billing},
 		Services: []*runpb.Service{
@@ -121,8 +112,8 @@ func Scenario() *Estate {
 			svcName("us-central1", "webhook-stripe"): {Version: 1, Bindings: []*iampb.Binding{bind("roles/run.invoker", "allUsers")}},
 			svcName("europe-west1", "report-export"): {Version: 1, Bindings: []*iampb.Binding{bind("roles/run.invoker", "allAuthenticatedUsers")}},
 			svcName("us-central1", "orders-api"): {Version: 3, Bindings: []*iampb.Binding{
-				bind("roles/run.invoker", "serviceAccount:"+saOf("frontend")),
-				bind("projects/"+prodProject+"/roles/apiCaller", "group:partners@example.org", "group:storefront@acme.example"),
+				bind("roles/run.invoker", "serviceAccount:"+SA("frontend")),
+				bind("projects/"+ProdProject+"/roles/apiCaller", "group:partners@example.org", "group:storefront@acme.example"),
 				{Role: "roles/run.invoker", Members: []string{"serviceAccount:batch@acme-shared-999.iam.gserviceaccount.com"},
 					Condition: &expr.Expr{Title: "until-2027", Expression: `request.time < timestamp("2027-01-01T00:00:00Z")`}},
 			}},
@@ -132,12 +123,12 @@ func Scenario() *Estate {
 			fnName("us-east1", "billing-sync"):     {Version: 1, Bindings: []*iampb.Binding{bind("roles/cloudfunctions.invoker", "domain:acme.example")}},
 		},
 		Policy: &iampb.Policy{Version: 3, Bindings: []*iampb.Binding{
-			bind("roles/editor", "serviceAccount:"+prodNumber+"-compute@developer.gserviceaccount.com", "serviceAccount:"+prodProject+"@appspot.gserviceaccount.com"),
-			bind("projects/"+prodProject+"/roles/accessProvisioner", "serviceAccount:"+saOf("orders")),
-			bind("roles/storage.admin", "serviceAccount:"+saOf("webhook")),
-			bind("roles/pubsub.publisher", "serviceAccount:"+saOf("billing")),
+			bind("roles/editor", "serviceAccount:"+ProdNumber+"-compute@developer.gserviceaccount.com", "serviceAccount:"+ProdProject+"@appspot.gserviceaccount.com"),
+			bind("projects/"+ProdProject+"/roles/accessProvisioner", "serviceAccount:"+SA("orders")),
+			bind("roles/storage.admin", "serviceAccount:"+SA("webhook")),
+			bind("roles/pubsub.publisher", "serviceAccount:"+SA("billing")),
 			bind("roles/run.invoker", "serviceAccount:scheduler@acme-ops-777.iam.gserviceaccount.com"),
-			{Role: "roles/iam.serviceAccountTokenCreator", Members: []string{"serviceAccount:" + saOf("images")},
+			{Role: "roles/iam.serviceAccountTokenCreator", Members: []string{"serviceAccount:" + SA("images")},
 				Condition: &expr.Expr{Title: "weekdays", Expression: `request.time.getDayOfWeek("Europe/Berlin") < 5`}},
 		}},
 		Runtimes: []*functionsv2pb.ListRuntimesResponse_Runtime{
@@ -151,13 +142,13 @@ func Scenario() *Estate {
 		PageSize: 2,
 		Projects: []*Project{
 			prod,
-			{ID: denied, Number: "222222222222", Denied: true},
-			{ID: devProject, Number: "333333333333", Parent: "organizations/999", DisabledAPIs: []string{"cloudfunctions"},
+			{ID: DeniedProject, Number: "222222222222", Denied: true},
+			{ID: DevProject, Number: "333333333333", Parent: "organizations/999", DisabledAPIs: []string{"cloudfunctions"},
 				Policy: &iampb.Policy{}},
 		},
 		Folders: map[string]*Folder{
 			"folders/111": {Parent: "organizations/999", Policy: &iampb.Policy{Bindings: []*iampb.Binding{
-				bind("roles/resourcemanager.projectIamAdmin", "serviceAccount:"+saOf("billing")),
+				bind("roles/resourcemanager.projectIamAdmin", "serviceAccount:"+SA("billing")),
 				bind("roles/cloudfunctions.invoker", "group:auditors@acme.example"),
 			}}},
 		},
@@ -171,8 +162,8 @@ func Scenario() *Estate {
 			"roles/pubsub.publisher":                               {"pubsub.topics.publish"},
 			"roles/iam.serviceAccountTokenCreator":                 {"iam.serviceAccounts.getAccessToken", "iam.serviceAccounts.signBlob", "iam.serviceAccounts.signJwt", "iam.serviceAccounts.implicitDelegation"},
 			"roles/resourcemanager.projectIamAdmin":                {"resourcemanager.projects.getIamPolicy", "resourcemanager.projects.setIamPolicy"},
-			"projects/" + prodProject + "/roles/accessProvisioner": {"resourcemanager.projects.getIamPolicy", "resourcemanager.projects.setIamPolicy"},
-			"projects/" + prodProject + "/roles/apiCaller":         {"run.routes.invoke"},
+			"projects/" + ProdProject + "/roles/accessProvisioner": {"resourcemanager.projects.getIamPolicy", "resourcemanager.projects.setIamPolicy"},
+			"projects/" + ProdProject + "/roles/apiCaller":         {"run.routes.invoke"},
 		},
 	}
 }
