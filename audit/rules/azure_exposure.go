@@ -113,25 +113,26 @@ func azureRestrictionsLimit(az *audit.AzureFunction) (bool, string) {
 }
 
 // azureAuthGuards reports whether App Service Authentication makes an
-// unauthenticated request to path fail, and describes the setting.
+// unauthenticated request to path fail, and describes the setting. The platform
+// requires a login only when it is enabled and globalValidation.requireAuthentication
+// is true ("true if the authentication flow is required [when] any request is
+// made"); unauthenticatedClientAction then says how a request without one is
+// refused, and AllowAnonymous refuses nothing.
 func azureAuthGuards(a *audit.AzureAuth, path string) (bool, string) {
 	if !a.Enabled {
 		return false, "App Service Authentication disabled (platform.enabled=false)"
 	}
 	action := a.UnauthenticatedAction
-	if strings.EqualFold(action, "AllowAnonymous") || (!a.RequireAuthentication && action == "") {
-		if action == "" {
-			action = "unset"
-		}
+	if action == "" {
+		action = "unset"
+	}
+	if !a.RequireAuthentication || strings.EqualFold(action, "AllowAnonymous") {
 		return false, fmt.Sprintf("App Service Authentication enabled but unauthenticated requests allowed (requireAuthentication=%t, unauthenticatedClientAction=%s)", a.RequireAuthentication, action)
 	}
 	for _, ex := range a.ExcludedPaths {
 		if azurePathExcluded(ex, path) {
 			return false, fmt.Sprintf("App Service Authentication requires login but excludes %s (excludedPaths %q)", path, ex)
 		}
-	}
-	if action == "" {
-		action = "unset"
 	}
 	return true, fmt.Sprintf("App Service Authentication requires login (unauthenticatedClientAction=%s)", action)
 }
