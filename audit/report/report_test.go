@@ -440,8 +440,8 @@ func TestVisible(t *testing.T) {
 		"tab\tstays escaped": `tab\x09stays escaped`,
 	}
 	for in, want := range tests {
-		if got := visible(in); got != want {
-			t.Errorf("visible(%q) = %q, want %q", in, got, want)
+		if got := Visible(in); got != want {
+			t.Errorf("Visible(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -51,14 +51,15 @@ type textWriter struct {
 // and invisible formatting characters are shown as escapes: a function name
 // cannot clear the terminal, forge a line or reorder text with bidi controls.
 func (t *textWriter) line(s string) {
-	t.w.WriteString(strings.TrimRight(visible(s), " "))
+	t.w.WriteString(strings.TrimRight(Visible(s), " "))
 	t.w.WriteByte('\n')
 }
 
-// visible replaces control characters (C0, DEL, C1), Unicode format characters
+// Visible replaces control characters (C0, DEL, C1), Unicode format characters
 // (bidi overrides and isolates, zero-width characters) and invalid UTF-8 with
-// visible escapes such as \x1b and \u202e.
-func visible(s string) string {
+// visible escapes such as \x1b and \u202e, so untrusted text is safe to print
+// on a terminal. The text format applies it to everything it prints.
+func Visible(s string) string {
 	clean := true
 	for _, r := range s {
 		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
@@ -92,7 +93,7 @@ func (t *textWriter) linef(format string, args ...any) { t.line(fmt.Sprintf(form
 func (t *textWriter) heading(s string, sev audit.Severity) {
 	if t.opts.Color && sevColor[sev] != "" {
 		// Written directly: line() would escape the color codes themselves.
-		t.w.WriteString(sevColor[sev] + visible(s) + ansiReset + "\n")
+		t.w.WriteString(sevColor[sev] + Visible(s) + ansiReset + "\n")
 		return
 	}
 	t.line(s)
@@ -305,7 +306,7 @@ func countNoun(n int, word string) string {
 
 func tableCells(cs ...string) []string {
 	for i := range cs {
-		cs[i] = visible(squashSpace(cs[i]))
+		cs[i] = Visible(squashSpace(cs[i]))
 	}
 	return cs
 }

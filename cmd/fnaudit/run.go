@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/fnaudit/fnaudit/audit/report"
 	"golang.org/x/term"
 )
 
@@ -114,7 +115,10 @@ func exitCode(stderr io.Writer, prefix string, err error) int {
 	return exitUsage
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine makes s one printable line: whitespace runs become one space and
+// control characters (which could come from file names or the audited estate)
+// are escaped.
+func oneLine(s string) string { return report.Visible(strings.Join(strings.Fields(s), " ")) }
 
 // flagSet is a subcommand's flags and its help text.
 type flagSet struct {
