@@ -14,6 +14,12 @@
 //   - csv: RFC 4180, a header row and one row per finding; cells that a
 //     spreadsheet would read as a formula are neutralized.
 //
+// NewDigest renders the plain-text email digest the scheduled Lambda publishes.
+//
+// Text meant for a terminal escapes control and invisible formatting characters
+// (see Visible): names and messages in a report come from the audited estate and
+// are not trusted.
+//
 // Options.MinSeverity hides findings below a severity from the findings list of
 // every format. The summary is never filtered: it always describes the whole
 // analysis, so "3 findings below medium not shown" is visible instead of the
