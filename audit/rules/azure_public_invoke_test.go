@@ -55,3 +55,39 @@ func TestAzureRestrictionsLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestAzureAuthGuards(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		auth audit.AzureAuth
+		path string
+		want bool
+	}{
+		{"disabled", audit.AzureAuth{}, "/api/x", false},
+		{"enabled, not required", audit.AzureAuth{Enabled: true, UnauthenticatedAction: "Return401"}, "/api/x", false},
+		{"required, redirect", audit.AzureAuth{Enabled: true, RequireAuthentication: true, UnauthenticatedAction: "RedirectToLoginPage"}, "/api/x", true},
+		{"required, no action", audit.AzureAuth{Enabled: true, RequireAuthentication: true}, "/api/x", true},
+		{"required but AllowAnonymous", audit.AzureAuth{Enabled: true, RequireAuthentication: true, UnauthenticatedAction: "AllowAnonymous"}, "/api/x", false},
+		{"required, path excluded", audit.AzureAuth{Enabled: true, RequireAuthentication: true, UnauthenticatedAction: "Return403", ExcludedPaths: []string{"/api/x"}}, "/api/x", false},
+		{"required, other path excluded", audit.AzureAuth{Enabled: true, RequireAuthentication: true, ExcludedPaths: []string{"/api/health"}}, "/api/x", true},
+	} {
+		if got, why := azureAuthGuards(&tc.auth, tc.path); got != tc.want {
+			t.Errorf("%s: guarded = %v (%s), want %v", tc.name, got, why, tc.want)
+		}
+	}
+}
+
+func TestAzureMultiTenantIssuer(t *testing.T) {
+	for issuer, want := range map[string]bool{
+		"https://login.microsoftonline.com/common/v2.0":                               true,
+		"https://login.microsoftonline.com/organizations/v2.0":                        true,
+		"https://login.microsoftonline.com/consumers":                                 true,
+		"https://login.microsoftonline.com/5d3c2b1a-0f9e-4d8c-b7a6-958473625140/v2.0": false,
+		"https://sts.windows.net/5d3c2b1a-0f9e-4d8c-b7a6-958473625140/":               false,
+		"": false,
+	} {
+		if got := azureMultiTenantIssuer(issuer); got != want {
+			t.Errorf("azureMultiTenantIssuer(%q) = %v, want %v", issuer, got, want)
+		}
+	}
+}
