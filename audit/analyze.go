@@ -1,7 +1,9 @@
 package audit
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -257,28 +259,39 @@ func newFinding(rule *Rule, fn *Function, r Result) Finding {
 }
 
 // SortFindings orders findings most severe first, then by provider, account,
-// region, function, rule and key: the report order.
+// region, function, resource, rule and key: the report order. It sorts
+// indices and permutes once, since findings are large to swap.
 func SortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := &fs[i], &fs[j]
-		if ra, rb := a.Severity.Rank(), b.Severity.Rank(); ra != rb {
-			return ra > rb
+	idx := make([]int, len(fs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int { return compareFindings(&fs[i], &fs[j]) })
+	sorted := make([]Finding, len(fs))
+	for to, from := range idx {
+		sorted[to] = fs[from]
+	}
+	copy(fs, sorted)
+}
+
+func compareFindings(a, b *Finding) int {
+	if c := cmp.Compare(b.Severity.Rank(), a.Severity.Rank()); c != 0 {
+		return c
+	}
+	for _, p := range [...][2]string{
+		{string(a.Provider), string(b.Provider)},
+		{a.Account, b.Account},
+		{a.Region, b.Region},
+		{a.Function, b.Function},
+		{a.Resource, b.Resource},
+		{a.Rule, b.Rule},
+		{a.Key, b.Key},
+	} {
+		if c := strings.Compare(p[0], p[1]); c != 0 {
+			return c
 		}
-		for _, c := range [][2]string{
-			{string(a.Provider), string(b.Provider)},
-			{a.Account, b.Account},
-			{a.Region, b.Region},
-			{a.Function, b.Function},
-			{a.Resource, b.Resource},
-			{a.Rule, b.Rule},
-			{a.Key, b.Key},
-		} {
-			if c[0] != c[1] {
-				return c[0] < c[1]
-			}
-		}
-		return false
-	})
+	}
+	return 0
 }
 
 // SortGaps orders gaps by provider, account, region, resource and API.
