@@ -40,6 +40,8 @@ type Cloud struct {
 	pageSize      int
 	throttleSites int // the first N site-list calls answer 429
 
+	latency time.Duration // added to every request
+
 	calls atomic.Int64
 }
 
@@ -359,6 +361,13 @@ func (r *router) throttle(sub string) bool {
 
 func (r *router) Do(req *http.Request) (*http.Response, error) {
 	r.fc.calls.Add(1)
+	if r.fc.latency > 0 {
+		select {
+		case <-time.After(r.fc.latency):
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		}
+	}
 	p := req.URL.Path
 	switch {
 	case strings.Contains(strings.ToLower(p), "/providers/microsoft.authorization/"):
@@ -474,6 +483,9 @@ func (fc *Cloud) Calls() int64 { return fc.calls.Load() }
 
 // DenyRoleDefinitions makes role definition reads fail with AuthorizationFailed.
 func (fc *Cloud) DenyRoleDefinitions() { fc.denyRoleDefs = true }
+
+// SetLatency delays every request by d, like a distant ARM endpoint.
+func (fc *Cloud) SetLatency(d time.Duration) { fc.latency = d }
 
 // HideSubscriptions makes the subscription list empty.
 func (fc *Cloud) HideSubscriptions() { fc.subs = nil }
