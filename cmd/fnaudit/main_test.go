@@ -143,6 +143,8 @@ func TestBadInput(t *testing.T) {
 		{"demo with argument", []string{"demo", "x.json"}, []string{"unexpected argument"}},
 		{"scan unknown provider", []string{"scan", "--provider", "aws,oracle"}, []string{"--provider", "oracle"}},
 		{"scan external id without role", []string{"scan", "--external-id", "x"}, []string{"--org-role"}},
+		{"scan negative timeout", []string{"scan", "--timeout", "-1s"}, []string{"--timeout"}},
+		{"scan bad timeout", []string{"scan", "--timeout", "soon"}, []string{"timeout"}},
 		{"rules unknown id", []string{"rules", "FNA-XYZ-001"}, []string{"FNA-XYZ-001"}},
 		{"rules csv", []string{"rules", "--format", "csv"}, []string{"csv"}},
 	}
@@ -348,21 +350,27 @@ func setFactories(t *testing.T, m map[audit.Provider]collectorFactory) {
 
 func TestScanAndCollect(t *testing.T) {
 	var gotFlags *scanFlags
+	var gotDeadline bool
 	setFactories(t, map[audit.Provider]collectorFactory{
 		audit.GCP: func(ctx context.Context, f *scanFlags) (audit.Collector, error) {
 			gotFlags = f
+			_, gotDeadline = ctx.Deadline()
 			return &fakeCollector{p: audit.GCP, inv: publicGCP}, nil
 		},
 		audit.AWS: func(ctx context.Context, f *scanFlags) (audit.Collector, error) {
 			return nil, errors.New("provider aws is not available in this build yet")
 		},
 		audit.Azure: func(ctx context.Context, f *scanFlags) (audit.Collector, error) {
+			if _, ok := ctx.Deadline(); ok {
+				return nil, errors.New("azure factory got a deadline")
+			}
 			return &fakeCollector{p: audit.Azure, err: errors.New("no subscriptions visible")}, nil
 		},
 	})
 
 	// Only GCP: findings, no gaps.
-	r := runCmd(t, "", "scan", "--provider", "gcp", "--projects", "acme-prod-123,acme-data-456", "--regions", "us-central1",
+	var r result
+	r = runCmd(t, "", "scan", "--provider", "gcp", "--projects", "acme-prod-123,acme-data-456", "--regions", "us-central1",
 		"--regions", "europe-west1", "--trusted-accounts", "acme-shared-1", "--format", "json", "--now", now)
 	if r.code != 0 {
 		t.Fatalf("scan gcp: exit %d: %s", r.code, r.stderr)
@@ -375,6 +383,9 @@ func TestScanAndCollect(t *testing.T) {
 		strings.Join(gotFlags.TrustedAccounts, ",") != "acme-shared-1" || gotFlags.Now.Format("2006-01-02T15:04:05Z07:00") != now ||
 		len(gotFlags.Providers) != 1 || gotFlags.Progress != nil {
 		t.Errorf("scanFlags = %+v", gotFlags)
+	}
+	if !gotDeadline {
+		t.Error("--timeout did not put a deadline on the collection context")
 	}
 
 	// All providers: AWS cannot start, Azure fails; both become gaps, exit 3.

@@ -27,6 +27,7 @@ var factories = map[audit.Provider]collectorFactory{
 type scopeFlags struct {
 	providers, regions, accounts, projects, subscriptions, trusted listFlag
 	orgRole, externalID, profile                                   string
+	timeout                                                        time.Duration
 }
 
 func (sf *scopeFlags) register(fs *flagSet, withTrusted bool) {
@@ -36,6 +37,7 @@ func (sf *scopeFlags) register(fs *flagSet, withTrusted bool) {
 	fs.StringVar(&sf.orgRole, "org-role", "", "AWS role `NAME` to assume in each member account")
 	fs.StringVar(&sf.externalID, "external-id", "", "external `ID` for assuming --org-role")
 	fs.StringVar(&sf.profile, "profile", "", "AWS shared config `PROFILE`")
+	fs.DurationVar(&sf.timeout, "timeout", 0, "stop collecting after `DURATION` (e.g. 10m); what was not read by then is reported as gaps (default no limit)")
 	fs.Var(&sf.projects, "projects", "comma-separated GCP project `IDS` (default every project the caller can see)")
 	fs.Var(&sf.subscriptions, "subscriptions", "comma-separated Azure subscription `IDS` (default every subscription the caller can see)")
 	if withTrusted {
@@ -62,6 +64,9 @@ func (sf *scopeFlags) resolve(now time.Time, trusted []string) (*scanFlags, erro
 			seen[p] = true
 			out.Providers = append(out.Providers, p)
 		}
+	}
+	if sf.timeout < 0 {
+		return nil, &usageError{"--timeout must not be negative"}
 	}
 	if out.ExternalID != "" && out.OrgRole == "" {
 		return nil, &usageError{"--external-id needs --org-role"}
@@ -90,7 +95,7 @@ func cmdScan(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	inv, err := collect(e, sf)
+	inv, err := collect(e, sf, sc.timeout)
 	if err != nil {
 		return err
 	}
@@ -119,7 +124,7 @@ func cmdCollect(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	inv, err := collect(e, sf)
+	inv, err := collect(e, sf, sc.timeout)
 	if err != nil {
 		return err
 	}
@@ -149,10 +154,17 @@ func cmdCollect(e *env, args []string) error {
 // collect runs every requested provider's collector in parallel and merges the
 // inventories in provider order. A provider that cannot start or fails outright
 // becomes a gap (and a line on stderr) so the others still report; when none
-// could collect anything, collect fails.
-func collect(e *env, sf *scanFlags) (*audit.Inventory, error) {
+// could collect anything, collect fails. A timeout above zero bounds the whole
+// collection; collectors turn what they could not finish into gaps.
+func collect(e *env, sf *scanFlags, timeout time.Duration) (*audit.Inventory, error) {
 	if isTerminal(e.stderr) {
 		sf.Progress = e.stderr
+	}
+	ctx := e.ctx
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
 	}
 	type result struct {
 		inv *audit.Inventory
@@ -164,7 +176,7 @@ func collect(e *env, sf *scanFlags) (*audit.Inventory, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			inv, err := collectOne(e.ctx, p, sf)
+			inv, err := collectOne(ctx, p, sf)
 			results[i] = result{inv, err}
 		}()
 	}
