@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -102,6 +103,18 @@ type Result struct {
 // EventBridge event) audits the configured scope; any other JSON object is an
 // Override; an empty payload audits the configured scope.
 func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (*Result, error) {
+	log := h.log
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		log = log.With("requestId", lc.AwsRequestID)
+	}
+	res, err := h.run(ctx, payload, log)
+	if err != nil {
+		log.ErrorContext(ctx, "audit failed", "error", err.Error())
+	}
+	return res, err
+}
+
+func (h *Handler) run(ctx context.Context, payload json.RawMessage, log *slog.Logger) (*Result, error) {
 	ov, err := parseEvent(payload)
 	if err != nil {
 		return nil, err
@@ -154,7 +167,7 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (*Result,
 		}
 		res.MessageID = aws.ToString(out.MessageId)
 	}
-	h.log.InfoContext(ctx, "audit done", "subject", res.Subject, "functions", res.Functions, "open", res.Open,
+	log.InfoContext(ctx, "audit done", "subject", res.Subject, "functions", res.Functions, "open", res.Open,
 		"gaps", res.Gaps, "bytes", res.Bytes, "omitted", res.Omitted, "messageId", res.MessageID,
 		"report", res.Report, "skipped", res.Skipped)
 	if !collected && len(failed) > 0 {
