@@ -369,8 +369,7 @@ func TestScanAndCollect(t *testing.T) {
 	})
 
 	// Only GCP: findings, no gaps.
-	var r result
-	r = runCmd(t, "", "scan", "--provider", "gcp", "--projects", "acme-prod-123,acme-data-456", "--regions", "us-central1",
+	r := runCmd(t, "", "scan", "--provider", "gcp", "--timeout", "10m", "--projects", "acme-prod-123,acme-data-456", "--regions", "us-central1",
 		"--regions", "europe-west1", "--trusted-accounts", "acme-shared-1", "--format", "json", "--now", now)
 	if r.code != 0 {
 		t.Fatalf("scan gcp: exit %d: %s", r.code, r.stderr)
