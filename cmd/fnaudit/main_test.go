@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -453,6 +454,23 @@ func TestProviderFactoriesDoNotPanic(t *testing.T) {
 				t.Errorf("%s factory built a %s collector", p, c.Provider())
 			}
 		}()
+	}
+}
+
+func TestGapReason(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err  error
+		want audit.GapReason
+	}{
+		{&errNotAvailable{errors.New("provider aws is not available")}, audit.GapNotAvailable},
+		{fmt.Errorf("collect: %w", context.DeadlineExceeded), audit.GapTimeout},
+		{errors.New("boom"), audit.GapError},
+	}
+	for _, tt := range tests {
+		if got := gapReason(tt.err); got != tt.want {
+			t.Errorf("gapReason(%v) = %s, want %s", tt.err, got, tt.want)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -217,8 +218,12 @@ func (e *errNotAvailable) Error() string { return e.err.Error() }
 func (e *errNotAvailable) Unwrap() error { return e.err }
 
 func gapReason(err error) audit.GapReason {
-	if _, ok := err.(*errNotAvailable); ok {
+	var na *errNotAvailable
+	switch {
+	case errors.As(err, &na):
 		return audit.GapNotAvailable
+	case errors.Is(err, context.DeadlineExceeded):
+		return audit.GapTimeout
 	}
 	return audit.GapError
 }
