@@ -79,6 +79,7 @@ func New(opts Options) (*Collector, error) {
 	if c.opts.Now == nil {
 		c.opts.Now = time.Now
 	}
+	c.opts.Subscriptions = append([]string(nil), opts.Subscriptions...)
 	for i, s := range c.opts.Subscriptions {
 		s = strings.TrimSpace(s)
 		if s == "" || strings.ContainsAny(s, "/ ") {
