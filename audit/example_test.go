@@ -48,7 +48,7 @@ func Example() {
 func ExampleParseInventory_error() {
 	_, err := audit.ParseInventory([]byte(`{"schema": "fnaudit.inventory/v1", "functions": [{"provider": "oracle", "id": "x", "name": "f"}]}`))
 	fmt.Println(strings.SplitN(err.Error(), " (", 2)[0])
-	// Output: functions[0].provider: value must be one of 'aws', 'gcp', 'azure'
+	// Output: functions[0].provider: "oracle" is not allowed: value must be one of 'aws', 'gcp', 'azure'
 }
 
 func ExampleMerge() {

@@ -86,7 +86,7 @@ func TestMalformedInventories(t *testing.T) {
 		{"not an object", `[1,2]`, "inventory must be a JSON object"},
 		{"missing schema", `{"functions": []}`, "schema: missing"},
 		{"wrong schema", `{"schema": "fnaudit.inventory/v9", "functions": []}`, `schema: "fnaudit.inventory/v9" is not a supported`},
-		{"unknown provider", strings.Replace(good, `"provider": "gcp", "account": "acme-prod-123", "region"`, `"provider": "oracle", "account": "acme-prod-123", "region"`, 1), "functions[1].provider: value must be one of"},
+		{"unknown provider", strings.Replace(good, `"provider": "gcp", "account": "acme-prod-123", "region"`, `"provider": "oracle", "account": "acme-prod-123", "region"`, 1), `functions[1].provider: "oracle" is not allowed: value must be one of`},
 		{"unknown principal kind", strings.Replace(good, `"kind": "public"`, `"kind": "everyone"`, 1), "functions[1].access[0].principal.kind"},
 		{"policy is a number", strings.Replace(good, `"policies": [{"document": {"Version"`, `"policies": [{"document": 42, "x": {"Version"`, 1), "functions[0].aws.policies[0]"},
 		{"unknown field", strings.Replace(good, `"runtime": "nodejs20"`, `"runtme": "nodejs20"`, 1), "functions[1]: additional properties 'runtme' not allowed"},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -190,7 +191,11 @@ func validateAgainstSchema(data []byte) error {
 		return err
 	}
 	leaf := deepestCause(verr)
-	return fmt.Errorf("%s: %s", instancePath(leaf.InstanceLocation), leaf.ErrorKind.LocalizedString(printer))
+	msg := leaf.ErrorKind.LocalizedString(printer)
+	if e, ok := leaf.ErrorKind.(*kind.Enum); ok {
+		msg = fmt.Sprintf("%q is not allowed: %s", fmt.Sprint(e.Got), msg)
+	}
+	return fmt.Errorf("%s: %s", instancePath(leaf.InstanceLocation), msg)
 }
 
 // deepestCause returns the leaf error (one without causes) at the deepest
