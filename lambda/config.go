@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -108,9 +109,6 @@ var (
 	azureSubPattern  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 )
 
-// available reports which providers this build can audit.
-var available = map[audit.Provider]bool{audit.AWS: true, audit.GCP: true, audit.Azure: true}
-
 // loadConfig reads and checks the configuration from getenv. Its error names the
 // variable at fault and what it wants, in one line.
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -146,9 +144,6 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			case err != nil:
 				bad(envProviders, "unknown provider %q (want aws, gcp or azure)", s)
 				continue
-			case !available[p]:
-				bad(envProviders, "provider %s is not available in this build", p)
-				continue
 			case seen[p]:
 				continue
 			}
@@ -158,14 +153,6 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		if len(c.Providers) == 0 && len(errs) == 0 {
 			bad(envProviders, "no provider named (want aws, gcp or azure)")
 		}
-	}
-	has := func(p audit.Provider) bool {
-		for _, q := range c.Providers {
-			if q == p {
-				return true
-			}
-		}
-		return false
 	}
 
 	c.Regions = listOf(get(envRegions), envRegions, regionPattern, "an AWS region like eu-west-1", bad)
@@ -252,7 +239,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}{{envGCPSecret, &c.GCPSecret, audit.GCP}, {envAzureSecret, &c.AzureSecret, audit.Azure}} {
 		v := get(sec.name)
 		switch {
-		case v == "" && has(sec.p):
+		case v == "" && slices.Contains(c.Providers, sec.p):
 			bad(sec.name, "required when %s includes %s: the Secrets Manager secret holding its credentials", envProviders, sec.p)
 		case v == "":
 		case !secretPattern.MatchString(v):

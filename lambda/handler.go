@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -226,7 +227,7 @@ func (h *Handler) scope(ov Override) (Scope, audit.Severity, error) {
 			if err != nil {
 				return s, "", fmt.Errorf("event: providers: %v", err)
 			}
-			if !containsProvider(c.Providers, p) {
+			if !slices.Contains(c.Providers, p) {
 				return s, "", fmt.Errorf("event: providers: %s is not configured in %s", p, envProviders)
 			}
 			ps = append(ps, p)
@@ -268,15 +269,6 @@ func narrow(field string, have, want []string, valid func(string) bool) ([]strin
 		}
 	}
 	return want, nil
-}
-
-func containsProvider(ps []audit.Provider, p audit.Provider) bool {
-	for _, q := range ps {
-		if q == p {
-			return true
-		}
-	}
-	return false
 }
 
 // collect runs every provider's collector in parallel within the time the
