@@ -144,6 +144,9 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 		}(s)
 	}
 	wg.Wait()
+	if err := r.noCredentials(); err != nil {
+		return nil, err
+	}
 	r.collectRoleAssignments(ctx)
 
 	inv := r.inv
@@ -224,6 +227,20 @@ func (c *Collector) subscriptions(ctx context.Context, r *run) ([]subscription, 
 		return nil, errors.New("azure: the credential can see no enabled subscription (pass --subscriptions)")
 	}
 	return out, nil
+}
+
+// noCredentials returns an error when no subscription could be read because no
+// token could be obtained at all: that is a configuration problem, not a gap.
+func (r *run) noCredentials() error {
+	if len(r.readable) > 0 || len(r.inv.Gaps) == 0 {
+		return nil
+	}
+	for _, g := range r.inv.Gaps {
+		if g.Reason != audit.GapAssumeRole {
+			return nil
+		}
+	}
+	return fmt.Errorf("azure: no credentials: %s", r.inv.Gaps[0].Message)
 }
 
 func (r *run) addGap(g audit.Gap) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/rules"
 	"github.com/fnaudit/fnaudit/providers/azurefunctions/azuretest"
@@ -211,6 +212,21 @@ func TestNoSubscriptions(t *testing.T) {
 	}
 	if _, err := New(Options{Subscriptions: []string{"/subscriptions/x"}, Credential: &azfake.TokenCredential{}}); err == nil {
 		t.Error("a subscription path instead of an id must be rejected")
+	}
+}
+
+// TestNoCredentials: when no token can be had for any subscription, Collect
+// fails with the credential's reason instead of returning only gaps.
+func TestNoCredentials(t *testing.T) {
+	t.Parallel()
+	cred := &azfake.TokenCredential{}
+	cred.SetError(&azidentity.AuthenticationFailedError{})
+	c, err := New(Options{Subscriptions: []string{azuretest.SubProd}, Credential: cred, ClientOptions: azuretest.Scenario().ClientOptions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Collect(context.Background()); err == nil || !strings.Contains(err.Error(), "no credentials") {
+		t.Errorf("Collect without credentials: %v", err)
 	}
 }
 
