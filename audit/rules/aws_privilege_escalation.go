@@ -12,8 +12,9 @@ import (
 //go:embed aws_privilege_escalation.md
 var awsPrivilegeEscalationDoc string
 
-// AWSPrivilegeEscalation reports, per known method, Lambda functions whose
-// execution role can raise its own or another principal's privileges.
+// AWSPrivilegeEscalation reports Lambda functions whose execution role can
+// raise its own or another principal's privileges, naming every known method
+// the role matches in one finding.
 var AWSPrivilegeEscalation = audit.Rule{
 	ID:       "FNA-AWS-004",
 	Slug:     "aws-privilege-escalation",
@@ -52,34 +53,61 @@ func awsEscalationResults(id *audit.Identity, r *awsiam.Role, lookup func(string
 	if len(escalations) == 0 {
 		return awsRoleResults{problems: r.Problems}
 	}
-	out := awsRoleResults{}
+	// One finding per function, naming every method: a role that can escalate
+	// one way usually can several ways, and one finding per method buries the
+	// rest of the report (a PowerUser role matches twenty of them).
+	var (
+		names, details []string
+		evidence       []audit.Evidence
+		seen           = map[string]bool{}
+		allConditional = true
+	)
 	for i := range escalations {
 		e := &escalations[i]
 		targets, named := e.PassRoleTargets()
 		if named && awsCoversAll(r, targets, lookup) {
 			continue
 		}
-		res := audit.Result{
-			Key:      e.Method.ID,
-			Title:    "Lambda execution role can escalate privileges: " + e.Method.Name(),
-			Evidence: awsGrantEvidence(e.Grants()),
-		}
 		var steps []string
 		for _, s := range e.Steps {
 			steps = append(steps, s.Action+" via "+awsGrantNames(s.Grants))
 		}
-		res.Detail = fmt.Sprintf("Execution role %s allows %s. %s (listed by %s.)", id.ID,
+		d := fmt.Sprintf("%s: allows %s. %s (listed by %s.)", e.Method.Name(),
 			strings.Join(steps, "; "), e.Method.Description, strings.Join(e.Method.Catalogues, " and "))
 		if named {
-			res.Detail += " Roles it can pass: " + strings.Join(targets, ", ") + "."
+			d += " Roles it can pass: " + strings.Join(targets, ", ") + "."
 		}
 		if e.Conditional {
-			res.Severity = audit.Medium
-			res.Detail += " Some of these grants carry conditions the audit cannot evaluate."
+			d += " Some of these grants carry conditions the audit cannot evaluate."
+		} else {
+			allConditional = false
 		}
-		out.results = append(out.results, res)
+		names = append(names, e.Method.Name())
+		details = append(details, d)
+		for _, ev := range awsGrantEvidence(e.Grants()) {
+			k := ev.Source.Ref + "\x00" + ev.Path + "\x00" + ev.Fragment
+			if !seen[k] {
+				seen[k] = true
+				evidence = append(evidence, ev)
+			}
+		}
 	}
-	return out
+	if len(names) == 0 {
+		return awsRoleResults{problems: r.Problems}
+	}
+	res := audit.Result{
+		Title:    "Lambda execution role can escalate privileges: " + names[0],
+		Evidence: evidence,
+		Detail: fmt.Sprintf("Execution role %s can escalate privileges by %d known method(s). %s",
+			id.ID, len(names), strings.Join(details, " ")),
+	}
+	if len(names) > 1 {
+		res.Title = fmt.Sprintf("Lambda execution role can escalate privileges: %s and %d more", names[0], len(names)-1)
+	}
+	if allConditional {
+		res.Severity = audit.Medium
+	}
+	return awsRoleResults{results: []audit.Result{res}}
 }
 
 // awsCoversAll reports whether every target role is in the inventory and
