@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -28,71 +29,19 @@ const rieInstall = "go install github.com/aws/aws-lambda-runtime-interface-emula
 // email digest name the planted findings and the account that could not be
 // audited.
 func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
-	rie, err := exec.LookPath("aws-lambda-rie")
-	if err != nil {
-		t.Skip("aws-lambda-rie is not on PATH; install it with: " + rieInstall)
-	}
-	dir := t.TempDir()
-	bootstrap := filepath.Join(dir, "bootstrap")
-	build := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", bootstrap, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("build bootstrap: %v", err)
-	}
-
+	bootstrap := buildBootstrap(t)
 	srv := seedOrganization(t)
 	const topic = "arn:aws:sns:us-east-1:" + securityID + ":fnaudit-digest"
 	srv.SNS().CreateTopic(topic)
-
-	addr, apiAddr := freeAddr(t), freeAddr(t)
-	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", apiAddr, bootstrap)
-	cmd.Dir = dir
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + dir,
-		"LOG_LEVEL=error",
-		"AWS_LAMBDA_FUNCTION_TIMEOUT=120",
-		"AWS_REGION=us-east-1",
-		"AWS_ENDPOINT_URL=" + srv.URL,
-		"AWS_ACCESS_KEY_ID=" + srv.AccessKey(securityID),
-		"AWS_SECRET_ACCESS_KEY=test-secret",
-		"AWS_EC2_METADATA_DISABLED=true",
-		"FNAUDIT_SNS_TOPIC_ARN=" + topic,
+	addr, _ := startEmulator(t, bootstrap,
+		"AWS_ENDPOINT_URL="+srv.URL,
+		"AWS_ACCESS_KEY_ID="+srv.AccessKey(securityID),
+		"FNAUDIT_SNS_TOPIC_ARN="+topic,
 		"FNAUDIT_ORG_ROLE=fnaudit-reader",
 		"FNAUDIT_REGIONS=us-east-1",
-	}
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // the emulator and the bootstrap it starts
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("emulator and function output:\n%s", logs.String())
-		}
-	})
-	waitListening(t, addr)
+	)
 
-	event, err := os.ReadFile(filepath.Join("testdata", "scheduled-event.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost,
-		"http://"+addr+"/2015-03-31/functions/function/invocations", bytes.NewReader(event))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
+	body := invokeEmulator(t, addr)
 	var res Result
 	if err := json.Unmarshal(body, &res); err != nil || res.MessageID == "" {
 		t.Fatalf("invocation returned %s (%v)", body, err)
@@ -137,6 +86,124 @@ func TestEndToEnd(t *testing.T) {
 	if rep.Summary.Gaps != 1 || len(rep.Gaps) != 1 || rep.Gaps[0].Account != acctDenied || rep.Gaps[0].Reason != "assume-role" {
 		t.Errorf("JSON report summary %+v, gaps %+v", rep.Summary, rep.Gaps)
 	}
+}
+
+// TestEndToEndBadConfig: a bad variable fails the function's start, and the
+// runtime's log names the variable.
+func TestEndToEndBadConfig(t *testing.T) {
+	bootstrap := buildBootstrap(t)
+	addr, logs := startEmulator(t, bootstrap,
+		"FNAUDIT_SNS_TOPIC_ARN=arn:aws:sns:us-east-1:"+securityID+":fnaudit-digest",
+		"FNAUDIT_MIN_SEVERITY=urgent",
+	)
+	body := invokeEmulator(t, addr)
+	var res Result
+	if json.Unmarshal(body, &res) == nil && res.MessageID != "" {
+		t.Fatalf("invocation succeeded: %s", body)
+	}
+	want := `fnaudit: configuration: FNAUDIT_MIN_SEVERITY: "urgent" is not a severity`
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), want) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), want) {
+		t.Errorf("the log lacks %q; invocation returned %s", want, body)
+	}
+}
+
+// buildBootstrap builds the function for the host, or skips when the emulator
+// is missing.
+func buildBootstrap(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	if _, err := exec.LookPath("aws-lambda-rie"); err != nil {
+		t.Skip("aws-lambda-rie is not on PATH; install it with: " + rieInstall)
+	}
+	bootstrap := filepath.Join(t.TempDir(), "bootstrap")
+	build := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", bootstrap, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		t.Fatalf("build bootstrap: %v", err)
+	}
+	return bootstrap
+}
+
+// syncBuffer is a bytes.Buffer safe for the emulator's writes and the test's reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startEmulator runs the bootstrap under aws-lambda-rie with a clean
+// environment plus env, and returns the emulator's address and its output
+// (the emulator's and the function's logs).
+func startEmulator(t *testing.T, bootstrap string, env ...string) (string, *syncBuffer) {
+	t.Helper()
+	rie, _ := exec.LookPath("aws-lambda-rie")
+	dir := filepath.Dir(bootstrap)
+	addr, apiAddr := freeAddr(t), freeAddr(t)
+	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", apiAddr, bootstrap)
+	cmd.Dir = dir
+	cmd.Env = append([]string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + dir,
+		"LOG_LEVEL=error",
+		"AWS_LAMBDA_FUNCTION_TIMEOUT=120",
+		"AWS_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
+		"AWS_SECRET_ACCESS_KEY=test-secret",
+		"AWS_EC2_METADATA_DISABLED=true",
+	}, env...)
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // the emulator and the bootstrap it starts
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("emulator and function output:\n%s", logs.String())
+		}
+	})
+	waitListening(t, addr)
+	return addr, logs
+}
+
+// invokeEmulator posts the scheduled-event fixture the way EventBridge's
+// invocation reaches a function, and returns the response body.
+func invokeEmulator(t *testing.T, addr string) []byte {
+	t.Helper()
+	event, err := os.ReadFile(filepath.Join("testdata", "scheduled-event.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost,
+		"http://"+addr+"/2015-03-31/functions/function/invocations", bytes.NewReader(event))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return body
 }
 
 // seedOrganization plants an organization: the security account (where the
