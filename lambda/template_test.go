@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"reflect"
 	"sort"
 	"strings"
@@ -327,5 +328,19 @@ func TestMemberRole(t *testing.T) {
 	sort.Strings(got)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("member role actions (-calls +granted):\n%s", diff)
+	}
+}
+
+// TestTemplateLint runs cfn-lint (AWS's CloudFormation linter, which expands the
+// SAM transform and checks resource schemas) when it is installed.
+func TestTemplateLint(t *testing.T) {
+	t.Parallel()
+	lint, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		t.Skip("cfn-lint is not on PATH; install it with: pip install cfn-lint")
+	}
+	out, err := exec.Command(lint, "template.yaml", "member-role.yaml").CombinedOutput()
+	if err != nil {
+		t.Errorf("cfn-lint: %v\n%s", err, out)
 	}
 }
