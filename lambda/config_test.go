@@ -88,6 +88,7 @@ func TestConfigErrors(t *testing.T) {
 		{env{envSuppressions: "s3://Bad_Bucket/key"}, `FNAUDIT_SUPPRESSIONS: "s3://Bad_Bucket/key" is not an S3 object URI`},
 		{env{envSuppressions: "s3://bucket-only"}, `FNAUDIT_SUPPRESSIONS: "s3://bucket-only" is not an S3 object URI`},
 		{env{envSuppressions: "suppressions:\n  - rule: FNA-AWS-001\n"}, "FNAUDIT_SUPPRESSIONS: inline YAML: suppressions[1]"},
+		{env{envSuppressions: "suppressions:\n  - rule: FNA-AWS-999\n    resource: \"**\"\n    reason: typo\n"}, `FNAUDIT_SUPPRESSIONS: inline YAML: suppressions[1] (line 2): rule: unknown rule "FNA-AWS-999"`},
 		{env{envProviders: "aws,oracle"}, `FNAUDIT_PROVIDERS: unknown provider "oracle"`},
 		{env{envProviders: ","}, "FNAUDIT_PROVIDERS: no provider named"},
 		{env{envProviders: "gcp"}, "FNAUDIT_GCP_CREDENTIALS_SECRET: required when FNAUDIT_PROVIDERS includes gcp"},

@@ -401,7 +401,7 @@ func (h *Handler) suppressions(ctx context.Context) ([]suppress.Entry, error) {
 	if len(data) > suppressionsMaxBytes {
 		return nil, fmt.Errorf("suppressions: %s is larger than %d bytes", loc, suppressionsMaxBytes)
 	}
-	entries, err := suppress.Parse(data)
+	entries, err := parseSuppressions(data)
 	if err != nil {
 		return nil, fmt.Errorf("suppressions: %s: %v", loc, err)
 	}
