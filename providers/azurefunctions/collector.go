@@ -130,7 +130,13 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	r := &run{c: c, inv: audit.NewInventory(c.opts.Now()), idents: map[string]*audit.Identity{}}
 	subs, err := c.subscriptions(ctx, r)
 	if err != nil {
-		return nil, err
+		if classify(err) != audit.GapTimeout {
+			return nil, err
+		}
+		// The run's deadline came before the subscriptions were listed: that
+		// is a gap (everything is unread), not a configuration error.
+		r.addGap(audit.Gap{API: apiSubscriptions, Data: audit.DataFunctions, Reason: audit.GapTimeout, Message: gapMessage(err)})
+		return r.inv, nil
 	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, c.opts.Concurrency)

@@ -230,6 +230,27 @@ func TestNoCredentials(t *testing.T) {
 	}
 }
 
+// TestDeadline: a run whose deadline has passed reports timeout gaps, not an
+// error and not an empty clean inventory.
+func TestDeadline(t *testing.T) {
+	t.Parallel()
+	for _, subs := range [][]string{nil, {azuretest.SubProd}} {
+		c, err := New(Options{Subscriptions: subs, Credential: &azfake.TokenCredential{}, ClientOptions: azuretest.Scenario().ClientOptions()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		inv, err := c.Collect(ctx)
+		if err != nil {
+			t.Fatalf("subscriptions %v: Collect: %v", subs, err)
+		}
+		if len(inv.Gaps) == 0 || inv.Gaps[0].Reason != audit.GapTimeout {
+			t.Errorf("subscriptions %v: gaps = %+v", subs, inv.Gaps)
+		}
+	}
+}
+
 // TestRegionsScope limits the audit to apps in the given locations.
 func TestRegionsScope(t *testing.T) {
 	t.Parallel()
