@@ -270,13 +270,14 @@ func authFacts(a *armappservice.SiteAuthSettingsV2Properties, ref string) *audit
 		out.ExcludedPaths = strs(g.ExcludedPaths)
 	}
 	if ip := a.IdentityProviders; ip != nil {
-		add := func(name string, enabled *bool, present bool) {
-			if present && (enabled == nil || *enabled) {
+		// A provider block counts unless it says enabled=false.
+		add := func(name string, enabled *bool) {
+			if enabled == nil || *enabled {
 				out.IdentityProviders = append(out.IdentityProviders, name)
 			}
 		}
 		if ip.AzureActiveDirectory != nil {
-			add("azureActiveDirectory", ip.AzureActiveDirectory.Enabled, true)
+			add("azureActiveDirectory", ip.AzureActiveDirectory.Enabled)
 			aad := ip.AzureActiveDirectory
 			if aad.Enabled == nil || *aad.Enabled {
 				if aad.Registration != nil {
@@ -298,25 +299,25 @@ func authFacts(a *armappservice.SiteAuthSettingsV2Properties, ref string) *audit
 			}
 		}
 		if ip.Apple != nil {
-			add("apple", ip.Apple.Enabled, true)
+			add("apple", ip.Apple.Enabled)
 		}
 		if ip.Facebook != nil {
-			add("facebook", ip.Facebook.Enabled, true)
+			add("facebook", ip.Facebook.Enabled)
 		}
 		if ip.GitHub != nil {
-			add("gitHub", ip.GitHub.Enabled, true)
+			add("gitHub", ip.GitHub.Enabled)
 		}
 		if ip.Google != nil {
-			add("google", ip.Google.Enabled, true)
+			add("google", ip.Google.Enabled)
 		}
 		if ip.Twitter != nil {
-			add("twitter", ip.Twitter.Enabled, true)
+			add("twitter", ip.Twitter.Enabled)
 		}
 		if ip.LegacyMicrosoftAccount != nil {
-			add("legacyMicrosoftAccount", ip.LegacyMicrosoftAccount.Enabled, true)
+			add("legacyMicrosoftAccount", ip.LegacyMicrosoftAccount.Enabled)
 		}
 		if ip.AzureStaticWebApps != nil {
-			add("azureStaticWebApps", ip.AzureStaticWebApps.Enabled, true)
+			add("azureStaticWebApps", ip.AzureStaticWebApps.Enabled)
 		}
 		names := make([]string, 0, len(ip.CustomOpenIDConnectProviders))
 		for k, p := range ip.CustomOpenIDConnectProviders {
