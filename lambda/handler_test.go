@@ -576,3 +576,25 @@ func TestHandlerFromEnvFailsOnBadConfig(t *testing.T) {
 		t.Errorf("handler %+v, error %v", h, err)
 	}
 }
+
+func TestEscapeFormatChars(t *testing.T) {
+	t.Parallel()
+	in := `{"function":"invoice` + "\u202e" + `exe.pdf","tag":"` + "\u2066x\u2069\u200b\U000e0041" + `"}`
+	got := escapeFormatChars(in)
+	if want := `{"function":"invoice\u202eexe.pdf","tag":"\u2066x\u2069\u200b\udb40\udc41"}`; got != want {
+		t.Errorf("escapeFormatChars = %s, want %s", got, want)
+	}
+	var a, b map[string]string
+	if err := json.Unmarshal([]byte(in), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(got), &b); err != nil {
+		t.Fatal(err)
+	}
+	if !cmp.Equal(a, b) {
+		t.Errorf("escaping changed the values: %q != %q", a, b)
+	}
+	if plain := `{"a":"b"}`; escapeFormatChars(plain) != plain {
+		t.Error("plain JSON changed")
+	}
+}

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/report"
@@ -125,7 +128,7 @@ func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []
 	if err := enc.Encode(&out); err != nil {
 		return message{}, fmt.Errorf("sns: encode report: %w", err)
 	}
-	jsonReport := strings.TrimRight(js.String(), "\n")
+	jsonReport := escapeFormatChars(strings.TrimRight(js.String(), "\n"))
 
 	m.Subject, m.Digest = d.Subject, d.Body
 
@@ -138,4 +141,29 @@ func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []
 	}
 	m.Message = string(bytes.TrimRight(buf.Bytes(), "\n"))
 	return m, nil
+}
+
+// escapeFormatChars writes every Unicode format character (bidirectional
+// overrides and isolates, zero-width characters) of a JSON document as a \u
+// escape. The decoded values are unchanged; the raw text just no longer
+// reorders or hides anything for a person who looks at it in a queue console or
+// a chat message. encoding/json already escapes control characters.
+func escapeFormatChars(js string) string {
+	var b strings.Builder
+	last := 0
+	for i, c := range js {
+		if !unicode.Is(unicode.Cf, c) && c != '\u2028' && c != '\u2029' {
+			continue
+		}
+		b.WriteString(js[last:i])
+		for _, u := range utf16.Encode([]rune{c}) {
+			fmt.Fprintf(&b, "\\u%04x", u)
+		}
+		last = i + utf8.RuneLen(c)
+	}
+	if last == 0 {
+		return js
+	}
+	b.WriteString(js[last:])
+	return b.String()
 }
