@@ -41,7 +41,8 @@ func BenchmarkCollect(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer srv.Close()
-	col, err := New(context.Background(), Options{Projects: []string{"bench-project"}, ClientOptions: srv.ClientOptions()})
+	col, err := New(context.Background(), Options{Projects: []string{"bench-project"}, ClientOptions: srv.ClientOptions(),
+		CallsPerSecond: -1})
 	if err != nil {
 		b.Fatal(err)
 	}
