@@ -134,3 +134,38 @@ func TestDemoSampleSuppressions(t *testing.T) {
 		t.Errorf("warnings %q, stderr %q; want the expired entry reported", rep.Warnings, r.stderr)
 	}
 }
+
+// TestDemoASFF checks the Security Hub format: by default only findings of AWS
+// accounts can be imported; --security-hub-account/--security-hub-region place
+// the GCP and Azure findings under the auditor's account.
+func TestDemoASFF(t *testing.T) {
+	t.Parallel()
+	count := func(args ...string) (int, map[string]bool) {
+		r := runCmd(t, "", append([]string{"demo", "--now", "2026-11-28", "--format", "asff"}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		var findings []struct {
+			AwsAccountID  string            `json:"AwsAccountId"`
+			ProductFields map[string]string `json:"ProductFields"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &findings); err != nil {
+			t.Fatal(err)
+		}
+		providers := map[string]bool{}
+		for _, f := range findings {
+			providers[f.ProductFields["fnaudit/provider"]] = true
+		}
+		return len(findings), providers
+	}
+	awsOnly, provs := count()
+	if awsOnly == 0 || len(provs) != 1 || !provs["aws"] {
+		t.Errorf("default asff: %d findings from %v, want AWS findings only", awsOnly, provs)
+	}
+	all, provs := count("--security-hub-account", "111122223333", "--security-hub-region", "us-east-1")
+	if all <= awsOnly || !provs["gcp"] || !provs["azure"] {
+		t.Errorf("asff with a Security Hub home: %d findings from %v, want every provider", all, provs)
+	}
+	r := runCmd(t, "", "demo", "--format", "json", "--security-hub-account", "111122223333")
+	oneErrorLine(t, r, "apply only to --format asff")
+}

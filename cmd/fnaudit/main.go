@@ -9,7 +9,7 @@
 //	fnaudit collect --out FILE   collect only and write the inventory
 //	fnaudit rules [ID]           print the rule catalogue, or one rule's documentation
 //
-// Report flags (demo, analyze, scan): --format text|json|ocsf|csv, --output FILE,
+// Report flags (demo, analyze, scan): --format text|json|ocsf|asff|csv, --output FILE,
 // --min-severity SEV, --fail-on SEV, --suppressions FILE, --now RFC3339,
 // --trusted-accounts A,B, --details, --color. Flags may come before or after the
 // positional argument; "--" ends the flags.

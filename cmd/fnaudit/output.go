@@ -41,10 +41,12 @@ type reportFlags struct {
 	trusted      listFlag
 	details      bool
 	color        bool
+	hubAccount   string
+	hubRegion    string
 }
 
 func (rf *reportFlags) register(fs *flagSet) {
-	fs.StringVar(&rf.format, "format", "text", "output format: text, json, ocsf or csv")
+	fs.StringVar(&rf.format, "format", "text", "output format: text, json, ocsf, asff or csv")
 	fs.StringVar(&rf.output, "output", "", "write the report to `FILE` instead of standard output")
 	fs.StringVar(&rf.minSeverity, "min-severity", "", "list only findings at or above `SEVERITY` (the summary still counts all)")
 	fs.StringVar(&rf.failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above `SEVERITY`")
@@ -53,6 +55,8 @@ func (rf *reportFlags) register(fs *flagSet) {
 	fs.Var(&rf.trusted, "trusted-accounts", "comma-separated account / project / tenant `IDS` treated as your own")
 	fs.BoolVar(&rf.details, "details", false, "text format: show resource, detail, evidence and remediation of each finding")
 	fs.BoolVar(&rf.color, "color", false, "text format: color severity headings with ANSI escapes")
+	fs.StringVar(&rf.hubAccount, "security-hub-account", "", "asff format: AWS `ACCOUNT` id that GCP and Azure findings are imported under (with --security-hub-region)")
+	fs.StringVar(&rf.hubRegion, "security-hub-region", "", "asff format: AWS `REGION` that GCP and Azure findings are imported under (with --security-hub-account)")
 }
 
 // reportPlan is the validated form of reportFlags.
@@ -105,6 +109,11 @@ func (rf *reportFlags) resolve() (*reportPlan, error) {
 	if rf.details && p.format != report.Text {
 		return nil, &usageError{"--details applies only to --format text"}
 	}
+	if (rf.hubAccount != "" || rf.hubRegion != "") && p.format != report.ASFF {
+		return nil, &usageError{"--security-hub-account and --security-hub-region apply only to --format asff"}
+	}
+	p.opts.SecurityHubAccountID = rf.hubAccount
+	p.opts.SecurityHubRegion = rf.hubRegion
 	p.opts.Color = rf.color
 	p.opts.Details = rf.details
 	p.opts.ProductVersion = version()
