@@ -25,6 +25,7 @@ import (
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/rules"
 	"github.com/fnaudit/fnaudit/internal/awstest"
+	goldenfile "github.com/fnaudit/fnaudit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -125,20 +126,7 @@ func (hs *harness) published(t *testing.T) awstest.SNSMessage {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./lambda -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs from golden file (-want +got):\n%s", path, diff)
-	}
+	goldenfile.Check(t, name, got, *update)
 }
 
 // reportOf decodes the JSON report of a message.
