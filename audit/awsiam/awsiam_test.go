@@ -7,6 +7,7 @@ import (
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/catalog"
+	"github.com/fnaudit/fnaudit/internal/shareddata"
 )
 
 func TestAdmin(t *testing.T) {
@@ -352,7 +353,7 @@ func TestBoundaryIntersection(t *testing.T) {
 // TestRealManagedPolicies judges the real AWS managed policies kept beside the
 // repository (read only, never committed); it skips when they are absent.
 func TestRealManagedPolicies(t *testing.T) {
-	docs := sharedManagedPolicies(t)
+	docs := shareddata.AWSManagedPolicies(t)
 	get := func(arn string) audit.Policy {
 		doc, ok := docs[arn]
 		if !ok {

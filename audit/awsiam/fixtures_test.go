@@ -2,9 +2,6 @@ package awsiam
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
-	"testing"
 
 	"github.com/fnaudit/fnaudit/audit"
 )
@@ -62,33 +59,4 @@ func withBoundary(id *audit.Identity, doc string) *audit.Identity {
 		Document: json.RawMessage(doc)}
 	id.Boundary = &b
 	return id
-}
-
-// sharedManagedPolicies reads the real AWS managed policies kept beside the
-// repository for tests (never committed); it skips the test when absent.
-func sharedManagedPolicies(t testing.TB) map[string]json.RawMessage {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, "..", "shared", "data", "aws-managed-policies.json"))
-	if err != nil {
-		t.Skipf("shared AWS managed policies not available: %v", err)
-	}
-	var docs map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &docs); err != nil {
-		t.Fatalf("decode shared managed policies: %v", err)
-	}
-	return docs
 }
