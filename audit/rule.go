@@ -22,7 +22,9 @@ type Rule struct {
 	Remediation string
 	References  []string
 	// Needs lists the inventory data the rule depends on; a Gap covering any of
-	// them for a function makes the rule report unknown for that function.
+	// them for a function makes the rule report unknown for that function. A
+	// rule that judges only what the function listing itself carries (its
+	// runtime, its service account) needs nothing a gap could hide.
 	Needs []DataKind
 	// Check judges one function and reports what it finds through pass.Report.
 	Check func(pass *Pass)
