@@ -204,6 +204,11 @@ func (c *Collector) subscriptions(ctx context.Context, r *run) ([]subscription, 
 			// sites will fail the same way and record the gap.
 			if resp, err := client.Get(ctx, id, nil); err == nil {
 				s.name, s.tenant = str(resp.DisplayName), str(resp.TenantID)
+				if skip, why := skipSubscription(resp.State); skip {
+					r.addGap(audit.Gap{Account: id, API: apiSubscriptions, Data: audit.DataFunctions,
+						Reason: audit.GapNotEnabled, Message: why})
+					continue
+				}
 			}
 			out = append(out, s)
 		}
@@ -220,10 +225,9 @@ func (c *Collector) subscriptions(ctx context.Context, r *run) ([]subscription, 
 			if s == nil || str(s.SubscriptionID) == "" {
 				continue
 			}
-			if s.State != nil && *s.State != armsubscriptions.SubscriptionStateEnabled &&
-				*s.State != armsubscriptions.SubscriptionStatePastDue && *s.State != armsubscriptions.SubscriptionStateWarned {
+			if skip, why := skipSubscription(s.State); skip {
 				r.addGap(audit.Gap{Account: str(s.SubscriptionID), API: apiSubscriptions, Data: audit.DataFunctions,
-					Reason: audit.GapNotEnabled, Message: "subscription state " + string(*s.State)})
+					Reason: audit.GapNotEnabled, Message: why})
 				continue
 			}
 			out = append(out, subscription{id: str(s.SubscriptionID), name: str(s.DisplayName), tenant: str(s.TenantID)})
@@ -233,6 +237,25 @@ func (c *Collector) subscriptions(ctx context.Context, r *run) ([]subscription, 
 		return nil, errors.New("azure: the credential can see no enabled subscription (pass --subscriptions)")
 	}
 	return out, nil
+}
+
+// skipSubscription reports whether a subscription in this state is left out,
+// with the gap message saying why. Enabled, Warned and PastDue subscriptions
+// still run their apps and are read; Disabled and Deleted ones are skipped (their
+// apps are stopped and the reads fail or describe nothing running). The state
+// is compared case-insensitively and an absent or unknown state is read, so
+// that an implementation spelling states differently loses nothing.
+func skipSubscription(state *armsubscriptions.SubscriptionState) (bool, string) {
+	if state == nil {
+		return false, ""
+	}
+	st := strings.TrimSpace(string(*state))
+	for _, off := range []armsubscriptions.SubscriptionState{armsubscriptions.SubscriptionStateDisabled, armsubscriptions.SubscriptionStateDeleted} {
+		if strings.EqualFold(st, string(off)) {
+			return true, "subscription state " + st + "; skipped"
+		}
+	}
+	return false, ""
 }
 
 // noCredentials returns an error when no subscription could be read because no

@@ -351,24 +351,134 @@ type binding struct {
 }
 
 // triggerOf finds the trigger binding in a function envelope's config (the
-// function.json document, delivered as untyped JSON).
+// function.json document, delivered as untyped JSON). The document is read
+// leniently: the ARM schema types config as an untyped object, so a field of an
+// unexpected type (a method list given as one string, a numeric authLevel, a
+// config delivered as a JSON string) must not hide the trigger itself.
 func triggerOf(config any) (binding, bool) {
-	raw, err := json.Marshal(config)
-	if err != nil {
+	if s, ok := config.(string); ok {
+		var v any
+		if json.Unmarshal([]byte(s), &v) != nil {
+			return binding{}, false
+		}
+		config = v
+	}
+	doc, ok := asObject(config)
+	if !ok {
 		return binding{}, false
 	}
-	var doc struct {
-		Bindings []binding `json:"bindings"`
-	}
-	if json.Unmarshal(raw, &doc) != nil {
-		return binding{}, false
-	}
-	for _, b := range doc.Bindings {
+	list, _ := field(doc, "bindings").([]any)
+	for _, item := range list {
+		m, ok := asObject(item)
+		if !ok {
+			continue
+		}
+		b := binding{
+			Type:          text(field(m, "type")),
+			Direction:     text(field(m, "direction")),
+			Name:          text(field(m, "name")),
+			AuthLevel:     authLevelText(field(m, "authLevel")),
+			Route:         text(field(m, "route")),
+			Methods:       texts(field(m, "methods")),
+			QueueName:     text(field(m, "queueName")),
+			TopicName:     text(field(m, "topicName")),
+			EventHubName:  text(field(m, "eventHubName")),
+			Path:          text(field(m, "path")),
+			Schedule:      text(field(m, "schedule")),
+			Connection:    text(field(m, "connection")),
+			DatabaseName:  text(field(m, "databaseName")),
+			ContainerName: text(field(m, "containerName")),
+		}
 		if strings.HasSuffix(strings.ToLower(b.Type), "trigger") {
 			return b, true
 		}
 	}
 	return binding{}, false
+}
+
+// asObject returns v as a JSON object, whatever concrete map type the SDK or a
+// test handed over.
+func asObject(v any) (map[string]any, bool) {
+	switch m := v.(type) {
+	case map[string]any:
+		return m, true
+	case nil:
+		return nil, false
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, false
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil || m == nil {
+		return nil, false
+	}
+	return m, true
+}
+
+// field returns m[key], matching the key case-insensitively as the Functions
+// host reads function.json.
+func field(m map[string]any, key string) any {
+	if v, ok := m[key]; ok {
+		return v
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return v
+		}
+	}
+	return nil
+}
+
+// text returns a string field; numbers and booleans are spelled out, anything
+// else is "".
+func text(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64, bool, json.Number:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+	return ""
+}
+
+// texts returns a string list field: an array of strings or one
+// comma-separated string.
+func texts(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if s := strings.TrimSpace(text(e)); s != "" {
+				out = append(out, s)
+			}
+		}
+	case []string:
+		for _, s := range x {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	case string:
+		for _, s := range strings.Split(x, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// authLevelNames are the values of the host's AuthorizationLevel enum, for an
+// authLevel serialized as its number.
+var authLevelNames = []string{"anonymous", "user", "function", "system", "admin"}
+
+func authLevelText(v any) string {
+	if f, ok := v.(float64); ok && f >= 0 && int(f) < len(authLevelNames) && f == float64(int(f)) {
+		return authLevelNames[int(f)]
+	}
+	return text(v)
 }
 
 // triggerKinds maps binding types to the model's trigger kinds.
@@ -447,7 +557,7 @@ func functionRecord(fe *armappservice.FunctionEnvelope, app *appFacts, subscript
 		}
 		t := audit.Trigger{Kind: kind, Service: b.Type, Name: b.Name, SourceID: bindingSource(b), Source: src}
 		if kind == audit.TriggerHTTPURL {
-			level := strings.ToLower(b.AuthLevel)
+			level := strings.ToLower(strings.TrimSpace(b.AuthLevel))
 			if level == "" {
 				level = "function" // the Functions host default
 			}

@@ -39,6 +39,7 @@ type Cloud struct {
 	denyRoleDefs  bool                                        // GetByID answers 403
 	pageSize      int
 	throttleSites int // the first N site-list calls answer 429
+	subStates     map[string]string // subscription state by id; default "Enabled"
 
 	latency time.Duration // added to every request
 
@@ -331,10 +332,14 @@ func (fc *Cloud) subServer() *subfake.ServerFactory {
 }
 
 func (fc *Cloud) subscription(id string) *armsubscriptions.Subscription {
-	return &armsubscriptions.Subscription{
+	s := &armsubscriptions.Subscription{
 		ID: to.Ptr("/subscriptions/" + id), SubscriptionID: to.Ptr(id), DisplayName: to.Ptr("acme-" + id[:4]),
 		TenantID: to.Ptr(fc.tenant), State: to.Ptr(armsubscriptions.SubscriptionStateEnabled),
 	}
+	if st, ok := fc.subStates[id]; ok {
+		s.State = to.Ptr(armsubscriptions.SubscriptionState(st))
+	}
+	return s
 }
 
 // router sends each request to the fake that serves its ARM path.
@@ -492,3 +497,12 @@ func (fc *Cloud) HideSubscriptions() { fc.subs = nil }
 
 // ThrottleSites makes the first n site-list calls of each subscription answer 429.
 func (fc *Cloud) ThrottleSites(n int) { fc.throttleSites = n }
+
+// SetSubscriptionState makes the subscription list and Get report sub in state
+// (for example "Disabled", "Warned" or a lower-case spelling).
+func (fc *Cloud) SetSubscriptionState(sub, state string) {
+	if fc.subStates == nil {
+		fc.subStates = map[string]string{}
+	}
+	fc.subStates[sub] = state
+}

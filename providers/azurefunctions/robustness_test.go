@@ -1,0 +1,157 @@
+package azurefunctions
+
+import (
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/appservice/armappservice/v4"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/providers/azurefunctions/azuretest"
+)
+
+// The tests below cover shapes the ARM API and independent implementations of it
+// may answer with that the scenario does not: untyped function.json fields of
+// unexpected types, every model pointer nil, and subscription states.
+
+// TestTriggerOfLenient: a binding field of an unexpected type must not hide the
+// trigger (the whole document used to be decoded into a typed struct, so one
+// odd field dropped the HTTP trigger and with it the function's exposure).
+func TestTriggerOfLenient(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		config any
+		level  string
+		method []string
+	}{
+		{"methods as one string", map[string]any{"bindings": []any{
+			map[string]any{"type": "httpTrigger", "name": "req", "authLevel": "anonymous", "methods": "get, post"}}},
+			"anonymous", []string{"get", "post"}},
+		{"numeric authLevel (AuthorizationLevel enum)", map[string]any{"bindings": []any{
+			map[string]any{"type": "httpTrigger", "name": "req", "authLevel": float64(0), "direction": float64(1)}}},
+			"anonymous", nil},
+		{"non-string extras and capitalised keys", map[string]any{"Bindings": []any{
+			map[string]any{"Type": "httpTrigger", "AuthLevel": "Function", "methods": []any{"GET", nil, 3.0}, "route": nil, "isSessionsEnabled": true}}},
+			"Function", []string{"GET", "3"}},
+		{"config as a JSON string", `{"bindings":[{"type":"httpTrigger","authLevel":"admin","methods":["get"]}]}`,
+			"admin", []string{"get"}},
+		{"typed map", map[string][]map[string]string{"bindings": {{"type": "httpTrigger", "authLevel": "anonymous"}}},
+			"anonymous", nil},
+	} {
+		b, ok := triggerOf(tc.config)
+		if !ok || b.Type != "httpTrigger" || b.AuthLevel != tc.level || !equalStrings(b.Methods, tc.method) {
+			t.Errorf("%s: triggerOf = %+v, %v; want httpTrigger authLevel %q methods %v", tc.name, b, ok, tc.level, tc.method)
+		}
+	}
+	if _, ok := triggerOf(map[string]any{"bindings": "not a list"}); ok {
+		t.Error("bindings that are not a list must find no trigger")
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestFunctionRecordOddAuthLevel: a padded, capitalised anonymous level is still
+// anonymous, and a missing one is the host default, function.
+func TestFunctionRecordOddAuthLevel(t *testing.T) {
+	t.Parallel()
+	app := siteFacts(&armappservice.Site{ID: to.Ptr(testApp)}, "sub")
+	for level, want := range map[string]audit.AuthKind{" Anonymous ": audit.AuthNone, "": audit.AuthKey} {
+		b := map[string]any{"type": "httpTrigger", "name": "req"}
+		if level != "" {
+			b["authLevel"] = level
+		}
+		fe := &armappservice.FunctionEnvelope{ID: to.Ptr(testApp + "/functions/f"), Name: to.Ptr("app/f"),
+			Properties: &armappservice.FunctionEnvelopeProperties{Config: map[string]any{"bindings": []any{b}}}}
+		fn := functionRecord(fe, &app, "sub")
+		if len(fn.Triggers) != 1 || fn.Triggers[0].Auth != want {
+			t.Errorf("authLevel %q: triggers %+v, want auth %s", level, fn.Triggers, want)
+		}
+	}
+}
+
+// TestNilModels: the SDK models make every field a pointer; a site, config,
+// function envelope, auth settings, role assignment or definition with all of
+// them nil maps without a panic.
+func TestNilModels(t *testing.T) {
+	t.Parallel()
+	app := siteFacts(&armappservice.Site{}, "sub")
+	app = siteFacts(&armappservice.Site{Properties: &armappservice.SiteProperties{SiteConfig: &armappservice.SiteConfig{},
+		FunctionAppConfig: &armappservice.FunctionAppConfig{Runtime: &armappservice.FunctionsRuntime{}}},
+		Identity: &armappservice.ManagedServiceIdentity{UserAssignedIdentities: map[string]*armappservice.UserAssignedIdentity{"x": nil, "y": {}}}}, "sub")
+	applySiteConfig(&app.azure, &armappservice.SiteConfig{IPSecurityRestrictions: []*armappservice.IPSecurityRestriction{nil, {}}})
+	_ = stackFromConfig(&armappservice.SiteConfig{})
+	settingsFacts(&app, map[string]*string{"A": nil, "AzureWebJobs.X.Disabled": nil})
+	_ = authFacts(&armappservice.SiteAuthSettingsV2Properties{GlobalValidation: &armappservice.GlobalValidation{},
+		IdentityProviders: &armappservice.IdentityProviders{AzureActiveDirectory: &armappservice.AzureActiveDirectory{
+			Validation: &armappservice.AzureActiveDirectoryValidation{DefaultAuthorizationPolicy: &armappservice.DefaultAuthorizationPolicy{}}}},
+	}, "ref")
+	for _, fe := range []*armappservice.FunctionEnvelope{{}, {Properties: &armappservice.FunctionEnvelopeProperties{}}} {
+		_ = functionRecord(fe, &app, "sub")
+	}
+	_ = rolePolicy(&armauthorization.RoleAssignment{Properties: &armauthorization.RoleAssignmentProperties{}}, roleDefFrom(nil))
+	_ = roleDefFrom(&armauthorization.RoleDefinition{Properties: &armauthorization.RoleDefinitionProperties{
+		Permissions: []*armauthorization.Permission{nil, {}}}})
+	if got := app.azure.IPRestrictions; len(got) != 1 || got[0].Action != "Allow" {
+		t.Errorf("an empty restriction should map to one Allow rule: %+v", got)
+	}
+}
+
+// TestSubscriptionStates: a listed subscription that is Disabled is skipped with
+// a not-enabled gap, a Warned one and one whose state comes in another case are
+// read, and a Disabled subscription named explicitly is skipped the same way.
+func TestSubscriptionStates(t *testing.T) {
+	t.Parallel()
+	stateGap := func(inv *audit.Inventory, sub string) bool {
+		for _, g := range inv.Gaps {
+			if g.Account == sub && g.API == apiSubscriptions && g.Reason == audit.GapNotEnabled {
+				return true
+			}
+		}
+		return false
+	}
+	read := func(inv *audit.Inventory, sub string) bool {
+		for _, a := range inv.Accounts {
+			if a.ID == sub {
+				return true
+			}
+		}
+		return false
+	}
+	for _, tc := range []struct {
+		state    string
+		explicit bool
+		skipped  bool
+	}{
+		{"Disabled", false, true},
+		{"Disabled", true, true},
+		{"Deleted", false, true},
+		{"Warned", false, false},
+		{"enabled", false, false},
+		{"PastDue", true, false},
+	} {
+		fc := azuretest.Scenario()
+		fc.SetSubscriptionState(azuretest.SubProd, tc.state)
+		var subs []string
+		if tc.explicit {
+			subs = []string{azuretest.SubProd}
+		}
+		inv := collect(t, fc, subs...)
+		if got := stateGap(inv, azuretest.SubProd); got != tc.skipped {
+			t.Errorf("state %s (explicit %t): state gap %t, want %t", tc.state, tc.explicit, got, tc.skipped)
+		}
+		if got := read(inv, azuretest.SubProd); got == tc.skipped {
+			t.Errorf("state %s (explicit %t): subscription read %t, want %t", tc.state, tc.explicit, got, !tc.skipped)
+		}
+	}
+}
