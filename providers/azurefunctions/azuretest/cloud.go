@@ -38,7 +38,7 @@ type Cloud struct {
 	roleDefs      map[string]*armauthorization.RoleDefinition // by GUID
 	denyRoleDefs  bool                                        // GetByID answers 403
 	pageSize      int
-	throttleSites int // the first N site-list calls answer 429
+	throttleSites int               // the first N site-list calls answer 429
 	subStates     map[string]string // subscription state by id; default "Enabled"
 
 	latency time.Duration // added to every request
