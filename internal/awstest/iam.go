@@ -22,6 +22,23 @@ func EncodeDocument(doc string) string {
 	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
 }
 
+// SetRawIAMDocuments makes IAM return policy documents as plain JSON instead of
+// URL-encoded, the way some AWS emulators do.
+func (s *Server) SetRawIAMDocuments(raw bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rawIAMDocs = raw
+}
+
+// encodeDocument is EncodeDocument unless raw IAM documents are switched on.
+// The caller holds s.mu.
+func (s *Server) encodeDocument(doc string) string {
+	if s.rawIAMDocs {
+		return doc
+	}
+	return EncodeDocument(doc)
+}
+
 func (h iamService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		WriteError(w, Query, http.StatusBadRequest, "MalformedQueryString", err.Error())
@@ -122,12 +139,12 @@ func (h iamService) authDetails(w http.ResponseWriter, r *http.Request) {
 	}
 	if all || filters["LocalManagedPolicy"] {
 		for _, p := range a.Policies {
-			items = append(items, managed(a, p))
+			items = append(items, h.managed(a, p))
 		}
 	}
 	if all || filters["AWSManagedPolicy"] {
 		for _, p := range a.AWSPolicies {
-			items = append(items, managed(a, p))
+			items = append(items, h.managed(a, p))
 		}
 	}
 	h.s.mu.Unlock()
@@ -168,10 +185,10 @@ func (h iamService) role(a *Account, role *Role) xmlRole {
 		CreateDate: iamDate,
 	}
 	if role.Trust != "" {
-		x.AssumeRolePolicyDocument = EncodeDocument(role.Trust)
+		x.AssumeRolePolicyDocument = h.s.encodeDocument(role.Trust)
 	}
 	for _, name := range sortedKeys(role.Inline) {
-		x.RolePolicyList = append(x.RolePolicyList, xmlInline{PolicyName: name, PolicyDocument: EncodeDocument(role.Inline[name])})
+		x.RolePolicyList = append(x.RolePolicyList, xmlInline{PolicyName: name, PolicyDocument: h.s.encodeDocument(role.Inline[name])})
 	}
 	for _, arn := range role.Attached {
 		x.AttachedManagedPolicies = append(x.AttachedManagedPolicies, xmlPolicyRef{PolicyName: arn[strings.LastIndex(arn, "/")+1:], PolicyArn: arn})
@@ -182,24 +199,28 @@ func (h iamService) role(a *Account, role *Role) xmlRole {
 	return x
 }
 
-func managed(a *Account, p *ManagedPolicy) xmlPolicy {
+func (h iamService) managed(a *Account, p *ManagedPolicy) xmlPolicy {
 	path := p.Path
 	if path == "" {
 		path = "/"
+	}
+	defaultVersion := "v2"
+	if p.DefaultVersionID != "" {
+		defaultVersion = p.DefaultVersionID
 	}
 	return xmlPolicy{
 		PolicyName:       p.Name,
 		PolicyID:         "ANPA" + strings.ToUpper(fmt.Sprintf("%x", p.Name)),
 		Arn:              a.PolicyARN(p),
 		Path:             path,
-		DefaultVersionID: "v2",
+		DefaultVersionID: defaultVersion,
 		AttachmentCount:  1,
 		IsAttachable:     true,
 		CreateDate:       iamDate,
 		UpdateDate:       iamDate,
 		PolicyVersionList: []xmlVersion{
-			{Document: EncodeDocument(`{"Version":"2012-10-17","Statement":[]}`), VersionID: "v1", CreateDate: iamDate},
-			{Document: EncodeDocument(p.Document), VersionID: "v2", IsDefaultVersion: true, CreateDate: iamDate},
+			{Document: h.s.encodeDocument(`{"Version":"2012-10-17","Statement":[]}`), VersionID: "v1", CreateDate: iamDate},
+			{Document: h.s.encodeDocument(p.Document), VersionID: "v2", IsDefaultVersion: defaultVersion == "v2", CreateDate: iamDate},
 		},
 	}
 }

@@ -51,6 +51,8 @@ type Server struct {
 	buckets   map[string]*bucket
 	seq       int
 	pageSizes map[string]int
+	// rawIAMDocs makes IAM return policy documents not URL-encoded.
+	rawIAMDocs bool
 }
 
 // New starts a server and closes it when the test ends.
@@ -273,6 +275,12 @@ type Fault struct {
 	Message string
 	// RetryAfter, when set, is sent as the Retry-After header.
 	RetryAfter string
+	// Body, when set, is sent verbatim (with ContentType, default text/html)
+	// instead of an AWS error document, and Code and Message are ignored. With
+	// Status 200 it is a canned answer: the odd but successful responses of an
+	// emulator (missing fields, a repeated page marker). With an error status
+	// it is what a proxy or an emulator that lacks the operation sends.
+	Body, ContentType string
 	// After lets the first After matching calls through before the fault
 	// applies (to fail, say, the second page of a listing).
 	After int
@@ -386,6 +394,16 @@ func (s *Server) Admit(w http.ResponseWriter, r *http.Request, proto Protocol, o
 		}
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		if f.Body != "" {
+			ct := f.ContentType
+			if ct == "" {
+				ct = "text/html"
+			}
+			w.Header().Set("Content-Type", ct)
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(f.Body))
+			return false
 		}
 		msg := f.Message
 		if msg == "" {

@@ -95,6 +95,10 @@ type ManagedPolicy struct {
 	Document string // JSON of the default version
 	// ARN overrides the computed ARN (needed for AWS managed policies).
 	ARN string
+	// DefaultVersionID overrides the DefaultVersionId the listing reports
+	// (v2, the version holding Document); any other value names a version the
+	// version list does not hold, as an inconsistent listing would.
+	DefaultVersionID string
 }
 
 // AddRegion enables a region for the account and returns it.

@@ -260,6 +260,12 @@ func (r *run) targets(ctx context.Context, orgs orgAPI, caller string) []target 
 		case err != nil:
 			r.addGap(gapFor(caller, "", "", apiListAccounts, audit.DataFunctions, err))
 			names = map[string]string{caller: ""}
+		case len(names) == 0:
+			// An organization always holds its management account; an empty
+			// listing is a service that does not know the organization.
+			r.addGap(audit.Gap{Provider: audit.AWS, Account: caller, API: apiListAccounts, Data: audit.DataFunctions,
+				Reason: audit.GapInvalidData, Message: "the organization listing named no active account; only the caller's account " + caller + " was audited"})
+			names = map[string]string{caller: ""}
 		}
 		for _, id := range sortedKeys(names) {
 			list = append(list, acct{id, names[id]})
@@ -304,16 +310,25 @@ func (r *run) addAccount(a audit.Account) {
 func listOrgAccounts(ctx context.Context, api orgAPI) (map[string]string, error) {
 	out := map[string]string{}
 	p := organizations.NewListAccountsPaginator(api, &organizations.ListAccountsInput{})
+	marks := markers{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, wrap("organizations list accounts", "", err)
 		}
 		for _, a := range page.Accounts {
-			if a.Status != orgtypes.AccountStatusActive && a.State != orgtypes.AccountStateActive {
+			// Status is deprecated in favour of State; an account that reports
+			// neither (as some emulators do) is taken as active.
+			reported := a.Status != "" || a.State != ""
+			if reported && a.Status != orgtypes.AccountStatusActive && a.State != orgtypes.AccountStateActive {
 				continue
 			}
-			out[deref(a.Id)] = deref(a.Name)
+			if id := deref(a.Id); id != "" {
+				out[id] = deref(a.Name)
+			}
+		}
+		if marks.repeated(page.NextToken) {
+			return nil, wrap("organizations list accounts", "", errRepeatedMarker)
 		}
 	}
 	return out, nil
@@ -402,16 +417,31 @@ func (r *run) regions(ctx context.Context, t target) ([]string, *audit.Gap) {
 		RegionOptStatusContains: []accounttypes.RegionOptStatus{
 			accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault},
 	})
+	fallback := func(err error) ([]string, *audit.Gap) {
+		g := gapFor(t.id, "", "", apiListRegions, audit.DataFunctions, err)
+		g.Message = "only the configured region " + t.cfg.Region + " was audited, because the enabled regions could not be listed (" +
+			g.Message + "); name the regions to audit (--regions) to audit others"
+		return []string{t.cfg.Region}, &g
+	}
+	marks := markers{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			g := gapFor(t.id, "", "", apiListRegions, audit.DataFunctions, err)
-			g.Message = "regions other than " + t.cfg.Region + " were not audited: " + g.Message
-			return []string{t.cfg.Region}, &g
+			return fallback(err)
 		}
 		for _, reg := range page.Regions {
-			out = append(out, deref(reg.RegionName))
+			if name := deref(reg.RegionName); name != "" {
+				out = append(out, name)
+			}
 		}
+		if marks.repeated(page.NextToken) {
+			return fallback(errRepeatedMarker)
+		}
+	}
+	if len(out) == 0 {
+		// Every account has enabled regions; an empty answer is an endpoint
+		// that does not really implement the listing.
+		return fallback(errors.New("the listing named no region"))
 	}
 	sort.Strings(out)
 	return dedupe(out), nil
@@ -443,6 +473,7 @@ func readAuthDetails(ctx context.Context, api iamAPI) (iamDetails, error) {
 		Filter: []iamtypes.EntityType{iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy,
 			iamtypes.EntityTypeAWSManagedPolicy},
 	})
+	marks := markers{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -450,6 +481,9 @@ func readAuthDetails(ctx context.Context, api iamAPI) (iamDetails, error) {
 		}
 		d.Roles = append(d.Roles, page.RoleDetailList...)
 		d.Policies = append(d.Policies, page.Policies...)
+		if page.IsTruncated && marks.repeated(page.Marker) {
+			return iamDetails{}, errRepeatedMarker
+		}
 	}
 	return d, nil
 }
@@ -477,8 +511,7 @@ func (r *run) identities(acct string, fns []audit.Function, d iamDetails, ok boo
 			continue
 		}
 		gaps = append(gaps, audit.Gap{Provider: audit.AWS, Account: acct, Resource: arn, API: apiAuthDetails,
-			Data: audit.DataIdentity, Reason: audit.GapNotFound,
-			Message: "execution role " + arn + " is not a role of account " + acct})
+			Data: audit.DataIdentity, Reason: audit.GapNotFound, Message: missingRoleMessage(acct, arn)})
 		keep[arn] = true
 	}
 	// Only gaps about roles in use matter to the analysis.
@@ -498,4 +531,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// missingRoleMessage says why an execution role's permissions are unknown. A
+// role ARN of another account (which Lambda itself does not accept, but an
+// emulator may report) is said to be out of reach rather than missing.
+func missingRoleMessage(acct, arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	switch {
+	case len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || !strings.HasPrefix(parts[5], "role/"):
+		return fmt.Sprintf("execution role %q is not an IAM role ARN", arn)
+	case parts[4] != acct:
+		return "execution role " + arn + " belongs to account " + parts[4] + ", not to the function's account " + acct +
+			"; its permissions were not read"
+	}
+	return "execution role " + arn + " is not a role of account " + acct
 }

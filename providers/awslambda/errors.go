@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/fnaudit/fnaudit/audit"
 )
@@ -34,15 +35,77 @@ func classify(err error) audit.GapReason {
 			return audit.GapNotFound
 		case "ExpiredToken", "ExpiredTokenException", "RegionDisabledException":
 			return audit.GapAssumeRole
+		case "Forbidden", "ForbiddenException", "AuthFailure", "UnauthorizedException", "NotAuthorized":
+			return audit.GapAccessDenied
+		case "UnknownOperationException", "UnknownOperation", "InvalidAction", "NotImplemented",
+			"NotImplementedException", "UnsupportedOperation", "UnsupportedOperationException":
+			// An endpoint (typically an emulator) without this operation.
+			return audit.GapNotEnabled
 		}
-		if strings.HasSuffix(ae.ErrorCode(), "AccessDenied") {
+		// Also AccessDeniedForDependencyException and service-prefixed variants.
+		if strings.Contains(ae.ErrorCode(), "AccessDenied") {
 			return audit.GapAccessDenied
 		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return audit.GapTimeout
 	}
+	if errors.Is(err, errRepeatedMarker) {
+		return audit.GapInvalidData
+	}
+	// No error code the collector knows (none at all, or a body that is not an
+	// AWS error, as a proxy or an incomplete emulator sends): the HTTP status is
+	// all there is. A 404 stays a plain error: without a code it does not say
+	// that the resource is missing, only that something at that URL is.
+	switch httpStatus(err) {
+	case 401, 403:
+		return audit.GapAccessDenied
+	case 429:
+		return audit.GapThrottled
+	case 501:
+		return audit.GapNotEnabled
+	}
 	return audit.GapError
+}
+
+// httpStatus returns the HTTP status of the response behind err, or 0.
+func httpStatus(err error) int {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+// hasCode reports whether err carries a real AWS error code (the SDK reports
+// "UnknownError" when the response had none).
+func hasCode(err error) bool {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	c := ae.ErrorCode()
+	return c != "" && c != "UnknownError"
+}
+
+// errRepeatedMarker ends a listing whose service returned a page marker it had
+// already returned, which would otherwise page forever.
+var errRepeatedMarker = errors.New("the service returned a page marker it had already returned, so the listing was stopped there")
+
+// markers remembers the page markers of one listing.
+type markers map[string]bool
+
+// repeated reports whether next was already returned by this listing, and
+// remembers it.
+func (m markers) repeated(next *string) bool {
+	if next == nil || *next == "" {
+		return false
+	}
+	if m[*next] {
+		return true
+	}
+	m[*next] = true
+	return false
 }
 
 // isNotFound reports whether err says the resource does not exist: for an
@@ -64,14 +127,35 @@ func isNotFound(err error) bool {
 // request id, which the gap already names).
 func errorMessage(err error) string {
 	var ae smithy.APIError
-	if errors.As(err, &ae) {
+	status := httpStatus(err)
+	switch {
+	case hasCode(err) && errors.As(err, &ae):
 		msg := ae.ErrorMessage()
 		if msg == "" {
 			return ae.ErrorCode()
 		}
 		return ae.ErrorCode() + ": " + msg
+	case status != 0 && errors.As(err, &ae):
+		return oneLine(fmt.Sprintf("HTTP %d without an AWS error code: %s", status, ae.ErrorMessage()))
+	case status != 0:
+		// The body was not an AWS error document (an HTML page, say); the SDK's
+		// error says why it could not be read.
+		var re *smithyhttp.ResponseError
+		errors.As(err, &re)
+		return oneLine(fmt.Sprintf("HTTP %d without an AWS error response (%v)", status, re.Err))
 	}
-	return err.Error()
+	return oneLine(err.Error())
+}
+
+// oneLine folds a message onto one line and bounds its length: a message may
+// quote whatever an endpoint sent.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	const max = 300
+	if len(s) > max {
+		s = strings.ToValidUTF8(s[:max], "") + "..."
+	}
+	return s
 }
 
 // gapFor builds the gap for a failed call.

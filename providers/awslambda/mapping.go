@@ -40,12 +40,20 @@ func deref(s *string) string {
 // are inspected here and dropped: only names, verdicts and masked hints leave
 // this function. A variable block Lambda could not decrypt is returned as a gap.
 func mapFunction(account, region string, fc *lambdatypes.FunctionConfiguration) (audit.Function, *audit.Gap) {
-	arn := deref(fc.FunctionArn)
+	arn, name := deref(fc.FunctionArn), deref(fc.FunctionName)
+	switch {
+	case arn == "" && name != "":
+		// FunctionArn is optional in the API model; the ARN is the listing's.
+		arn = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", partitionOf(region), region, account, name)
+	case name == "" && arn != "":
+		u := unqualifiedARN(arn)
+		name = u[strings.LastIndex(u, ":")+1:]
+	}
 	fn := audit.Function{
 		Provider:    audit.AWS,
 		Account:     account,
 		Region:      region,
-		Name:        deref(fc.FunctionName),
+		Name:        name,
 		ID:          arn,
 		Runtime:     string(fc.Runtime),
 		PackageType: string(fc.PackageType),
@@ -83,6 +91,26 @@ func mapFunction(account, region string, fc *lambdatypes.FunctionConfiguration) 
 		}
 	}
 	return fn, gap
+}
+
+// partitionOf returns the partition of a region name (cn-north-1 is in
+// aws-cn, us-gov-west-1 in aws-us-gov).
+func partitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(region, "us-iso-"):
+		return "aws-iso"
+	case strings.HasPrefix(region, "eu-isoe-"):
+		return "aws-iso-e"
+	case strings.HasPrefix(region, "us-isof-"):
+		return "aws-iso-f"
+	}
+	return "aws"
 }
 
 // qualifiedRef is the ARN of a function's qualifier ("" = the function itself).
@@ -380,15 +408,31 @@ type iamDetails struct {
 	Policies []iamtypes.ManagedPolicyDetail
 }
 
-// decodeDocument decodes an IAM URL-encoded policy document to JSON and checks
-// that the policy engine can read it.
+// decodeDocument decodes an IAM policy document to JSON and checks that the
+// policy engine can read it. IAM URL-encodes documents (RFC 3986: a space is
+// %20, a plus %2B), so a literal '+' in the encoded text is a plus; some
+// emulators encode a space as '+' instead, and some return the JSON as it is.
+// A document that already is JSON (an encoded one starts with %7B) is taken
+// as it is, so its '+' and '%' stay what they are.
 func decodeDocument(s string) (json.RawMessage, error) {
-	dec, err := url.QueryUnescape(s)
+	if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") {
+		if _, err := policy.Parse([]byte(t)); err != nil {
+			return nil, err
+		}
+		return json.RawMessage(t), nil
+	}
+	dec, err := url.PathUnescape(s)
 	if err != nil {
 		return nil, fmt.Errorf("decode policy document: %w", err)
 	}
-	if _, err := policy.Parse([]byte(dec)); err != nil {
-		return nil, err
+	if _, perr := policy.Parse([]byte(dec)); perr != nil {
+		// Form encoding ('+' for a space) is the only other reading.
+		if alt, aerr := url.QueryUnescape(s); aerr == nil && alt != dec {
+			if _, err := policy.Parse([]byte(alt)); err == nil {
+				return json.RawMessage(alt), nil
+			}
+		}
+		return nil, perr
 	}
 	return json.RawMessage(dec), nil
 }
@@ -404,16 +448,23 @@ func mapRoles(account string, d iamDetails) (map[string]audit.Identity, []audit.
 	badManaged := map[string]string{}
 	for _, p := range d.Policies {
 		arn := deref(p.Arn)
+		def := deref(p.DefaultVersionId)
+		found := false
 		for _, v := range p.PolicyVersionList {
-			if !v.IsDefaultVersion && deref(v.VersionId) != deref(p.DefaultVersionId) {
+			only := def == "" && len(p.PolicyVersionList) == 1
+			if !v.IsDefaultVersion && !only && (def == "" || deref(v.VersionId) != def) {
 				continue
 			}
+			found = true
 			doc, err := decodeDocument(deref(v.Document))
 			if err != nil {
 				badManaged[arn] = err.Error()
 				continue
 			}
 			managed[arn] = doc
+		}
+		if !found && def != "" {
+			badManaged[arn] = "its default version " + def + " is not in its version list"
 		}
 	}
 	out := map[string]audit.Identity{}

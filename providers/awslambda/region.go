@@ -3,6 +3,7 @@ package awslambda
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -79,27 +80,48 @@ func collectLambda(ctx context.Context, api lambdaAPI, acct, region string, done
 			}
 		}()
 	}
+	seen := map[string]bool{}
 	emit := func(page *lambda.ListFunctionsOutput) {
 		for i := range page.Functions {
 			fn, g := mapFunction(acct, region, &page.Functions[i])
 			if g != nil {
 				addGap(*g)
 			}
+			if fn.ID == "" {
+				addGap(audit.Gap{Provider: audit.AWS, Account: acct, Region: region, API: apiListFunctions,
+					Data: audit.DataFunctions, Reason: audit.GapInvalidData,
+					Message: "a listed function had neither a name nor an ARN and was skipped"})
+				continue
+			}
+			if seen[fn.ID] {
+				// A page served twice (a service that ignored the marker).
+				continue
+			}
+			seen[fn.ID] = true
 			p := &fn
 			fns = append(fns, p)
 			jobs <- p
 		}
 	}
+	marks := markers{}
+	stopped := func(err error) {
+		g := gapFor(acct, region, "", apiListFunctions, audit.DataFunctions, err)
+		g.Message = fmt.Sprintf("listing stopped after %d functions: %s", len(fns), g.Message)
+		addGap(g)
+	}
 	emit(first)
+	marks.repeated(first.NextMarker) // remembers the first page's marker
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			g := gapFor(acct, region, "", apiListFunctions, audit.DataFunctions, err)
-			g.Message = fmt.Sprintf("listing stopped after %d functions: %s", len(fns), g.Message)
-			addGap(g)
+			stopped(err)
 			break
 		}
 		emit(page)
+		if marks.repeated(page.NextMarker) {
+			stopped(errRepeatedMarker)
+			break
+		}
 	}
 	close(jobs)
 	wg.Wait()
@@ -121,6 +143,7 @@ func collectLambda(ctx context.Context, api lambdaAPI, acct, region string, done
 func listESMs(ctx context.Context, api lambdaAPI) (map[string][]audit.Trigger, error) {
 	out := map[string][]audit.Trigger{}
 	p := lambda.NewListEventSourceMappingsPaginator(api, &lambda.ListEventSourceMappingsInput{})
+	marks, seen := markers{}, map[string]bool{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -128,8 +151,17 @@ func listESMs(ctx context.Context, api lambdaAPI) (map[string][]audit.Trigger, e
 		}
 		for i := range page.EventSourceMappings {
 			m := &page.EventSourceMappings[i]
+			if id := deref(m.UUID); id != "" {
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+			}
 			arn := unqualifiedARN(deref(m.FunctionArn))
 			out[arn] = append(out[arn], esmTrigger(m))
+		}
+		if marks.repeated(page.NextMarker) {
+			return out, errRepeatedMarker
 		}
 	}
 	return out, nil
@@ -162,6 +194,7 @@ func readFunction(ctx context.Context, api lambdaAPI, fn *audit.Function) []audi
 		pol, polErr = api.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(fn.ID)})
 	}()
 	p := lambda.NewListAliasesPaginator(api, &lambda.ListAliasesInput{FunctionName: aws.String(fn.ID)})
+	marks, seenAlias := markers{}, map[string]bool{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -169,7 +202,20 @@ func readFunction(ctx context.Context, api lambdaAPI, fn *audit.Function) []audi
 			break
 		}
 		for _, a := range page.Aliases {
-			aliases = append(aliases, deref(a.Name))
+			name := deref(a.Name)
+			if name == "" {
+				name = qualifierOf(deref(a.AliasArn))
+			}
+			if name == "" || seenAlias[name] {
+				// Nameless: reading its policy would read the function's again.
+				continue
+			}
+			seenAlias[name] = true
+			aliases = append(aliases, name)
+		}
+		if marks.repeated(page.NextMarker) {
+			aliErr = errRepeatedMarker
+			break
 		}
 	}
 	wg.Wait()
@@ -182,6 +228,9 @@ func readFunction(ctx context.Context, api lambdaAPI, fn *audit.Function) []audi
 		case err != nil:
 			gap(apiGetPolicy, err)
 			needURL = true
+		case out == nil || strings.TrimSpace(deref(out.Policy)) == "":
+			// An answer without a document (some emulators' way of saying there
+			// is none): it grants nothing.
 		default:
 			facts, perr := mapPolicy(fn.ID, qualifier, deref(out.Policy))
 			needURL = needURL || facts.URLInvoke
@@ -215,6 +264,7 @@ func readFunction(ctx context.Context, api lambdaAPI, fn *audit.Function) []audi
 		return gaps
 	}
 	up := lambda.NewListFunctionUrlConfigsPaginator(api, &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String(fn.ID)})
+	urlMarks, seenURL := markers{}, map[string]bool{}
 	for up.HasMorePages() {
 		page, err := up.NextPage(ctx)
 		if err != nil {
@@ -226,11 +276,19 @@ func readFunction(ctx context.Context, api lambdaAPI, fn *audit.Function) []audi
 		}
 		for i := range page.FunctionUrlConfigs {
 			u, trig := mapURL(&page.FunctionUrlConfigs[i])
+			if seenURL[u.Qualifier+" "+u.URL] {
+				continue
+			}
+			seenURL[u.Qualifier+" "+u.URL] = true
 			fn.AWS.URLs = append(fn.AWS.URLs, u)
 			fn.Triggers = append(fn.Triggers, trig)
 			if u.Qualifier == "" || fn.URL == "" {
 				fn.URL = u.URL
 			}
+		}
+		if urlMarks.repeated(page.NextMarker) {
+			gap(apiListURLs, errRepeatedMarker)
+			return gaps
 		}
 	}
 	fn.AWS.URLsChecked = true
