@@ -47,6 +47,11 @@ func gapReason(err error) audit.GapReason {
 		return audit.GapNotFound
 	case codes.DeadlineExceeded, codes.Canceled:
 		return audit.GapTimeout
+	case codes.Unimplemented:
+		// The endpoint does not offer the method (an emulator or an
+		// independent implementation without the v1 API or the runtimes
+		// list): the API is not there to read.
+		return audit.GapNotEnabled
 	case codes.InvalidArgument, codes.FailedPrecondition:
 		return audit.GapError
 	}

@@ -100,8 +100,12 @@ func ingressV2(s functionspb.ServiceConfig_IngressSettings) string {
 		return "ALLOW_INTERNAL_ONLY"
 	case functionspb.ServiceConfig_ALLOW_INTERNAL_AND_GCLB:
 		return "ALLOW_INTERNAL_AND_GCLB"
+	case functionspb.ServiceConfig_INGRESS_SETTINGS_UNSPECIFIED:
+		return ""
 	}
-	return ""
+	// A value newer than this client: kept as sent (the rules treat an
+	// ingress they do not know as ALLOW_ALL).
+	return s.String()
 }
 
 func ingressV1(s functionsv1pb.CloudFunction_IngressSettings) string {
@@ -112,8 +116,21 @@ func ingressV1(s functionsv1pb.CloudFunction_IngressSettings) string {
 		return "ALLOW_INTERNAL_ONLY"
 	case functionsv1pb.CloudFunction_ALLOW_INTERNAL_AND_GCLB:
 		return "ALLOW_INTERNAL_AND_GCLB"
+	case functionsv1pb.CloudFunction_INGRESS_SETTINGS_UNSPECIFIED:
+		return ""
 	}
-	return ""
+	return s.String()
+}
+
+// runServiceName returns the full name of a function's Cloud Run service. The
+// API documents projects/P/locations/L/services/S, but a bare service id (as
+// some implementations and older responses give) is qualified with the
+// function's project and location so GetService and GetIamPolicy can use it.
+func runServiceName(svc, project, location string) string {
+	if svc == "" || strings.HasPrefix(svc, "projects/") || location == "" {
+		return svc
+	}
+	return "projects/" + project + "/locations/" + location + "/services/" + shortName(svc)
 }
 
 // eventKind classifies an event type of either API generation.
@@ -172,7 +189,7 @@ func mapFunctionV2(f *functionspb.Function, project, projectNumber string) audit
 			ServiceAccount:        sa,
 			DefaultServiceAccount: sa != "" && (!explicit || isDefaultSA(sa, project, projectNumber)),
 			Ingress:               ingressV2(sc.GetIngressSettings()),
-			RunService:            sc.GetService(),
+			RunService:            runServiceName(sc.GetService(), project, locationOf(f.GetName())),
 			State:                 f.GetState().String(),
 			ProjectNumber:         projectNumber,
 		},

@@ -13,6 +13,8 @@ import (
 	"cloud.google.com/go/resourcemanager/apiv3/resourcemanagerpb"
 	"cloud.google.com/go/run/apiv2/runpb"
 	"google.golang.org/api/iterator"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/fnaudit/fnaudit/audit"
 )
@@ -271,6 +273,14 @@ func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 
 					Source: audit.Source{API: apiRunGetService, Ref: svc},
 				})
 			}
+		case status.Code(err) == codes.NotFound:
+			// The service was deleted (or is being replaced) after the
+			// function was listed: its policy cannot be read either, so
+			// one gap says so instead of two failed reads.
+			gaps = append(gaps, gap(fn.Account, fn.Region, fn.ID, apiRunGetService, audit.DataAccess, err,
+				"backing Cloud Run service "+svc+" not found (deleted?); invokers unknown"))
+			col.inheritedAccess(ctx, fn, inherited)
+			return gaps
 		default:
 			gaps = append(gaps, gap(fn.Account, fn.Region, fn.ID, apiRunGetService, audit.DataAccess, err, "backing Cloud Run service "+svc))
 		}
@@ -297,6 +307,13 @@ func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 
 				audit.Source{API: apiFunctionIAM, Ref: fn.ID})...)
 		}
 	}
+	col.inheritedAccess(ctx, fn, inherited)
+	return gaps
+}
+
+// inheritedAccess adds the invoker grants of the project, folder and
+// organization policies and derives the HTTPS entry point's auth.
+func (col *Collector) inheritedAccess(ctx context.Context, fn *audit.Function, inherited []scopePolicy) {
 	perm := permInvokeGen2
 	if fn.GCP.Generation == "1" {
 		perm = permInvokeGen1
@@ -314,7 +331,6 @@ func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 
 			}
 		}
 	}
-	return gaps
 }
 
 // invokes returns a predicate telling whether a role carries perm: known
@@ -344,7 +360,9 @@ func (col *Collector) invokes(ctx context.Context, perm string) func(string) boo
 func (col *Collector) attachRuntimes(ctx context.Context, project string, fns []audit.Function) []audit.Gap {
 	byLoc := map[string][]int{}
 	for i := range fns {
-		if fns[i].Runtime != "" {
+		// A function whose name carries no location cannot be matched to a
+		// location's runtimes list.
+		if fns[i].Runtime != "" && fns[i].Region != "" {
 			byLoc[fns[i].Region] = append(byLoc[fns[i].Region], i)
 		}
 	}

@@ -58,6 +58,11 @@ type Estate struct {
 	ThrottleFirst int
 	// Latency delays every call, as a remote API would (for benchmarks).
 	Latency time.Duration
+	// Unimplemented lists gRPC methods answering UNIMPLEMENTED, as an emulator
+	// or an independent implementation without them would: a method name
+	// ("ListRuntimes") or a service-qualified one
+	// ("google.cloud.functions.v1.CloudFunctionsService/ListFunctions").
+	Unimplemented []string
 }
 
 // Project is one project of the estate.
@@ -163,6 +168,11 @@ func (s *Server) intercept(ctx context.Context, req any, info *grpc.UnaryServerI
 		case <-time.After(d):
 		case <-ctx.Done():
 			return nil, status.FromContextError(ctx.Err()).Err()
+		}
+	}
+	for _, u := range s.e.Unimplemented {
+		if u == m || strings.HasSuffix(info.FullMethod, "."+u) {
+			return nil, status.Errorf(codes.Unimplemented, "Method not found: %s", info.FullMethod)
 		}
 	}
 	if s.n.Add(1) <= int64(s.e.ThrottleFirst) {
@@ -334,7 +344,13 @@ func (r *runSvc) GetIamPolicy(_ context.Context, req *iampb.GetIamPolicyRequest)
 	if err != nil {
 		return nil, err
 	}
-	return policyOrEmpty(p.ServicePolicies[req.GetResource()]), nil
+	for _, svc := range p.Services {
+		if svc.GetName() == req.GetResource() {
+			return policyOrEmpty(p.ServicePolicies[req.GetResource()]), nil
+		}
+	}
+	// Like the real API: no service, no policy.
+	return nil, status.Errorf(codes.NotFound, "Resource '%s' was not found", req.GetResource())
 }
 
 type projects struct {
