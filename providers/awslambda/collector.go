@@ -159,7 +159,10 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	if err != nil {
 		return nil, wrap("get caller identity", "", err)
 	}
-	caller, partition := deref(me.Account), arnPartition(deref(me.Arn))
+	caller, partition := callerOf(deref(me.Account), deref(me.Arn), c.cfg.Region)
+	if caller == "" {
+		return nil, wrap("get caller identity", "", errors.New("the answer names no account"))
+	}
 	r := &run{c: c, progress: newProgress(c.opts.Progress)}
 	defer r.progress.stop()
 
@@ -216,6 +219,21 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	sort.Slice(inv.Accounts, func(i, j int) bool { return inv.Accounts[i].ID < inv.Accounts[j].ID })
 	audit.SortGaps(inv.Gaps)
 	return inv, nil
+}
+
+// callerOf returns the caller's account and partition from GetCallerIdentity's
+// answer, whose fields are all optional in the API model: the account from the
+// ARN when the Account field is missing, the partition from the region when
+// the ARN is.
+func callerOf(acct, arn, region string) (string, string) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return acct, partitionOf(region)
+	}
+	if acct == "" && isAccountID(parts[4]) {
+		acct = parts[4]
+	}
+	return acct, arnPartition(arn)
 }
 
 func arnPartition(arn string) string {
@@ -481,6 +499,9 @@ func readAuthDetails(ctx context.Context, api iamAPI) (iamDetails, error) {
 		}
 		d.Roles = append(d.Roles, page.RoleDetailList...)
 		d.Policies = append(d.Policies, page.Policies...)
+		if page.IsTruncated && deref(page.Marker) == "" {
+			return iamDetails{}, errTruncatedNoMarker
+		}
 		if page.IsTruncated && marks.repeated(page.Marker) {
 			return iamDetails{}, errRepeatedMarker
 		}

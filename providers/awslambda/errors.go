@@ -50,19 +50,22 @@ func classify(err error) audit.GapReason {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return audit.GapTimeout
 	}
-	if errors.Is(err, errRepeatedMarker) {
+	if errors.Is(err, errRepeatedMarker) || errors.Is(err, errTruncatedNoMarker) {
 		return audit.GapInvalidData
 	}
 	// No error code the collector knows (none at all, or a body that is not an
 	// AWS error, as a proxy or an incomplete emulator sends): the HTTP status is
 	// all there is. A 404 stays a plain error: without a code it does not say
 	// that the resource is missing, only that something at that URL is.
-	switch httpStatus(err) {
-	case 401, 403:
+	switch status := httpStatus(err); {
+	case status >= 200 && status < 300:
+		// A success whose body the SDK could not read.
+		return audit.GapInvalidData
+	case status == 401 || status == 403:
 		return audit.GapAccessDenied
-	case 429:
+	case status == 429:
 		return audit.GapThrottled
-	case 501:
+	case status == 501:
 		return audit.GapNotEnabled
 	}
 	return audit.GapError
@@ -91,6 +94,10 @@ func hasCode(err error) bool {
 // errRepeatedMarker ends a listing whose service returned a page marker it had
 // already returned, which would otherwise page forever.
 var errRepeatedMarker = errors.New("the service returned a page marker it had already returned, so the listing was stopped there")
+
+// errTruncatedNoMarker ends a listing that says more pages follow but gives
+// no marker to ask for them (the SDK would stop there without a word).
+var errTruncatedNoMarker = errors.New("the service said the listing was truncated but gave no marker for the rest")
 
 // markers remembers the page markers of one listing.
 type markers map[string]bool
@@ -138,10 +145,13 @@ func errorMessage(err error) string {
 	case status != 0 && errors.As(err, &ae):
 		return oneLine(fmt.Sprintf("HTTP %d without an AWS error code: %s", status, ae.ErrorMessage()))
 	case status != 0:
-		// The body was not an AWS error document (an HTML page, say); the SDK's
+		// The body was not an AWS response (an HTML page, say); the SDK's
 		// error says why it could not be read.
 		var re *smithyhttp.ResponseError
 		errors.As(err, &re)
+		if status < 300 {
+			return oneLine(fmt.Sprintf("HTTP %d with a body that is not the operation's response (%v)", status, re.Err))
+		}
 		return oneLine(fmt.Sprintf("HTTP %d without an AWS error response (%v)", status, re.Err))
 	}
 	return oneLine(err.Error())

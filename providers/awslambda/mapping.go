@@ -87,7 +87,7 @@ func mapFunction(account, region string, fc *lambdatypes.FunctionConfiguration) 
 			}
 			gap = &audit.Gap{Provider: audit.AWS, Account: account, Region: region, Resource: arn,
 				API: apiListFunctions, Data: audit.DataEnvironment, Reason: reason,
-				Message: strings.TrimSpace(deref(env.Error.ErrorCode) + ": " + deref(env.Error.Message))}
+				Message: strings.Trim(deref(env.Error.ErrorCode)+": "+deref(env.Error.Message), ": ")}
 		}
 	}
 	return fn, gap

@@ -302,3 +302,104 @@ func TestClassifyEmulatorCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestOrganizationListingVariants(t *testing.T) {
+	t.Parallel()
+	const orgJSON = "application/x-amz-json-1.1"
+	for _, tc := range []struct {
+		name     string
+		inOrg    bool
+		fault    *awstest.Fault
+		accounts []string
+		gaps     []string
+	}{
+		{name: "not in use", gaps: []string{"  organizations:ListAccounts functions not-enabled " +
+			"AWSOrganizationsNotInUseException: Your account is not a member of an organization."},
+			accounts: []string{mgmtAcct}},
+		{name: "no status or state", inOrg: true, fault: &awstest.Fault{Status: 200, ContentType: orgJSON,
+			Body: `{"Accounts":[{"Id":"` + mgmtAcct + `","Name":"m"},{"Id":"` + memberAcct + `"}]}`},
+			accounts: []string{mgmtAcct, memberAcct}},
+		{name: "suspended", inOrg: true, fault: &awstest.Fault{Status: 200, ContentType: orgJSON,
+			Body: `{"Accounts":[{"Id":"` + mgmtAcct + `","State":"ACTIVE"},{"Id":"` + memberAcct + `","State":"SUSPENDED"}]}`},
+			accounts: []string{mgmtAcct}},
+		{name: "empty", inOrg: true, fault: &awstest.Fault{Status: 200, ContentType: orgJSON, Body: `{"Accounts":[]}`},
+			accounts: []string{mgmtAcct}, gaps: []string{"  organizations:ListAccounts functions invalid-data " +
+				"the organization listing named no active account; only the caller's account " + mgmtAcct + " was audited"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, _, _ := oneRegion(t, "fn")
+			m := s.AddAccount(memberAcct)
+			m.Roles = []*awstest.Role{{Name: auditRole, AssumableBy: []string{mgmtAcct}}}
+			m.AddRegion("us-east-1")
+			if tc.inOrg {
+				m.InOrg = true
+				s.SetOrganization(org, mgmtAcct)
+			}
+			if tc.fault != nil {
+				f := *tc.fault
+				f.Op = "organizations:ListAccounts"
+				s.Inject(f)
+			}
+			inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}, OrgRole: auditRole, MaxAttempts: 1})
+			var got []string
+			for _, a := range inv.Accounts {
+				got = append(got, a.ID)
+			}
+			if diff := cmp.Diff(tc.accounts, got); diff != "" {
+				t.Errorf("accounts (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.gaps, gapSummaries(inv)); diff != "" {
+				t.Errorf("gaps (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestUnreadableAnswers(t *testing.T) {
+	t.Parallel()
+	const iamTruncated = `<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">` +
+		`<GetAccountAuthorizationDetailsResult><IsTruncated>true</IsTruncated><RoleDetailList/><Policies/>` +
+		`</GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>`
+	for _, tc := range []struct {
+		name  string
+		fault awstest.Fault
+		want  string
+	}{
+		{"lambda 200 html", awstest.Fault{Op: "lambda:ListFunctions", Status: 200, Body: htmlPage},
+			"us-east-1  lambda:ListFunctions functions invalid-data HTTP 200 with a body that is not the operation's response ("},
+		{"iam 403 html", awstest.Fault{Op: "iam:GetAccountAuthorizationDetails", Status: 403, Body: htmlPage},
+			"  iam:GetAccountAuthorizationDetails identity access-denied HTTP 403 without an AWS error response ("},
+		{"iam 403 no code", awstest.Fault{Op: "iam:GetAccountAuthorizationDetails", Status: 403, ContentType: "text/xml",
+			Body: `<ErrorResponse><Error><Message>nope</Message></Error></ErrorResponse>`},
+			"  iam:GetAccountAuthorizationDetails identity access-denied HTTP 403 without an AWS error code: nope"},
+		{"iam truncated without marker", awstest.Fault{Op: "iam:GetAccountAuthorizationDetails", Status: 200,
+			ContentType: "text/xml", Body: iamTruncated},
+			"  iam:GetAccountAuthorizationDetails identity invalid-data " + errTruncatedNoMarker.Error()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, _, _ := oneRegion(t, "fn")
+			s.Inject(tc.fault)
+			inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}, MaxAttempts: 1})
+			got := gapSummaries(inv)
+			if len(got) != 1 || !strings.HasPrefix(got[0], tc.want) {
+				t.Errorf("gaps = %q, want one starting %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCallerOf(t *testing.T) {
+	for _, tc := range []struct{ acct, arn, region, wantAcct, wantPart string }{
+		{mgmtAcct, "arn:aws:iam::123456789012:user/a", "us-east-1", mgmtAcct, "aws"},
+		{"", "arn:aws-cn:sts::123456789012:assumed-role/r/s", "cn-north-1", mgmtAcct, "aws-cn"},
+		{mgmtAcct, "", "us-gov-west-1", mgmtAcct, "aws-us-gov"},
+		{"", "", "us-east-1", "", "aws"},
+	} {
+		a, p := callerOf(tc.acct, tc.arn, tc.region)
+		if a != tc.wantAcct || p != tc.wantPart {
+			t.Errorf("callerOf(%q, %q, %q) = %q, %q; want %q, %q", tc.acct, tc.arn, tc.region, a, p, tc.wantAcct, tc.wantPart)
+		}
+	}
+}
