@@ -53,6 +53,17 @@
 // status, error code, Retry-After) for N matching calls, optionally after
 // letting the first few through.
 //
+// # Emulating other endpoints
+//
+// Code under test meets real AWS and independent emulators, which answer within
+// the wire protocol but differently from this server. A Fault with a Body sends
+// that body verbatim: with an error status it is a proxy's HTML page or an
+// error without a code; with status 200 it is a canned answer (fields left out,
+// a page marker repeated, an empty listing). SetRawIAMDocuments makes IAM
+// return policy documents as plain JSON instead of URL-encoded, and
+// ManagedPolicy.DefaultVersionID names a default version the version list
+// lacks.
+//
 // # Pointing code at the server
 //
 // Library code takes config.WithBaseEndpoint(s.URL) and static credentials

@@ -165,3 +165,47 @@ func TestIAMSTSOrgWire(t *testing.T) {
 		t.Fatalf("ListRegions = %v, %v", regs, err)
 	}
 }
+
+func TestEmulatorSwitches(t *testing.T) {
+	s := awstest.New(t)
+	a := s.AddAccount("123456789012")
+	a.AddRegion("us-east-1")
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/a+b%c"}]}`
+	a.Roles = []*awstest.Role{{Name: "r", Inline: map[string]string{"p": doc}}}
+	a.Policies = []*awstest.ManagedPolicy{{Name: "m", Document: doc, DefaultVersionID: "v9"}}
+	cfg := sdkConfig(t, s, "123456789012", "us-east-1")
+	ctx := context.Background()
+
+	s.SetRawIAMDocuments(true)
+	out, err := iam.NewFromConfig(cfg).GetAccountAuthorizationDetails(ctx, &iam.GetAccountAuthorizationDetailsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(out.RoleDetailList[0].RolePolicyList[0].PolicyDocument); got != doc {
+		t.Errorf("raw document = %s", got)
+	}
+	p := out.Policies[0]
+	if aws.ToString(p.DefaultVersionId) != "v9" {
+		t.Errorf("default version = %s", aws.ToString(p.DefaultVersionId))
+	}
+	for _, v := range p.PolicyVersionList {
+		if v.IsDefaultVersion || aws.ToString(v.VersionId) == "v9" {
+			t.Errorf("version %s is marked default or is v9", aws.ToString(v.VersionId))
+		}
+	}
+
+	s.Inject(awstest.Fault{Op: "lambda:ListFunctions", Status: 200, ContentType: "application/json", Times: 1,
+		Body: `{"Functions":[{"FunctionName":"canned"}],"NextMarker":"m"}`})
+	lc := lambda.NewFromConfig(cfg)
+	page, err := lc.ListFunctions(ctx, &lambda.ListFunctionsInput{})
+	if err != nil || len(page.Functions) != 1 || aws.ToString(page.Functions[0].FunctionName) != "canned" ||
+		aws.ToString(page.NextMarker) != "m" {
+		t.Fatalf("canned page = %+v, %v", page, err)
+	}
+	s.Inject(awstest.Fault{Op: "lambda:ListFunctions", Status: 404, Body: "<html>no</html>", Times: 1})
+	_, err = lc.ListFunctions(ctx, &lambda.ListFunctionsInput{})
+	var ae smithy.APIError
+	if err == nil || errors.As(err, &ae) {
+		t.Errorf("an HTML 404 became %v, want an error that is no AWS API error", err)
+	}
+}
