@@ -12,6 +12,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/appservice/armappservice/v4"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
@@ -417,8 +418,19 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 			break
 		}
 		for _, fe := range page.Value {
-			if fe == nil || str(fe.ID) == "" {
+			if fe == nil {
 				continue
+			}
+			if str(fe.ID) == "" {
+				// The id is documented but not required; a named function is
+				// still a function, addressed under its app.
+				n := lastSegment(str(fe.Name))
+				if n == "" {
+					continue
+				}
+				cp := *fe
+				cp.ID = to.Ptr(app.id + "/functions/" + n)
+				fe = &cp
 			}
 			fns = append(fns, functionRecord(fe, &app, sub))
 		}

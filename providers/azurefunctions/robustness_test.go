@@ -1,6 +1,7 @@
 package azurefunctions
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
@@ -153,5 +154,36 @@ func TestSubscriptionStates(t *testing.T) {
 		if got := read(inv, azuretest.SubProd); got == tc.skipped {
 			t.Errorf("state %s (explicit %t): subscription read %t, want %t", tc.state, tc.explicit, got, !tc.skipped)
 		}
+	}
+}
+
+// TestSparseAnswers: an implementation that leaves out optional fields (site
+// properties, function ids) and sends function.json as a JSON string still
+// yields every function with its trigger and the anonymous one as public.
+func TestSparseAnswers(t *testing.T) {
+	t.Parallel()
+	fc := azuretest.Scenario()
+	fc.Sparse()
+	inv := collect(t, fc)
+	var names []string
+	for _, f := range inv.Functions {
+		names = append(names, f.Name)
+	}
+	want := "CapturePayment ExportNow GetDashboard LegacyCallback NightlyExport PostJournal RefundPayment SettlementQueue StripeWebhook"
+	if got := strings.Join(sortedCopy(names), " "); got != want {
+		t.Errorf("functions = %s\nwant        %s", got, want)
+	}
+	fn := fnByName(inv, "StripeWebhook")
+	if fn == nil {
+		t.Fatal("StripeWebhook missing")
+	}
+	if !strings.HasSuffix(fn.ID, "/sites/func-payments-prod/functions/StripeWebhook") {
+		t.Errorf("synthesised id = %q", fn.ID)
+	}
+	if len(fn.Triggers) != 1 || fn.Triggers[0].Auth != audit.AuthNone {
+		t.Errorf("StripeWebhook triggers = %+v, want one anonymous HTTP trigger", fn.Triggers)
+	}
+	if f := fnByName(inv, "CapturePayment"); f == nil || len(f.Triggers) != 1 || f.Triggers[0].Auth != audit.AuthKey {
+		t.Errorf("CapturePayment (authLevel unset) = %+v, want a function-key trigger", f)
 	}
 }

@@ -48,6 +48,21 @@ func locationOf(name string) string {
 	return ""
 }
 
+// projectNumberOf returns N from projects/N/... when N is a project number
+// (all digits); "" otherwise.
+func projectNumberOf(name string) string {
+	parts := strings.SplitN(name, "/", 3)
+	if len(parts) < 3 || parts[0] != "projects" || parts[1] == "" {
+		return ""
+	}
+	for _, r := range parts[1] {
+		if r < '0' || r > '9' {
+			return ""
+		}
+	}
+	return parts[1]
+}
+
 // shortName returns the last segment of a resource name.
 func shortName(name string) string {
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
@@ -162,6 +177,11 @@ func mapFunctionV2(f *functionspb.Function, project, projectNumber string) audit
 		gen = "1"
 	}
 	sc := f.GetServiceConfig()
+	if projectNumber == "" {
+		// Without the project's metadata the build's name may still carry
+		// the number (projects/NUMBER/locations/L/builds/B).
+		projectNumber = projectNumberOf(f.GetBuildConfig().GetBuild())
+	}
 	sa := sc.GetServiceAccountEmail()
 	explicit := sa != ""
 	if !explicit {

@@ -56,7 +56,8 @@ func (col *Collector) collectProject(ctx context.Context, project string) *proje
 	r := &projectResult{project: project, account: audit.Account{Provider: audit.GCP, ID: project}}
 	projectName := "projects/" + project
 	var number, parent string
-	if p, err := col.c.proj.GetProject(ctx, &resourcemanagerpb.GetProjectRequest{Name: projectName}, col.call...); err != nil {
+	p, projErr := col.c.proj.GetProject(ctx, &resourcemanagerpb.GetProjectRequest{Name: projectName}, col.call...)
+	if err := projErr; err != nil {
 		// Without the project's metadata the audit continues: the number only
 		// sharpens default-account detection and the parent leads to ancestors.
 		r.gaps = append(r.gaps, gap(project, "", projectName, apiGetProject, audit.DataConfig, err, "project metadata"))
@@ -68,6 +69,14 @@ func (col *Collector) collectProject(ctx context.Context, project string) *proje
 
 	fns, fnGaps := col.listFunctions(ctx, project, number)
 	r.gaps = append(r.gaps, fnGaps...)
+	for _, l := range fns {
+		if projErr != nil && l.fn.GCP.Generation == "2" && l.fn.GCP.ServiceAccount == "" {
+			// No serviceAccountEmail means the default compute account, whose
+			// address needs the project number the metadata read would give.
+			r.gaps = append(r.gaps, gap(project, l.fn.Region, l.fn.ID, apiGetProject, audit.DataIdentity, projErr,
+				"runtime service account unknown (none named and no project number)"))
+		}
+	}
 
 	// The project's IAM policy and its ancestors': their bindings are what
 	// service accounts may do, and their invoker grants reach every function of

@@ -170,3 +170,43 @@ func TestSparseFunctions(t *testing.T) {
 		t.Errorf("federated and deleted members not classified: %v", members)
 	}
 }
+
+// TestUnknownRuntimeAccount: a 2nd-gen function that names no service account
+// runs as the default compute account, whose address needs the project number.
+// When the project's metadata cannot be read the number is taken from the
+// build's name; failing that, the function gets an identity gap instead of
+// silently passing the default-account checks.
+func TestUnknownRuntimeAccount(t *testing.T) {
+	t.Parallel()
+	e := testEstate()
+	p := e.Projects[0]
+	p.MetadataDenied = true
+	findV2(t, p, "webhook-stripe").ServiceConfig.ServiceAccountEmail = ""
+	orders := findV2(t, p, "orders-api")
+	orders.ServiceConfig.ServiceAccountEmail = ""
+	orders.BuildConfig.Build = "projects/" + gcpfake.ProdNumber + "/locations/us-central1/builds/b-1"
+	col, _ := startCollector(t, e, prodProject)
+	inv := collect(t, col)
+
+	webhook := fnByName(inv, "webhook-stripe")
+	if webhook.GCP.ServiceAccount != "" {
+		t.Errorf("webhook-stripe account = %q, want unknown", webhook.GCP.ServiceAccount)
+	}
+	var idGaps []audit.Gap
+	for _, g := range gapsFor(inv, webhook.ID, apiGetProject) {
+		if g.Data == audit.DataIdentity && g.Reason == audit.GapAccessDenied {
+			idGaps = append(idGaps, g)
+		}
+	}
+	if len(idGaps) != 1 {
+		t.Errorf("webhook-stripe identity gaps = %+v, want one", gapsFor(inv, webhook.ID, apiGetProject))
+	}
+
+	o := fnByName(inv, "orders-api")
+	if want := gcpfake.ProdNumber + "-compute@developer.gserviceaccount.com"; o.GCP.ServiceAccount != want || !o.GCP.DefaultServiceAccount {
+		t.Errorf("orders-api account = %q (default %t), want %s from the build name", o.GCP.ServiceAccount, o.GCP.DefaultServiceAccount, want)
+	}
+	if g := gapsFor(inv, o.ID, apiGetProject); len(g) != 0 {
+		t.Errorf("orders-api has identity gaps though its account is known: %+v", g)
+	}
+}

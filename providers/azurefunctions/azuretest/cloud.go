@@ -2,6 +2,7 @@ package azuretest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -40,6 +41,7 @@ type Cloud struct {
 	pageSize      int
 	throttleSites int               // the first N site-list calls answer 429
 	subStates     map[string]string // subscription state by id; default "Enabled"
+	sparse        bool              // answer with only the required fields (see Sparse)
 
 	latency time.Duration // added to every request
 
@@ -127,7 +129,11 @@ func (fc *Cloud) webServer(sub string) *appfake.ServerFactory {
 			all := []*armappservice.Site{{ID: to.Ptr("/subscriptions/" + sub + "/resourceGroups/rg-web/providers/Microsoft.Web/sites/www-acme"),
 				Name: to.Ptr("www-acme"), Kind: to.Ptr("app,linux"), Location: to.Ptr("West Europe")}}
 			for _, a := range apps {
-				all = append(all, a.site())
+				site := a.site()
+				if fc.sparse {
+					site.Properties, site.Tags, site.Type = nil, nil, nil
+				}
+				all = append(all, site)
 			}
 			for start := 0; start < len(all); start += fc.pageSize {
 				end := min(start+fc.pageSize, len(all))
@@ -213,7 +219,7 @@ func (fc *Cloud) webServer(sub string) *appfake.ServerFactory {
 				for i, b := range f.bindings {
 					bindings[i] = b
 				}
-				envs = append(envs, &armappservice.FunctionEnvelope{
+				env := &armappservice.FunctionEnvelope{
 					ID:   to.Ptr(a.id() + "/functions/" + f.name),
 					Name: to.Ptr(a.name + "/" + f.name),
 					Properties: &armappservice.FunctionEnvelopeProperties{
@@ -221,7 +227,15 @@ func (fc *Cloud) webServer(sub string) *appfake.ServerFactory {
 						InvokeURLTemplate: to.Ptr("https://" + a.name + ".azurewebsites.net/api/" + strings.ToLower(f.name)),
 						IsDisabled:        to.Ptr(f.disabled),
 						Language:          to.Ptr("node"),
-					}})
+					}}
+				if fc.sparse {
+					// No id, no optional properties, and function.json as a
+					// JSON string rather than an object.
+					raw, _ := json.Marshal(map[string]any{"bindings": bindings})
+					env.ID = nil
+					env.Properties = &armappservice.FunctionEnvelopeProperties{Config: string(raw)}
+				}
+				envs = append(envs, env)
 			}
 			if len(envs) == 0 {
 				resp.AddPage(http.StatusOK, armappservice.WebAppsClientListFunctionsResponse{}, nil)
@@ -506,3 +520,8 @@ func (fc *Cloud) SetSubscriptionState(sub, state string) {
 	}
 	fc.subStates[sub] = state
 }
+
+// Sparse makes the fake answer like a minimal implementation of the ARM API:
+// sites without properties or tags, and function envelopes without an id,
+// invoke URL or disabled flag, whose function.json comes as a JSON string.
+func (fc *Cloud) Sparse() { fc.sparse = true }

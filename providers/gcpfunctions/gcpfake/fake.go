@@ -75,6 +75,9 @@ type Project struct {
 	// DisabledAPIs lists API prefixes ("cloudfunctions", "run") answering
 	// PERMISSION_DENIED with reason SERVICE_DISABLED.
 	DisabledAPIs []string
+	// MetadataDenied makes only GetProject answer PERMISSION_DENIED (the
+	// project's number and parent stay unknown to the collector).
+	MetadataDenied bool
 	// V1Denied makes only the Cloud Functions v1 listing answer PERMISSION_DENIED.
 	V1Denied bool
 	// V1FailAfterFirstPage makes the v1 listing answer INTERNAL for every page
@@ -362,6 +365,9 @@ func (pr *projects) GetProject(_ context.Context, req *resourcemanagerpb.GetProj
 	p, err := pr.s.check(req.GetName(), "cloudresourcemanager", "resourcemanager.projects.get")
 	if err != nil {
 		return nil, err
+	}
+	if p.MetadataDenied {
+		return nil, status.Errorf(codes.PermissionDenied, "Permission 'resourcemanager.projects.get' denied on resource '%s'", req.GetName())
 	}
 	return projectPB(p), nil
 }
