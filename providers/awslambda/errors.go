@@ -143,6 +143,9 @@ func errorMessage(err error) string {
 		}
 		return ae.ErrorCode() + ": " + msg
 	case status != 0 && errors.As(err, &ae):
+		if ae.ErrorMessage() == "" {
+			return fmt.Sprintf("HTTP %d without an AWS error code", status)
+		}
 		return oneLine(fmt.Sprintf("HTTP %d without an AWS error code: %s", status, ae.ErrorMessage()))
 	case status != 0:
 		// The body was not an AWS response (an HTML page, say); the SDK's

@@ -41,6 +41,8 @@ func TestErrorShapesOfGetPolicy(t *testing.T) {
 			audit.GapError, "NotFoundException: no route"},
 		{"403 no code", awstest.Fault{Status: 403, Body: `{}`, ContentType: "application/json"},
 			audit.GapAccessDenied, "HTTP 403 without an AWS error code"},
+		{"403 empty body", awstest.Fault{Status: 403, Body: " ", ContentType: "application/json"},
+			audit.GapAccessDenied, "HTTP 403 without an AWS error"},
 		{"ec2 style", awstest.Fault{Status: 403, Code: "UnauthorizedOperation", Message: "no"}, audit.GapAccessDenied, "UnauthorizedOperation: no"},
 		{"plain AccessDenied", awstest.Fault{Status: 403, Code: "AccessDenied", Message: "no"}, audit.GapAccessDenied, "AccessDenied: no"},
 		{"unknown operation", awstest.Fault{Status: 400, Code: "UnknownOperationException"}, audit.GapNotEnabled, "UnknownOperationException"},
