@@ -329,7 +329,7 @@ var googleManagedDomains = []string{
 
 // principalOf classifies an IAM policy member.
 //
-//	allUsers                         -> public
+//	allUsers, principalSet://goog/public:all -> public
 //	allAuthenticatedUsers            -> any-authenticated
 //	domain:example.com               -> organization
 //	projectOwner|Editor|Viewer:P     -> account
@@ -340,7 +340,10 @@ var googleManagedDomains = []string{
 // The id keeps the member string as written in the policy.
 func principalOf(member string) audit.Principal {
 	switch {
-	case member == "allUsers":
+	case member == "allUsers", member == "principalSet://goog/public:all":
+		// principalSet://goog/public:all is the v2 identifier for every
+		// principal (deny and principal access boundary policies); an allow
+		// policy that carried it would be as public as allUsers.
 		return audit.Principal{Kind: audit.PrincipalPublic, ID: member}
 	case member == "allAuthenticatedUsers":
 		return audit.Principal{Kind: audit.PrincipalAnyAuthenticated, ID: member}

@@ -20,7 +20,9 @@ import (
 
 func TestPrincipalOf(t *testing.T) {
 	for member, want := range map[string]audit.PrincipalKind{
-		"allUsers":              audit.PrincipalPublic,
+		"allUsers":                       audit.PrincipalPublic,
+		"principalSet://goog/public:all": audit.PrincipalPublic,
+		"principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/subject/repo:acme/x": audit.PrincipalSpecific,
 		"allAuthenticatedUsers": audit.PrincipalAnyAuthenticated,
 		"domain:acme.example":   audit.PrincipalOrganization,
 		"principalSet://iam.googleapis.com/locations/global/workforcePools/acme/*": audit.PrincipalOrganization,
