@@ -535,7 +535,7 @@ func (r *run) listAssignments(ctx context.Context, client roleAssignmentsAPI, de
 			return out
 		}
 		for _, ra := range page.Value {
-			if ra == nil || ra.Properties == nil {
+			if ra == nil || ra.Properties == nil || !assignedTo(ra.Properties, pid) {
 				continue
 			}
 			// assignedTo() also returns assignments to groups the identity is a
@@ -545,6 +545,30 @@ func (r *run) listAssignments(ctx context.Context, client roleAssignmentsAPI, de
 		}
 	}
 	return out
+}
+
+// assignedTo reports whether an assignment listed for pid can apply to it. The
+// assignedTo() filter is the server's; an implementation that ignores it returns
+// other principals' assignments too. Those made to another user, service
+// principal or managed identity are dropped; group assignments (the identity
+// may be a member) and assignments whose principal is not stated are kept.
+func assignedTo(p *armauthorization.RoleAssignmentProperties, pid string) bool {
+	other := str(p.PrincipalID)
+	if other == "" || strings.EqualFold(other, pid) {
+		return true
+	}
+	switch strings.ToLower(string(ptrOr(p.PrincipalType, ""))) {
+	case "user", "serviceprincipal", "device":
+		return false
+	}
+	return true
+}
+
+func ptrOr[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
 }
 
 // roleDefinition reads a role definition once per run. When the read fails, a

@@ -187,3 +187,37 @@ func TestSparseAnswers(t *testing.T) {
 		t.Errorf("CapturePayment (authLevel unset) = %+v, want a function-key trigger", f)
 	}
 }
+
+// TestAssignedToFilterIgnored: an implementation that ignores the assignedTo()
+// filter returns every principal's assignments; those made to other service
+// principals must not become the identity's permissions.
+func TestAssignedToFilterIgnored(t *testing.T) {
+	t.Parallel()
+	policies := func(inv *audit.Inventory) map[string]string {
+		out := map[string]string{}
+		for _, id := range inv.Identities {
+			var refs []string
+			for _, p := range id.Policies {
+				refs = append(refs, p.Source.Ref)
+			}
+			out[id.ID] = strings.Join(refs, " ")
+		}
+		return out
+	}
+	want := policies(collect(t, azuretest.Scenario()))
+	fc := azuretest.Scenario()
+	fc.IgnoreAssignedToFilter()
+	got := policies(collect(t, fc))
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("identity %s: policies %q, want %q", id, got[id], w)
+		}
+	}
+	if want[azuretest.PrincipalLedger] == "" || strings.Contains(want[azuretest.PrincipalLedger], "/a1") {
+		t.Errorf("scenario changed: ledger policies %q", want[azuretest.PrincipalLedger])
+	}
+	if !assignedTo(&armauthorization.RoleAssignmentProperties{PrincipalID: to.Ptr("group-1"),
+		PrincipalType: to.Ptr(armauthorization.PrincipalTypeGroup)}, azuretest.PrincipalLedger) {
+		t.Error("a group assignment must be kept: the identity may be a member")
+	}
+}

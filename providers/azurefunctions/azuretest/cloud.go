@@ -42,6 +42,8 @@ type Cloud struct {
 	throttleSites int               // the first N site-list calls answer 429
 	subStates     map[string]string // subscription state by id; default "Enabled"
 	sparse        bool              // answer with only the required fields (see Sparse)
+	// ignoreAssignedTo makes role assignment listings ignore $filter=assignedTo().
+	ignoreAssignedTo bool
 
 	latency time.Duration // added to every request
 
@@ -268,7 +270,7 @@ func (fc *Cloud) authServer() *authfake.ServerFactory {
 				}
 				var out []*armauthorization.RoleAssignment
 				for _, a := range fc.assignments {
-					if a.principal != pid {
+					if a.principal != pid && !fc.ignoreAssignedTo {
 						continue
 					}
 					// Visible from this subscription: at, above or below it.
@@ -525,3 +527,8 @@ func (fc *Cloud) SetSubscriptionState(sub, state string) {
 // sites without properties or tags, and function envelopes without an id,
 // invoke URL or disabled flag, whose function.json comes as a JSON string.
 func (fc *Cloud) Sparse() { fc.sparse = true }
+
+// IgnoreAssignedToFilter makes role assignment listings answer every assignment
+// visible from the subscription, as an implementation without the
+// assignedTo() filter would.
+func (fc *Cloud) IgnoreAssignedToFilter() { fc.ignoreAssignedTo = true }
