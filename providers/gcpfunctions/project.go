@@ -44,6 +44,14 @@ func (col *Collector) searchProjects(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("gcp: search projects: %w", err)
 		}
+		// The state:ACTIVE query is the server's to apply; a project being
+		// deleted that comes back anyway is not audited.
+		if st := p.GetState(); st != resourcemanagerpb.Project_ACTIVE && st != resourcemanagerpb.Project_STATE_UNSPECIFIED {
+			continue
+		}
+		if p.GetProjectId() == "" {
+			continue
+		}
 		out = append(out, p.GetProjectId())
 	}
 	if len(out) == 0 {

@@ -210,3 +210,20 @@ func TestUnknownRuntimeAccount(t *testing.T) {
 		t.Errorf("orders-api has identity gaps though its account is known: %+v", g)
 	}
 }
+
+// TestSearchSkipsDeletedProjects: the project search asks for state:ACTIVE, but
+// a project being deleted that comes back anyway is not audited.
+func TestSearchSkipsDeletedProjects(t *testing.T) {
+	t.Parallel()
+	e := testEstate()
+	e.Projects = append(e.Projects, &gcpfake.Project{ID: "acme-old-000", Number: "444444444444", DeleteRequested: true, Policy: &iampb.Policy{}})
+	col, _ := startCollector(t, e)
+	inv := collect(t, col)
+	seen := map[string]bool{}
+	for _, a := range inv.Accounts {
+		seen[a.ID] = true
+	}
+	if seen["acme-old-000"] || !seen[prodProject] {
+		t.Errorf("accounts %v: want %s and not the project being deleted", inv.Accounts, prodProject)
+	}
+}

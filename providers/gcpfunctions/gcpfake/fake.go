@@ -75,6 +75,10 @@ type Project struct {
 	// DisabledAPIs lists API prefixes ("cloudfunctions", "run") answering
 	// PERMISSION_DENIED with reason SERVICE_DISABLED.
 	DisabledAPIs []string
+	// DeleteRequested marks the project DELETE_REQUESTED; the fake's project
+	// search, like an implementation ignoring the state:ACTIVE query, still
+	// returns it.
+	DeleteRequested bool
 	// MetadataDenied makes only GetProject answer PERMISSION_DENIED (the
 	// project's number and parent stay unknown to the collector).
 	MetadataDenied bool
@@ -373,8 +377,12 @@ func (pr *projects) GetProject(_ context.Context, req *resourcemanagerpb.GetProj
 }
 
 func projectPB(p *Project) *resourcemanagerpb.Project {
+	st := resourcemanagerpb.Project_ACTIVE
+	if p.DeleteRequested {
+		st = resourcemanagerpb.Project_DELETE_REQUESTED
+	}
 	return &resourcemanagerpb.Project{Name: "projects/" + p.Number, ProjectId: p.ID, Parent: p.Parent,
-		DisplayName: p.DisplayName, State: resourcemanagerpb.Project_ACTIVE}
+		DisplayName: p.DisplayName, State: st}
 }
 
 func (pr *projects) SearchProjects(_ context.Context, req *resourcemanagerpb.SearchProjectsRequest) (*resourcemanagerpb.SearchProjectsResponse, error) {
