@@ -409,6 +409,10 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 	}
 
 	r.addIdentities(app.idents)
+	if missing := unresolvedIdentities(site); len(missing) > 0 {
+		r.addGap(audit.Gap{Account: sub, Region: app.region, Resource: app.id, API: apiSites, Data: audit.DataIdentity,
+			Reason: audit.GapInvalidData, Message: "managed identity without a principal id: " + strings.Join(missing, ", ")})
+	}
 
 	var fns []audit.Function
 	fp := client.NewListFunctionsPager(rg, name, nil)

@@ -165,6 +165,43 @@ func siteIdentities(site *armappservice.Site, subscription string) []audit.Ident
 	return out
 }
 
+// identityTypeHas reports whether a managed identity type names kind
+// ("SystemAssigned" or "UserAssigned"). The type is a comma-separated list whose
+// spelling varies ("SystemAssigned, UserAssigned", "SystemAssigned,UserAssigned",
+// lower case), so it is split and compared case-insensitively.
+func identityTypeHas(t *armappservice.ManagedServiceIdentityType, kind string) bool {
+	if t == nil {
+		return false
+	}
+	for _, part := range strings.Split(string(*t), ",") {
+		if strings.EqualFold(strings.TrimSpace(part), kind) {
+			return true
+		}
+	}
+	return false
+}
+
+// unresolvedIdentities names the identities a site declares whose principal
+// id the response left out: without it their role assignments cannot be read.
+func unresolvedIdentities(site *armappservice.Site) []string {
+	mi := site.Identity
+	if mi == nil {
+		return nil
+	}
+	var out []string
+	if identityTypeHas(mi.Type, "SystemAssigned") && str(mi.PrincipalID) == "" {
+		out = append(out, "system-assigned")
+	}
+	keys := make([]string, 0, len(mi.UserAssignedIdentities))
+	for k, u := range mi.UserAssignedIdentities {
+		if u == nil || str(u.PrincipalID) == "" {
+			keys = append(keys, lastSegment(k))
+		}
+	}
+	sort.Strings(keys)
+	return append(out, keys...)
+}
+
 // subscriptionOf returns the subscription named in an ARM id, or def.
 func subscriptionOf(id, def string) string {
 	parts := strings.Split(strings.Trim(id, "/"), "/")

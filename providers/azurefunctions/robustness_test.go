@@ -221,3 +221,41 @@ func TestAssignedToFilterIgnored(t *testing.T) {
 		t.Error("a group assignment must be kept: the identity may be a member")
 	}
 }
+
+// TestIdentityWithoutPrincipal: a site that declares managed identities but
+// whose response leaves out their principal ids gets an identity gap, so its
+// functions' identity checks read unknown instead of passing for lack of an
+// identity. The type is matched however it is spelled.
+func TestIdentityWithoutPrincipal(t *testing.T) {
+	t.Parallel()
+	for _, typ := range []string{"SystemAssigned, UserAssigned", "systemassigned,userassigned", " SystemAssigned "} {
+		mt := armappservice.ManagedServiceIdentityType(typ)
+		if !identityTypeHas(&mt, "SystemAssigned") {
+			t.Errorf("identityTypeHas(%q, SystemAssigned) = false", typ)
+		}
+	}
+	if mt := armappservice.ManagedServiceIdentityTypeNone; identityTypeHas(&mt, "SystemAssigned") {
+		t.Error("None has no system-assigned identity")
+	}
+	fc := azuretest.Scenario()
+	fc.HideIdentityPrincipals()
+	inv := collect(t, fc)
+	if len(inv.Identities) != 0 {
+		t.Errorf("identities without principal ids: %+v", inv.Identities)
+	}
+	gaps := map[string]string{}
+	for _, g := range inv.Gaps {
+		if g.API == apiSites && g.Data == audit.DataIdentity && g.Reason == audit.GapInvalidData {
+			gaps[g.Resource] = g.Message
+		}
+	}
+	for _, name := range []string{"StripeWebhook", "PostJournal"} {
+		fn := fnByName(inv, name)
+		if fn == nil {
+			t.Fatalf("%s missing", name)
+		}
+		if _, ok := gaps[fn.Azure.App]; !ok {
+			t.Errorf("%s: no identity gap on its app %s (gaps %v)", name, fn.Azure.App, gaps)
+		}
+	}
+}

@@ -44,6 +44,7 @@ type Cloud struct {
 	sparse        bool              // answer with only the required fields (see Sparse)
 	// ignoreAssignedTo makes role assignment listings ignore $filter=assignedTo().
 	ignoreAssignedTo bool
+	hidePrincipals   bool // site identities without principal ids (see HideIdentityPrincipals)
 
 	latency time.Duration // added to every request
 
@@ -91,6 +92,14 @@ func (a *fakeApp) site() *armappservice.Site {
 	}
 	if a.systemPrincipal != "" || len(a.userAssigned) > 0 {
 		mi := &armappservice.ManagedServiceIdentity{UserAssignedIdentities: map[string]*armappservice.UserAssignedIdentity{}}
+		switch {
+		case a.systemPrincipal != "" && len(a.userAssigned) > 0:
+			mi.Type = to.Ptr(armappservice.ManagedServiceIdentityTypeSystemAssignedUserAssigned)
+		case a.systemPrincipal != "":
+			mi.Type = to.Ptr(armappservice.ManagedServiceIdentityTypeSystemAssigned)
+		default:
+			mi.Type = to.Ptr(armappservice.ManagedServiceIdentityTypeUserAssigned)
+		}
 		if a.systemPrincipal != "" {
 			mi.PrincipalID = to.Ptr(a.systemPrincipal)
 			mi.TenantID = to.Ptr("5d3c2b1a-0f9e-4d8c-b7a6-958473625140")
@@ -134,6 +143,15 @@ func (fc *Cloud) webServer(sub string) *appfake.ServerFactory {
 				site := a.site()
 				if fc.sparse {
 					site.Properties, site.Tags, site.Type = nil, nil, nil
+				}
+				if fc.hidePrincipals && site.Identity != nil {
+					// The type spelled another way, and no principal ids.
+					site.Identity.Type = to.Ptr(armappservice.ManagedServiceIdentityType(
+						strings.ToLower(strings.ReplaceAll(string(*site.Identity.Type), " ", ""))))
+					site.Identity.PrincipalID = nil
+					for k := range site.Identity.UserAssignedIdentities {
+						site.Identity.UserAssignedIdentities[k] = &armappservice.UserAssignedIdentity{}
+					}
 				}
 				all = append(all, site)
 			}
@@ -532,3 +550,8 @@ func (fc *Cloud) Sparse() { fc.sparse = true }
 // visible from the subscription, as an implementation without the
 // assignedTo() filter would.
 func (fc *Cloud) IgnoreAssignedToFilter() { fc.ignoreAssignedTo = true }
+
+// HideIdentityPrincipals makes the site listing declare each app's managed
+// identities (type spelled in lower case without spaces) without their
+// principal ids.
+func (fc *Cloud) HideIdentityPrincipals() { fc.hidePrincipals = true }
