@@ -2,7 +2,9 @@ package azurefunctions
 
 import (
 	"encoding/json"
+	"net"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/appservice/armappservice/v4"
@@ -237,7 +239,6 @@ func ipRestrictions(rs []*armappservice.IPSecurityRestriction) []audit.IPRestric
 		ir := audit.IPRestriction{
 			Name:       str(r.Name),
 			Action:     str(r.Action),
-			IPAddress:  str(r.IPAddress),
 			VNetSubnet: str(r.VnetSubnetResourceID),
 		}
 		if ir.Action == "" {
@@ -249,9 +250,39 @@ func ipRestrictions(rs []*armappservice.IPSecurityRestriction) []audit.IPRestric
 		if r.Tag != nil {
 			ir.Tag = string(*r.Tag)
 		}
-		out = append(out, ir)
+		// A multi-source rule lists several ranges or service tags separated
+		// by commas; each becomes an entry of its own so that an all-addresses
+		// range among them is seen. An address with a separate subnetMask
+		// becomes CIDR notation.
+		addrs := strings.Split(str(r.IPAddress), ",")
+		for _, a := range addrs {
+			a = strings.TrimSpace(a)
+			if a == "" && len(addrs) > 1 {
+				continue
+			}
+			e := ir
+			e.IPAddress = withMask(a, str(r.SubnetMask))
+			out = append(out, e)
+		}
 	}
 	return out
+}
+
+// withMask writes an IPv4 address and a dotted subnet mask as CIDR; anything
+// else is returned unchanged.
+func withMask(addr, mask string) string {
+	if mask == "" || strings.Contains(addr, "/") {
+		return addr
+	}
+	ip, m := net.ParseIP(addr).To4(), net.ParseIP(strings.TrimSpace(mask)).To4()
+	if ip == nil || m == nil {
+		return addr
+	}
+	ones, bits := net.IPMask(m).Size()
+	if bits == 0 {
+		return addr // not a contiguous mask
+	}
+	return ip.Mask(net.IPMask(m)).String() + "/" + strconv.Itoa(ones)
 }
 
 // settingsFacts inspects app settings: each value goes through the secret

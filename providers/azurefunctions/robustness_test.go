@@ -259,3 +259,29 @@ func TestIdentityWithoutPrincipal(t *testing.T) {
 		}
 	}
 }
+
+// TestIPRestrictionShapes: a multi-source rule (comma-separated ranges or
+// service tags) becomes one entry per source, so an all-addresses range among
+// them is seen; an address with a separate subnetMask becomes CIDR, so
+// 0.0.0.0 with mask 0.0.0.0 reads as 0.0.0.0/0.
+func TestIPRestrictionShapes(t *testing.T) {
+	t.Parallel()
+	got := ipRestrictions([]*armappservice.IPSecurityRestriction{
+		{Name: to.Ptr("partners"), IPAddress: to.Ptr("203.0.113.0/24, 0.0.0.0/0"), Priority: to.Ptr[int32](100)},
+		{Name: to.Ptr("masked"), IPAddress: to.Ptr("0.0.0.0"), SubnetMask: to.Ptr("0.0.0.0"), Priority: to.Ptr[int32](200)},
+		{Name: to.Ptr("office"), IPAddress: to.Ptr("198.51.100.7"), SubnetMask: to.Ptr("255.255.255.0")},
+		{Name: to.Ptr("tags"), IPAddress: to.Ptr("AzureFrontDoor.Backend,AzureCloud"), Tag: to.Ptr(armappservice.IPFilterTagServiceTag)},
+		{Name: to.Ptr("subnet"), VnetSubnetResourceID: to.Ptr("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a")},
+	})
+	var addrs []string
+	for _, r := range got {
+		addrs = append(addrs, r.Name+"="+r.IPAddress)
+	}
+	want := "partners=203.0.113.0/24 partners=0.0.0.0/0 masked=0.0.0.0/0 office=198.51.100.0/24 tags=AzureFrontDoor.Backend tags=AzureCloud subnet="
+	if s := strings.Join(addrs, " "); s != want {
+		t.Errorf("restrictions = %s\nwant           %s", s, want)
+	}
+	if got[1].Priority != 100 || got[1].Action != "Allow" {
+		t.Errorf("split entry lost the rule's priority or action: %+v", got[1])
+	}
+}
