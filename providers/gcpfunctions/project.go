@@ -307,6 +307,7 @@ func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 
 		} else {
 			fn.Access = append(fn.Access, invokeAccess(pol, col.invokes(ctx, permInvokeGen2), permInvokeGen2,
 				audit.Source{API: apiRunServiceIAM, Ref: svc})...)
+			gaps = append(gaps, col.unreadRoles(ctx, fn, pol)...)
 		}
 	} else {
 		req := &iampb.GetIamPolicyRequest{Resource: fn.ID, Options: policyOptions}
@@ -322,6 +323,7 @@ func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 
 		} else {
 			fn.Access = append(fn.Access, invokeAccess(pol, col.invokes(ctx, permInvokeGen1), permInvokeGen1,
 				audit.Source{API: apiFunctionIAM, Ref: fn.ID})...)
+			gaps = append(gaps, col.unreadRoles(ctx, fn, pol)...)
 		}
 	}
 	col.inheritedAccess(ctx, fn, inherited)
@@ -348,6 +350,28 @@ func (col *Collector) inheritedAccess(ctx context.Context, fn *audit.Function, i
 			}
 		}
 	}
+}
+
+// unreadRoles returns one access gap per role bound in the function's (or its
+// service's) own policy whose definition could not be read: its members may or
+// may not be able to invoke. Roles in project and ancestor policies are not
+// reported here (most of them have nothing to do with invocation; their read
+// failures already reach the identities that hold them).
+func (col *Collector) unreadRoles(ctx context.Context, fn *audit.Function, pol *iampb.Policy) []audit.Gap {
+	var gaps []audit.Gap
+	seen := map[string]bool{}
+	for _, b := range pol.GetBindings() {
+		role := b.GetRole()
+		if knownInvokeRoles[role] || seen[role] || len(b.GetMembers()) == 0 {
+			continue
+		}
+		seen[role] = true
+		if _, err := col.rolePermissions(ctx, role); err != nil {
+			gaps = append(gaps, gap(fn.Account, fn.Region, fn.ID, apiGetRole, audit.DataAccess, err,
+				"role "+role+" bound on the function; whether its members may invoke is unknown"))
+		}
+	}
+	return gaps
 }
 
 // invokes returns a predicate telling whether a role carries perm: known

@@ -227,3 +227,28 @@ func TestSearchSkipsDeletedProjects(t *testing.T) {
 		t.Errorf("accounts %v: want %s and not the project being deleted", inv.Accounts, prodProject)
 	}
 }
+
+// TestUnreadableInvokerRole: a custom role bound on a function's service whose
+// definition cannot be read used to drop its members from access silently; the
+// function now carries an access gap naming the role.
+func TestUnreadableInvokerRole(t *testing.T) {
+	t.Parallel()
+	e := testEstate()
+	role := "projects/" + prodProject + "/roles/apiCaller"
+	delete(e.Roles, role)
+	col, _ := startCollector(t, e, prodProject)
+	inv := collect(t, col)
+	fn := fnByName(inv, "orders-api")
+	var got []audit.Gap
+	for _, g := range gapsFor(inv, fn.ID, apiGetRole) {
+		if g.Data == audit.DataAccess && strings.Contains(g.Message, role) {
+			got = append(got, g)
+		}
+	}
+	if len(got) != 1 || got[0].Reason != audit.GapNotFound {
+		t.Errorf("gaps for the unreadable role = %+v, want one not-found access gap", gapsFor(inv, fn.ID, apiGetRole))
+	}
+	if g := gapsFor(inv, fnByName(inv, "webhook-stripe").ID, apiGetRole); len(g) != 0 {
+		t.Errorf("a function without that role got gaps: %+v", g)
+	}
+}
