@@ -22,6 +22,11 @@ type azureExposure struct {
 // azureAllowAll are access-restriction addresses that match every caller.
 var azureAllowAll = map[string]bool{"any": true, "0.0.0.0/0": true, "::/0": true, "*": true}
 
+// azureOpenServiceTags are service tags whose address ranges admit anyone:
+// Internet is every address outside Azure's own, AzureCloud every Azure public
+// address, which anyone can obtain by creating a VM or function of their own.
+var azureOpenServiceTags = map[string]bool{"internet": true, "azurecloud": true}
+
 // judgeAzureExposure decides whether fn is callable by anyone: its HTTP trigger is
 // anonymous, the app is reachable from the internet (public network access not
 // disabled, and not left unset on an app that has a private endpoint, where App
@@ -108,6 +113,13 @@ func azureRestrictionsLimit(az *audit.AzureFunction) (bool, string) {
 			}
 			return false, fmt.Sprintf("access restriction %q allows %s", name, r.IPAddress)
 		}
+		if strings.EqualFold(r.Tag, "ServiceTag") && azureOpenServiceTags[azureServiceTagBase(r.IPAddress)] {
+			name := r.Name
+			if name == "" {
+				name = r.IPAddress
+			}
+			return false, fmt.Sprintf("access restriction %q allows service tag %s, which anyone can send from", name, r.IPAddress)
+		}
 	}
 	return true, fmt.Sprintf("access restrictions admit only %d listed source(s); unmatched requests denied", len(allows))
 }
@@ -189,4 +201,14 @@ func azureTriggerSource(fn *audit.Function) audit.Source {
 		}
 	}
 	return fn.Source
+}
+
+// azureServiceTagBase lowercases a service tag and drops a regional suffix
+// (AzureCloud.WestEurope -> azurecloud).
+func azureServiceTagBase(tag string) string {
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	if base, _, ok := strings.Cut(tag, "."); ok {
+		return base
+	}
+	return tag
 }
