@@ -90,6 +90,34 @@ func (h lambdaService) maxItems(r *http.Request, def int) int {
 	return n
 }
 
+// target admits a request for one function named in the path (with its
+// qualifier from the path or the Qualifier parameter) and looks the function
+// up; it has written the error response when ok is false.
+func (h lambdaService) target(w http.ResponseWriter, r *http.Request, op, path string) (a *Account, f *Function, qualifier string, ok bool) {
+	name, qualifier := splitName(path)
+	if qq := r.URL.Query().Get("Qualifier"); qq != "" {
+		qualifier = qq
+	}
+	a, reg, ok := h.prelude(w, r, op, name)
+	if !ok {
+		return nil, nil, "", false
+	}
+	if f = h.function(w, reg, name); f == nil {
+		return nil, nil, "", false
+	}
+	return a, f, qualifier, true
+}
+
+// writePage writes one page of a Lambda listing under key, with NextMarker
+// when more pages follow.
+func writePage(w http.ResponseWriter, key string, items []map[string]any, next string) {
+	resp := map[string]any{key: items}
+	if next != "" {
+		resp["NextMarker"] = next
+	}
+	writeJSON(w, lambdaJSON, resp)
+}
+
 func (h lambdaService) prelude(w http.ResponseWriter, r *http.Request, op, resource string) (*Account, *Region, bool) {
 	if !h.s.Admit(w, r, RESTJSON, op, resource) {
 		return nil, nil, false
@@ -148,24 +176,12 @@ func (h lambdaService) listFunctions(w http.ResponseWriter, r *http.Request) {
 		out = append(out, m)
 	}
 	h.s.mu.Unlock()
-	resp := map[string]any{"Functions": out}
-	if next != "" {
-		resp["NextMarker"] = next
-	}
-	writeJSON(w, lambdaJSON, resp)
+	writePage(w, "Functions", out, next)
 }
 
 func (h lambdaService) getPolicy(w http.ResponseWriter, r *http.Request, path string) {
-	name, q := splitName(path)
-	if qq := r.URL.Query().Get("Qualifier"); qq != "" {
-		q = qq
-	}
-	_, reg, ok := h.prelude(w, r, "lambda:GetPolicy", name)
+	_, f, q, ok := h.target(w, r, "lambda:GetPolicy", path)
 	if !ok {
-		return
-	}
-	f := h.function(w, reg, name)
-	if f == nil {
 		return
 	}
 	h.s.mu.Lock()
@@ -190,13 +206,8 @@ func (h lambdaService) getPolicy(w http.ResponseWriter, r *http.Request, path st
 }
 
 func (h lambdaService) listAliases(w http.ResponseWriter, r *http.Request, path string) {
-	name, _ := splitName(path)
-	a, reg, ok := h.prelude(w, r, "lambda:ListAliases", name)
+	a, f, _, ok := h.target(w, r, "lambda:ListAliases", path)
 	if !ok {
-		return
-	}
-	f := h.function(w, reg, name)
-	if f == nil {
 		return
 	}
 	c := Caller(r)
@@ -213,11 +224,7 @@ func (h lambdaService) listAliases(w http.ResponseWriter, r *http.Request, path 
 		})
 	}
 	h.s.mu.Unlock()
-	resp := map[string]any{"Aliases": out}
-	if next != "" {
-		resp["NextMarker"] = next
-	}
-	writeJSON(w, lambdaJSON, resp)
+	writePage(w, "Aliases", out, next)
 }
 
 type urlEntry struct {
@@ -261,13 +268,8 @@ func urlEntries(f *Function) []urlEntry {
 }
 
 func (h lambdaService) listURLs(w http.ResponseWriter, r *http.Request, path string) {
-	name, _ := splitName(path)
-	a, reg, ok := h.prelude(w, r, "lambda:ListFunctionUrlConfigs", name)
+	a, f, _, ok := h.target(w, r, "lambda:ListFunctionUrlConfigs", path)
 	if !ok {
-		return
-	}
-	f := h.function(w, reg, name)
-	if f == nil {
 		return
 	}
 	c := Caller(r)
@@ -279,24 +281,12 @@ func (h lambdaService) listURLs(w http.ResponseWriter, r *http.Request, path str
 		out = append(out, h.urlConfig(a, c.Region, f, e))
 	}
 	h.s.mu.Unlock()
-	resp := map[string]any{"FunctionUrlConfigs": out}
-	if next != "" {
-		resp["NextMarker"] = next
-	}
-	writeJSON(w, lambdaJSON, resp)
+	writePage(w, "FunctionUrlConfigs", out, next)
 }
 
 func (h lambdaService) getURL(w http.ResponseWriter, r *http.Request, path string) {
-	name, q := splitName(path)
-	if qq := r.URL.Query().Get("Qualifier"); qq != "" {
-		q = qq
-	}
-	a, reg, ok := h.prelude(w, r, "lambda:GetFunctionUrlConfig", name)
+	a, f, q, ok := h.target(w, r, "lambda:GetFunctionUrlConfig", path)
 	if !ok {
-		return
-	}
-	f := h.function(w, reg, name)
-	if f == nil {
 		return
 	}
 	c := Caller(r)
@@ -342,9 +332,5 @@ func (h lambdaService) listEventSourceMappings(w http.ResponseWriter, r *http.Re
 		})
 	}
 	h.s.mu.Unlock()
-	resp := map[string]any{"EventSourceMappings": out}
-	if next != "" {
-		resp["NextMarker"] = next
-	}
-	writeJSON(w, lambdaJSON, resp)
+	writePage(w, "EventSourceMappings", out, next)
 }
