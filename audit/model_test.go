@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
@@ -9,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/fnaudit/fnaudit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -55,20 +56,7 @@ func TestInventoryRoundTrip(t *testing.T) {
 // the model.
 func TestSchemaFileUpToDate(t *testing.T) {
 	t.Parallel()
-	const file = "inventory.schema.json"
-	got := InventoryJSONSchema()
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is out of date with the model; run go test ./audit -run TestSchemaFileUpToDate -update", file)
-	}
+	golden.File(t, "inventory.schema.json", InventoryJSONSchema(), *update)
 	if _, err := compiledSchema(); err != nil {
 		t.Fatalf("schema does not compile: %v", err)
 	}

@@ -3,13 +3,13 @@ package rules
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/internal/golden"
 )
 
 // Meta-tests over the whole catalogue: what every rule must carry, and the
@@ -90,20 +90,7 @@ func TestEveryRuleHasFailingAndPassingFixtures(t *testing.T) {
 // metadata and embedded docs, in step: go test ./audit/rules -run TestRuleReference -update.
 func TestRuleReferenceUpToDate(t *testing.T) {
 	t.Parallel()
-	const file = "../../docs/rules.md"
-	got := ruleReference()
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("docs/rules.md is out of date; run go test ./audit/rules -run TestRuleReference -update")
-	}
+	golden.File(t, "../../docs/rules.md", ruleReference(), *update)
 }
 
 func ruleReference() []byte {

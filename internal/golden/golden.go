@@ -15,7 +15,13 @@ import (
 // update is true. A missing file fails with a hint to run with -update.
 func Check(t testing.TB, name string, got []byte, update bool) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
+	File(t, filepath.Join("testdata", name+".golden"), got, update)
+}
+
+// File is Check for a file at any path, such as a generated document that is
+// committed where readers look for it (a published schema, a reference page).
+func File(t testing.TB, path string, got []byte, update bool) {
+	t.Helper()
 	if update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
