@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/catalog"
 )
 
 // The asff format is a JSON array of AWS Security Finding Format (ASFF) findings,
@@ -201,7 +202,7 @@ func asffFromFinding(f *audit.Finding, home asffPlace, at, version string) (asff
 	if !ok {
 		return asffFinding{}, false
 	}
-	partition := awsPartition(place.region)
+	partition := catalog.AWSPartition(place.region)
 	sev := asffSeverity{Label: asffSeverityLabel(f.Severity), Original: string(f.Severity)}
 	types := asffTypes(f.Category)
 	title := f.Title
@@ -383,17 +384,6 @@ func asffProductFields(f *audit.Finding, version string) map[string]string {
 		set(prefix+"fragment", e.Fragment)
 	}
 	return pf
-}
-
-// awsPartition returns the partition of an AWS Region.
-func awsPartition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
 }
 
 // arnPartition returns the partition field of an ARN, "aws" when it has none.

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/catalog"
 )
 
 // Options configure a Collector. The zero value audits every enabled region of
@@ -228,7 +229,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 func callerOf(acct, arn, region string) (string, string) {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" {
-		return acct, partitionOf(region)
+		return acct, catalog.AWSPartition(region)
 	}
 	if acct == "" && isAccountID(parts[4]) {
 		acct = parts[4]

@@ -11,6 +11,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/catalog"
 	"github.com/fnaudit/fnaudit/audit/policy"
 	"github.com/fnaudit/fnaudit/audit/secrets"
 )
@@ -44,7 +45,7 @@ func mapFunction(account, region string, fc *lambdatypes.FunctionConfiguration) 
 	switch {
 	case arn == "" && name != "":
 		// FunctionArn is optional in the API model; the ARN is the listing's.
-		arn = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", partitionOf(region), region, account, name)
+		arn = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", catalog.AWSPartition(region), region, account, name)
 	case name == "" && arn != "":
 		u := unqualifiedARN(arn)
 		name = u[strings.LastIndex(u, ":")+1:]
@@ -91,26 +92,6 @@ func mapFunction(account, region string, fc *lambdatypes.FunctionConfiguration) 
 		}
 	}
 	return fn, gap
-}
-
-// partitionOf returns the partition of a region name (cn-north-1 is in
-// aws-cn, us-gov-west-1 in aws-us-gov).
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "eu-isoe-"):
-		return "aws-iso-e"
-	case strings.HasPrefix(region, "us-isof-"):
-		return "aws-iso-f"
-	}
-	return "aws"
 }
 
 // qualifiedRef is the ARN of a function's qualifier ("" = the function itself).
