@@ -137,8 +137,23 @@ func Analyze(inv *Inventory, rules []Rule, cfg Config) *Report {
 		r.Gaps = []Gap{}
 	}
 	SortGaps(r.Gaps)
+	if len(inv.Functions) == 0 {
+		r.Warnings = append(r.Warnings, noFunctionsWarning(inv))
+	}
 	r.Summarize()
 	return r
+}
+
+// noFunctionsWarning says that an analysis judged nothing, so that an empty
+// inventory never reads as a clean estate.
+func noFunctionsWarning(inv *Inventory) string {
+	if len(inv.Gaps) > 0 {
+		return "the inventory lists no functions: nothing was judged, and the gaps below say what could not be read"
+	}
+	if len(inv.Accounts) > 0 {
+		return fmt.Sprintf("the inventory lists no functions in its %d scope(s): nothing was judged; check the regions and accounts asked for", len(inv.Accounts))
+	}
+	return "the inventory lists no functions and no scopes: nothing was judged"
 }
 
 func runRule(rule *Rule, inv *Inventory, fns []*Function, ix *index, cfg *Config) (out []Finding) {

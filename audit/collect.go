@@ -1,7 +1,10 @@
 package audit
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 )
@@ -25,12 +28,27 @@ func NewInventory(now time.Time) *Inventory {
 }
 
 // Merge combines inventories collected separately (by provider, account or region)
-// into one. Identities with the same id are kept once; GeneratedAt is the latest.
+// into one. Identities and functions with the same id are kept once; GeneratedAt
+// is the latest. Merge drops the conflicts MergeChecked reports; callers that read
+// inventories from users should call MergeChecked and show its warnings.
 func Merge(invs ...*Inventory) *Inventory {
+	out, _ := MergeChecked(invs...)
+	return out
+}
+
+// MergeChecked is Merge that also says what it could not merge cleanly: an
+// identity or a function that appears in two inventories with different content
+// (the first is kept, so the verdict rests on one of two contradictory
+// descriptions). Exact repeats, as when the same inventory is given twice, are
+// folded silently. The warnings are one line each, in input order.
+func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 	out := &Inventory{Schema: InventorySchema, Functions: []Function{}}
-	seenIdent := map[string]bool{}
+	seenIdent := map[string]int{} // identity id -> index in out.Identities
+	seenFn := map[string]int{}    // function id -> index in out.Functions
 	seenAcct := map[accountKey]int{}
-	for _, inv := range invs {
+	seenGap := map[string]bool{} // exact repeats of a gap are folded
+	var warnings []string
+	for n, inv := range invs {
 		if inv == nil {
 			continue
 		}
@@ -53,17 +71,50 @@ func Merge(invs ...*Inventory) *Inventory {
 			a.Regions = append([]string(nil), a.Regions...)
 			out.Accounts = append(out.Accounts, a)
 		}
-		out.Functions = append(out.Functions, inv.Functions...)
-		for _, id := range inv.Identities {
-			if seenIdent[id.ID] {
+		for _, fn := range inv.Functions {
+			if fn.ID == "" {
+				out.Functions = append(out.Functions, fn)
 				continue
 			}
-			seenIdent[id.ID] = true
+			if i, ok := seenFn[fn.ID]; ok {
+				if !sameJSON(out.Functions[i], fn) {
+					warnings = append(warnings, fmt.Sprintf(
+						"function %s is described differently by input %d; kept the first description", fn.ID, n+1))
+				}
+				continue
+			}
+			seenFn[fn.ID] = len(out.Functions)
+			out.Functions = append(out.Functions, fn)
+		}
+		for _, id := range inv.Identities {
+			if i, ok := seenIdent[id.ID]; ok {
+				if !sameJSON(out.Identities[i], id) {
+					warnings = append(warnings, fmt.Sprintf(
+						"identity %s is described differently by input %d; kept the first description", id.ID, n+1))
+				}
+				continue
+			}
+			seenIdent[id.ID] = len(out.Identities)
 			out.Identities = append(out.Identities, id)
 		}
-		out.Gaps = append(out.Gaps, inv.Gaps...)
+		for _, g := range inv.Gaps {
+			k, err := json.Marshal(g)
+			if err == nil && seenGap[string(k)] {
+				continue
+			}
+			seenGap[string(k)] = true
+			out.Gaps = append(out.Gaps, g)
+		}
 	}
-	return out
+	return out, warnings
+}
+
+// sameJSON reports whether a and b serialize identically: the inventory's own
+// notion of equal content (nil and empty lists both omitted alike).
+func sameJSON(a, b any) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
 func unionStrings(a, b []string) []string {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -121,10 +122,64 @@ func TestMerge(t *testing.T) {
 	b, _ := ParseInventory(readSmall(t))
 	b.Accounts[0].Regions = []string{"eu-west-1"}
 	m := Merge(a, b)
-	if len(m.Functions) != 4 || len(m.Identities) != 2 || len(m.Gaps) != 2 || len(m.Accounts) != 1 {
+	// The same functions, identities and gaps given twice are kept once.
+	if len(m.Functions) != 2 || len(m.Identities) != 2 || len(m.Gaps) != 1 || len(m.Accounts) != 1 {
 		t.Fatalf("merge: %d functions, %d identities, %d gaps, %d accounts", len(m.Functions), len(m.Identities), len(m.Gaps), len(m.Accounts))
 	}
 	if diff := cmp.Diff([]string{"eu-west-1", "us-east-1"}, m.Accounts[0].Regions); diff != "" {
 		t.Errorf("merged regions: %s", diff)
+	}
+}
+
+// TestMergeCheckedConflicts: an identity or function described differently by two
+// inputs is a warning naming it and the input, the first description is kept, and
+// exact repeats are folded without a warning.
+func TestMergeCheckedConflicts(t *testing.T) {
+	t.Parallel()
+	a, err := ParseInventory(readSmall(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, _ := ParseInventory(readSmall(t))
+	if _, warns := MergeChecked(a, same); len(warns) != 0 {
+		t.Errorf("identical inputs: warnings %q", warns)
+	}
+	b, _ := ParseInventory(readSmall(t))
+	b.Identities[0].Name = "someone-else"
+	b.Functions[1].Runtime = "python2.7"
+	m, warns := MergeChecked(a, b)
+	if len(warns) != 2 {
+		t.Fatalf("warnings %q, want one for the identity and one for the function", warns)
+	}
+	for _, want := range []string{"identity " + a.Identities[0].ID + " is described differently by input 2", "function " + a.Functions[1].ID + " is described differently by input 2"} {
+		found := false
+		for _, w := range warns {
+			found = found || strings.Contains(w, want)
+		}
+		if !found {
+			t.Errorf("no warning %q in %q", want, warns)
+		}
+	}
+	if m.Identities[0].Name != a.Identities[0].Name || m.Functions[1].Runtime != a.Functions[1].Runtime {
+		t.Errorf("the first description was not kept: %+v %+v", m.Identities[0], m.Functions[1])
+	}
+}
+
+// TestAnalyzeEmptyInventoryWarns: an inventory with no functions never reads as
+// a clean estate.
+func TestAnalyzeEmptyInventoryWarns(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		inv  *Inventory
+		want string
+	}{
+		{&Inventory{Schema: InventorySchema}, "no functions and no scopes"},
+		{&Inventory{Schema: InventorySchema, Accounts: []Account{{Provider: AWS, ID: "123456789012"}}}, "no functions in its 1 scope(s)"},
+		{&Inventory{Schema: InventorySchema, Gaps: []Gap{{Provider: AWS, Account: "123456789012", Reason: GapAccessDenied}}}, "the gaps below say what could not be read"},
+	} {
+		r := Analyze(tc.inv, nil, Config{Now: time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)})
+		if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], tc.want) {
+			t.Errorf("warnings %q, want one containing %q", r.Warnings, tc.want)
+		}
 	}
 }
