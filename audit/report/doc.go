@@ -2,10 +2,13 @@
 //
 // Formats:
 //
-//   - text: a table per severity (most severe first) with a summary by severity,
-//     category and provider, the suppressed findings with their reasons, the
-//     coverage gaps and any warnings. Columns fit Options.Width; no ANSI escape
-//     codes unless Options.Color is set.
+//   - text: the findings by severity (most severe first), each with its title
+//     and its function, account and region, after a summary by severity,
+//     category and provider; then the suppressed findings with their reasons,
+//     the coverage gaps, any warnings and how to see more (--details, fnaudit
+//     rules ID). Lines wrap at Options.Width (DefaultTextWidth when piped) with
+//     a hanging indent; nothing is cut. No ANSI escape codes unless
+//     Options.Color is set.
 //   - json: the report itself, schema "fnaudit.report/v1"; its JSON Schema is
 //     report.schema.json in this package (Schema returns it, ValidateJSON checks a
 //     document against it).

@@ -39,8 +39,10 @@ type Options struct {
 	// MinSeverity omits findings below it from the findings list (see the package
 	// doc); empty shows every finding.
 	MinSeverity audit.Severity
-	// Width is the text format's line width; columns are shortened to fit.
-	// Zero or less means no limit.
+	// Width is the text format's line width: titles, names and messages wrap
+	// at it (with a hanging indent), never cut. Zero means DefaultTextWidth (the
+	// command line passes the terminal's width, or zero when output is piped);
+	// a negative value means no limit.
 	Width int
 	// Color adds ANSI colors to the text format's severity headings.
 	Color bool
