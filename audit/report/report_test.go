@@ -199,7 +199,7 @@ func TestTextWidth(t *testing.T) {
 func TestWrapText(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		prefix, text string
+		prefix, text  string
 		indent, width int
 		want          []string
 	}{
