@@ -96,15 +96,15 @@ type htmlBar struct {
 }
 
 type htmlFunction struct {
-	N                         int
-	Name, Resource            string
-	Provider                  audit.Provider
-	Account, Region           string
-	Worst                     audit.Severity // of the failing findings; empty when none fail
-	Exposure                  []audit.Category
-	Open, Other               int
-	Findings                  []htmlFinding
-	worstRank, bestCategory   int
+	N                       int
+	Name, Resource          string
+	Provider                audit.Provider
+	Account, Region         string
+	Worst                   audit.Severity // of the failing findings; empty when none fail
+	Exposure                []audit.Category
+	Open, Other             int
+	Findings                []htmlFinding
+	worstRank, bestCategory int
 }
 
 type htmlFinding struct {
