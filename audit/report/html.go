@@ -260,7 +260,8 @@ func accountBars(fs []audit.Finding) ([]barValue, string) {
 		for _, a := range all[chartAccounts:] {
 			rest += a.open
 		}
-		note = fmt.Sprintf("and %s with %s more", countNoun(len(all)-chartAccounts, "account"), countNoun(rest, "finding"))
+		note = fmt.Sprintf("The %d accounts with the most open findings are drawn; %d more have %s.",
+			chartAccounts, len(all)-chartAccounts, countNoun(rest, "open finding"))
 		all = all[:chartAccounts]
 	}
 	bars := make([]barValue, len(all))
