@@ -19,6 +19,14 @@
 //     Options.SecurityHubAccountID / SecurityHubRegion, or left out when unset.
 //   - csv: RFC 4180, a header row and one row per finding; cells that a
 //     spreadsheet would read as a formula are neutralized.
+//   - html: one self-contained page for people: the summary at a glance
+//     (exposure, and open findings by severity, category, provider and
+//     account as SVG bar charts drawn at render time), every coverage gap,
+//     the functions ranked worst first, and every finding as a <details>
+//     element with its detail, evidence and remediation. No script, no
+//     external resource; a Content-Security-Policy forbids every fetch, and a
+//     print stylesheet opens every finding. All text is escaped by
+//     html/template.
 //
 // NewDigest renders the plain-text email digest the scheduled Lambda publishes.
 //
