@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -153,7 +155,7 @@ func demoHTMLReport(t *testing.T) (*audit.Report, []byte) {
 // TestHTMLInChromium renders the demo estate's HTML report in headless
 // Chromium: the page's text holds the summary counts, the worst function and
 // the coverage gap, markup in a function name stays text, the page asks the
-// network for nothing, and a screenshot is drawn.
+// network for nothing, a screenshot is drawn, and printing opens every finding.
 func TestHTMLInChromium(t *testing.T) {
 	bin := chromium(t)
 	r, page := demoHTMLReport(t)
@@ -218,6 +220,20 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Errorf("the report asked the network for %q", reqs)
 	}
 	checkScreenshot(t, shot)
+
+	// Printed, every finding is open: the print stylesheet makes the PDF
+	// several times longer than the same page printed without its rules
+	// for <details>.
+	withRules := printedPages(t, bin, file)
+	control := filepath.Join(dir, "control.html")
+	if err := os.WriteFile(control, withoutPrintDetailsRules(t, page), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	without := printedPages(t, bin, control)
+	t.Logf("printed: %d pages, %d without the rules that open <details>", withRules, without)
+	if withRules < 2*without {
+		t.Errorf("printed report has %d pages, %d without the rules that open <details>: findings stay closed in print", withRules, without)
+	}
 	if *screenshot != "" {
 		data, err := os.ReadFile(shot)
 		if err != nil {
@@ -315,4 +331,55 @@ func TestHTMLLoadsNothing(t *testing.T) {
 			}
 		}
 	}
+}
+
+// printDetailsRules are the print stylesheet's rules that open every
+// <details> element (::details-content for current browsers, the child
+// selector for older ones).
+var printDetailsRules = []string{
+	"  details::details-content { content-visibility: visible; display: block; }\n",
+	"  details:not([open]) > dl { display: grid; }\n",
+}
+
+// withoutPrintDetailsRules returns page with printDetailsRules removed from
+// its stylesheet and its CSP hash updated to match.
+func withoutPrintDetailsRules(t *testing.T, page []byte) []byte {
+	t.Helper()
+	css := htmlCSS
+	for _, rule := range printDetailsRules {
+		if !strings.Contains(css, rule) {
+			t.Fatalf("html_report.css lacks the print rule %q", rule)
+		}
+		css = strings.Replace(css, rule, "", 1)
+	}
+	out := strings.Replace(string(page), "<style>"+htmlCSS+"</style>", "<style>"+css+"</style>", 1)
+	sum := sha256.Sum256([]byte(css))
+	escape := func(s string) string { return strings.ReplaceAll(s, "+", "&#43;") }
+	oldHash, newHash := escape(cssHash()), escape(base64.StdEncoding.EncodeToString(sum[:]))
+	if !strings.Contains(out, oldHash) || out == string(page) {
+		t.Fatal("cannot find the stylesheet or its hash in the page")
+	}
+	return []byte(strings.Replace(out, oldHash, newHash, 1))
+}
+
+// pdfPage matches a page object of a PDF (not the /Pages tree nodes).
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// printedPages prints the page to PDF with Chromium and counts its pages.
+func printedPages(t *testing.T, bin, file string) int {
+	t.Helper()
+	pdf := filepath.Join(t.TempDir(), "page.pdf")
+	_, reqs := runChromium(t, bin, file, "--no-pdf-header-footer", "--print-to-pdf="+pdf)
+	if len(reqs) > 0 {
+		t.Errorf("printing asked the network for %q", reqs)
+	}
+	data, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatalf("no PDF: %v", err)
+	}
+	n := len(pdfPage.FindAll(data, -1))
+	if n == 0 {
+		t.Fatalf("PDF of %d bytes has no page", len(data))
+	}
+	return n
 }
