@@ -152,3 +152,13 @@ func TestDigestNamesHTMLReport(t *testing.T) {
 		t.Errorf("digest ends:\n%s\nwant:\n%s", d.Body[max(0, len(d.Body)-300):], want)
 	}
 }
+
+func TestParseFormatHTML(t *testing.T) {
+	t.Parallel()
+	if f, err := ParseFormat(" HTML "); err != nil || f != HTML {
+		t.Errorf("ParseFormat(HTML) = %v, %v", f, err)
+	}
+	if _, err := ParseFormat("pdf"); err == nil || !strings.Contains(err.Error(), "csv, asff or html") {
+		t.Errorf("ParseFormat(pdf) error = %v, want the formats listed", err)
+	}
+}
