@@ -55,7 +55,7 @@ var envDocs = [][3]string{
 	{envGCPProjects, "(unset: all visible)", "comma-separated GCP project ids"},
 	{envAzureSecret, "(required for azure)", "Secrets Manager secret with {\"tenantId\",\"clientId\",\"clientSecret\"}"},
 	{envAzureSubs, "(unset: all visible)", "comma-separated Azure subscription ids"},
-	{envReportBucket, "(unset)", "S3 bucket the full JSON report is written to on every run"},
+	{envReportBucket, "(unset)", "S3 bucket the full JSON and HTML reports are written to on every run"},
 	{envQuietWhenClean, "false", "true: publish nothing when there is no open finding, gap or unchecked rule"},
 	{envTrustedAccounts, "(unset)", "comma-separated account / project / tenant ids treated as your own"},
 	{envDeadlineMargin, "60s", "time kept back from the Lambda deadline for analysis and publishing"},

@@ -98,6 +98,9 @@ type Result struct {
 	// Omitted counts the findings left out of the message to fit SNS's limit.
 	Omitted int    `json:"omitted,omitempty"`
 	Digest  string `json:"digest,omitempty"` // dry runs only
+
+	// HTMLReport is the s3:// URI of the HTML report written beside Report.
+	HTMLReport string `json:"htmlReport,omitempty"`
 }
 
 // Handle is the Lambda entry point: an EventBridge scheduled event (or any
@@ -135,16 +138,18 @@ func (h *Handler) run(ctx context.Context, payload json.RawMessage, log *slog.Lo
 	suppress.Apply(r, entries, now)
 
 	res := &Result{Functions: r.Scope.Functions, Open: countOpen(r, minSev), Gaps: len(r.Gaps)}
-	full := ""
+	full, page := "", htmlReport{}
 	if h.cfg.ReportBucket != "" && !ov.DryRun {
 		if uri, err := h.writeReport(ctx, r, now); err != nil {
 			r.Warnings = append(r.Warnings, err.Error())
 		} else {
 			full, res.Report = uri, uri
+			page = h.writeHTMLReport(ctx, r, uri)
+			res.HTMLReport = page.URI
 		}
 	}
 
-	msg, err := buildMessage(r, inv.Accounts, minSev, full)
+	msg, err := buildMessage(r, inv.Accounts, minSev, full, page)
 	if err != nil {
 		return nil, err
 	}

@@ -248,7 +248,7 @@ func TestBuildMessageFitsAnyReport(t *testing.T) {
 			Data: audit.DataAccess, Reason: audit.GapThrottled, Message: strings.Repeat("Rate exceeded ", 5)})
 	}
 	r.Summarize()
-	m, err := buildMessage(r, nil, audit.Medium, "")
+	m, err := buildMessage(r, nil, audit.Medium, "", htmlReport{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,8 +379,8 @@ func TestSuppressionsAndReportFromS3(t *testing.T) {
 			t.Errorf("digest lacks %q:\n%s", want, body)
 		}
 	}
-	if keys := hs.srv.S3().Keys("acme-fnaudit"); len(keys) != 2 {
-		t.Errorf("bucket keys = %v, want the suppressions and one report", keys)
+	if keys := hs.srv.S3().Keys("acme-fnaudit"); len(keys) != 3 {
+		t.Errorf("bucket keys = %v, want the suppressions and one report as JSON and HTML", keys)
 	}
 
 	// An unreadable suppressions file suppresses nothing and says so.

@@ -55,10 +55,12 @@ const (
 // the digest the worst open ones. When the JSON report does not fit, it keeps
 // the summary (always complete), every gap and as many of the worst findings as
 // fit; when not even the gaps fit, no finding and as many gaps as fit. It says
-// how many it left out and where the full report is.
-func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity, fullReport string) (message, error) {
+// how many it left out and where the full report is (JSON, and the HTML page
+// when one was written).
+func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity, fullReport string, page htmlReport) (message, error) {
 	shown, _ := report.Filter(r.Findings, min)
 	d := report.NewDigest(r, report.DigestOptions{MinSeverity: min, Accounts: accounts, FullReport: fullReport,
+		HTMLReport: page.URI, HTMLReportURL: page.Console,
 		MaxFindings: digestFindings, MaxGaps: digestGaps, MoreHint: moreHint})
 	fits := func(k, g int) (message, bool, error) {
 		m, err := renderMessage(r, d, fullReport, shown, k, g)

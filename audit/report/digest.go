@@ -33,6 +33,9 @@ type DigestOptions struct {
 	// FullReport says where the full JSON report is (an s3:// URI); the digest
 	// points to it, above all when it had to leave findings out.
 	FullReport string
+	// HTMLReport says where the HTML report is (an s3:// URI) and HTMLReportURL
+	// where to open it (the S3 console's page for it); the digest names both.
+	HTMLReport, HTMLReportURL string
 	// MoreHint is a line said after "... and N more findings" when FullReport
 	// is empty, e.g. how to get the full report.
 	MoreHint string
@@ -323,6 +326,12 @@ func (d *digester) writeBody(b *strings.Builder) {
 	}
 	if d.opts.FullReport != "" {
 		fmt.Fprintf(b, "\nFull report (JSON): %s\n", digestText(d.opts.FullReport, 300))
+	}
+	if d.opts.HTMLReport != "" {
+		fmt.Fprintf(b, "Full report (HTML): %s\n", digestText(d.opts.HTMLReport, 300))
+		if d.opts.HTMLReportURL != "" {
+			fmt.Fprintf(b, "Open it in the S3 console: %s\n", digestText(d.opts.HTMLReportURL, 600))
+		}
 	}
 }
 

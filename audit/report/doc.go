@@ -2,10 +2,13 @@
 //
 // Formats:
 //
-//   - text: a table per severity (most severe first) with a summary by severity,
-//     category and provider, the suppressed findings with their reasons, the
-//     coverage gaps and any warnings. Columns fit Options.Width; no ANSI escape
-//     codes unless Options.Color is set.
+//   - text: the findings by severity (most severe first), each with its title
+//     and its function, account and region, after a summary by severity,
+//     category and provider; then the suppressed findings with their reasons,
+//     the coverage gaps, any warnings and how to see more (--details, fnaudit
+//     rules ID). Lines wrap at Options.Width (DefaultTextWidth when piped) with
+//     a hanging indent; nothing is cut. No ANSI escape codes unless
+//     Options.Color is set.
 //   - json: the report itself, schema "fnaudit.report/v1"; its JSON Schema is
 //     report.schema.json in this package (Schema returns it, ValidateJSON checks a
 //     document against it).
@@ -16,6 +19,14 @@
 //     Options.SecurityHubAccountID / SecurityHubRegion, or left out when unset.
 //   - csv: RFC 4180, a header row and one row per finding; cells that a
 //     spreadsheet would read as a formula are neutralized.
+//   - html: one self-contained page for people: the summary at a glance
+//     (exposure, and open findings by severity, category, provider and
+//     account as SVG bar charts drawn at render time), every coverage gap,
+//     the functions ranked worst first, and every finding as a <details>
+//     element with its detail, evidence and remediation. No script, no
+//     external resource; a Content-Security-Policy forbids every fetch, and a
+//     print stylesheet opens every finding. All text is escaped by
+//     html/template.
 //
 // NewDigest renders the plain-text email digest the scheduled Lambda publishes.
 //

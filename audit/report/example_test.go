@@ -45,10 +45,13 @@ func ExampleRender() {
 	//   by provider    aws 1
 	//
 	// CRITICAL (1)
-	//   STATUS  RULE         ACCOUNT       REGION     FUNCTION     TITLE
-	//   fail    FNA-AWS-001  123456789012  us-east-1  status-page  Function URL lets anyone invoke the function
+	//   fail  FNA-AWS-001  Function URL lets anyone invoke the function
+	//                      status-page (aws 123456789012 us-east-1)
 	//
 	// GAPS: none; every scope that was asked for was read.
+	//
+	// For each finding's resource id, evidence and remediation, run again with --details.
+	// To see what a rule checks and how to fix it: fnaudit rules ID, e.g. fnaudit rules FNA-AWS-001
 }
 
 func ExampleRender_csv() {

@@ -18,10 +18,20 @@ const (
 	OCSF Format = "ocsf"
 	CSV  Format = "csv"
 	ASFF Format = "asff"
+	HTML Format = "html"
 )
 
 // Formats lists every format.
-var Formats = []Format{Text, JSON, OCSF, CSV, ASFF}
+var Formats = []Format{Text, JSON, OCSF, CSV, ASFF, HTML}
+
+// formatList names the formats for error messages: "text, json, ... or html".
+func formatList() string {
+	names := make([]string, len(Formats))
+	for i, f := range Formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
 
 // ParseFormat returns the format named s.
 func ParseFormat(s string) (Format, error) {
@@ -30,7 +40,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown format %q (want text, json, ocsf, csv or asff)", s)
+	return "", fmt.Errorf("unknown format %q (want %s)", s, formatList())
 }
 
 // Options tune rendering. The zero value renders everything, unstyled, without
@@ -39,16 +49,18 @@ type Options struct {
 	// MinSeverity omits findings below it from the findings list (see the package
 	// doc); empty shows every finding.
 	MinSeverity audit.Severity
-	// Width is the text format's line width; columns are shortened to fit.
-	// Zero or less means no limit.
+	// Width is the text format's line width: titles, names and messages wrap
+	// at it (with a hanging indent), never cut. Zero means DefaultTextWidth (the
+	// command line passes the terminal's width, or zero when output is piped);
+	// a negative value means no limit.
 	Width int
 	// Color adds ANSI colors to the text format's severity headings.
 	Color bool
 	// Details adds, in the text format, a block per finding with its resource,
 	// detail, evidence and remediation.
 	Details bool
-	// ProductVersion is fnaudit's version, written in OCSF metadata and ASFF
-	// ProductFields; empty means "dev".
+	// ProductVersion is fnaudit's version, written in OCSF metadata, ASFF
+	// ProductFields and the HTML report's footer; empty means "dev".
 	ProductVersion string
 	// SecurityHubAccountID and SecurityHubRegion name the AWS account (12
 	// digits) and Region whose Security Hub imports the asff format. Findings
@@ -80,8 +92,10 @@ func Render(w io.Writer, format Format, r *audit.Report, opts Options) error {
 		err = renderCSV(w, shown)
 	case ASFF:
 		err = renderASFF(w, r, shown, opts)
+	case HTML:
+		err = renderHTML(w, r, shown, hidden, opts)
 	default:
-		return fmt.Errorf("render: unknown format %q (want text, json, ocsf, csv or asff)", format)
+		return fmt.Errorf("render: unknown format %q (want %s)", format, formatList())
 	}
 	if err != nil {
 		return fmt.Errorf("render %s: %w", format, err)

@@ -143,26 +143,81 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// Every line of the text report fits its width, piped output (width 0)
+// included, and nothing is cut: every title, function and gap message is
+// there in full once the wrapping is undone.
 func TestTextWidth(t *testing.T) {
 	t.Parallel()
-	for _, width := range []int{80, 100, 120} {
+	r := testReport()
+	r.Findings[0].Title = "Lambda function can be invoked by anyone on the internet through its function URL without any authentication at all"
+	for _, opts := range []Options{{Width: 60}, {Width: 80}, {Width: 100}, {Width: 120}, {}, {Details: true}, {Details: true, Width: 70}} {
 		var buf bytes.Buffer
-		if err := Render(&buf, Text, testReport(), Options{Width: width}); err != nil {
+		if err := Render(&buf, Text, r, opts); err != nil {
 			t.Fatal(err)
 		}
-		inTable := false
-		for _, line := range strings.Split(buf.String(), "\n") {
-			// Table rows (which start with two spaces and a column header or value
-			// sequence) must fit; summary lines are prose and may wrap.
-			if strings.HasPrefix(line, "  STATUS") {
-				inTable = true
+		width := opts.Width
+		if width == 0 {
+			width = DefaultTextWidth
+		}
+		out := buf.String()
+		for _, line := range strings.Split(out, "\n") {
+			if n := len([]rune(line)); n > width {
+				t.Errorf("%+v: line is %d runes: %q", opts, n, line)
 			}
-			if line == "" {
-				inTable = false
+		}
+		if strings.Contains(out, "...") {
+			t.Errorf("%+v: something was cut:\n%s", opts, out)
+		}
+		// Undo the wrapping: words joined, and identifiers broken after a
+		// separator joined back.
+		flat := strings.Join(strings.Fields(out), " ")
+		bare := strings.Join(strings.Fields(out), "")
+		for _, f := range r.Findings {
+			for _, want := range []string{f.Title, functionName(&f), f.Account} {
+				if !strings.Contains(bare, strings.Join(strings.Fields(want), "")) {
+					t.Errorf("%+v: %q is missing", opts, want)
+				}
 			}
-			if inTable && len([]rune(line)) > width {
-				t.Errorf("width %d: table line is %d runes: %q", width, len([]rune(line)), line)
-			}
+		}
+		if !strings.Contains(flat, "--details") && !opts.Details {
+			t.Errorf("%+v: no hint about --details", opts)
+		}
+		if !strings.Contains(flat, "fnaudit rules ID") {
+			t.Errorf("%+v: no hint about fnaudit rules", opts)
+		}
+	}
+	// A negative width does not wrap.
+	var buf bytes.Buffer
+	if err := Render(&buf, Text, r, Options{Width: -1}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), r.Findings[0].Title) {
+		t.Errorf("width -1 wrapped the title:\n%s", buf.String())
+	}
+}
+
+func TestWrapText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		prefix, text  string
+		indent, width int
+		want          []string
+	}{
+		{"  a  ", "one two three", 5, 40, []string{"  a  one two three"}},
+		{"  a  ", "one two three four five six seven eight", 5, 30, []string{"  a  one two three four five", "     six seven eight"}},
+		{"", "", 0, 10, []string{""}},
+		{"x ", "arn:aws:lambda:us-east-1:123456789012:function:long-name", 2, 30,
+			[]string{"x arn:aws:lambda:us-east-1:", "  123456789012:function:", "  long-name"}},
+		// No separator in the second half: a plain break.
+		{"", "abcdefghijklmnopqrstuvwxyz0123456789", 0, 30, []string{"abcdefghijklmnopqrstuvwxyz0123", "456789"}},
+		// A narrow width still leaves minWrap columns of text.
+		{"0123456789", "word word word word word word", 0, 12, []string{"0123456789word word word word word", "word"}},
+		{"p ", "no limit at all here", 2, -1, []string{"p no limit at all here"}},
+	}
+	for _, tt := range tests {
+		got := wrapText(tt.prefix, tt.text, tt.indent, tt.width)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("wrapText(%q, %q, %d, %d) (-want +got):\n%s", tt.prefix, tt.text, tt.indent, tt.width, diff)
 		}
 	}
 }

@@ -14,6 +14,16 @@ import (
 
 const textIndent = "  "
 
+// DefaultTextWidth is the line width of the text format when Options.Width is
+// zero, e.g. when the output is piped to a file or another program: wide
+// enough for a finding's title and function on one line each, narrow enough to
+// read in a pager or a CI log.
+const DefaultTextWidth = 100
+
+// minWrap is the fewest columns a wrapped text gets after its indent: on a very
+// narrow terminal lines run past the width rather than shrink to a word a line.
+const minWrap = 24
+
 // ANSI styles for severity headings, used only with Options.Color.
 var sevColor = map[audit.Severity]string{
 	audit.Critical: "\x1b[1;31m",
@@ -27,23 +37,29 @@ const ansiReset = "\x1b[0m"
 
 func renderText(w io.Writer, r *audit.Report, shown []audit.Finding, hidden int, opts Options) error {
 	bw := bufio.NewWriter(w)
-	t := &textWriter{w: bw, opts: opts}
+	t := &textWriter{w: bw, opts: opts, width: opts.Width}
+	if t.width == 0 {
+		t.width = DefaultTextWidth
+	}
 	t.header(r)
 	t.summary(r)
 	t.findings(shown)
 	if hidden > 0 {
-		t.linef("%s below %s not shown; the summary above counts them.", countNoun(hidden, "finding"), opts.MinSeverity)
+		t.para("", fmt.Sprintf("%s below %s not shown; the summary above counts them.", countNoun(hidden, "finding"), opts.MinSeverity), 0)
 		t.line("")
 	}
 	t.suppressed(shown)
 	t.gaps(r.Gaps)
 	t.warnings(r.Warnings)
+	t.footer(shown)
 	return bw.Flush()
 }
 
 type textWriter struct {
 	w    *bufio.Writer
 	opts Options
+	// width is the line width text wraps at; negative means no limit.
+	width int
 }
 
 // line writes one line of output. Everything in a report that came from the
@@ -53,6 +69,88 @@ type textWriter struct {
 func (t *textWriter) line(s string) {
 	t.w.WriteString(strings.TrimRight(Visible(s), " "))
 	t.w.WriteByte('\n')
+}
+
+// para writes prefix followed by text, wrapped at the writer's width on spaces;
+// continuation lines are indented by indent spaces (a hanging indent). Runs of
+// white space in text become one space. A word too long for a line (an ARN on
+// a narrow terminal) is broken across lines rather than cut: nothing is lost.
+func (t *textWriter) para(prefix, text string, indent int) {
+	for _, l := range wrapText(Visible(prefix), Visible(squashSpace(text)), indent, t.width) {
+		t.line(l)
+	}
+}
+
+// wrapText lays out prefix+text in lines of at most width runes (no limit when
+// width is negative), the lines after the first indented by indent spaces.
+func wrapText(prefix, text string, indent, width int) []string {
+	if width < 0 {
+		return []string{prefix + text}
+	}
+	var lines []string
+	cur := prefix
+	curLen := utf8.RuneCountInString(prefix)
+	// limit is the width available to the current line, never under minWrap
+	// columns of text.
+	limit := max(width, curLen+minWrap)
+	fresh := true // nothing but the prefix or indent on the current line
+	pad := strings.Repeat(" ", indent)
+	newLine := func() {
+		lines = append(lines, cur)
+		cur, curLen, fresh = pad, indent, true
+		limit = max(width, indent+minWrap)
+	}
+	for _, word := range strings.Fields(text) {
+		n := utf8.RuneCountInString(word)
+		sep := 1
+		if fresh {
+			sep = 0
+		}
+		if curLen+sep+n <= limit {
+			if !fresh {
+				cur += " "
+			}
+			cur += word
+			curLen += sep + n
+			fresh = false
+			continue
+		}
+		if !fresh {
+			newLine()
+		}
+		// The word alone is too long for a line: break it, after a separator
+		// (an ARN's colon, a path's slash) when there is one in the second
+		// half of the line.
+		rs := []rune(word)
+		for len(rs) > limit-curLen {
+			k := breakAt(rs, limit-curLen)
+			cur += string(rs[:k])
+			rs = rs[k:]
+			newLine()
+		}
+		cur += string(rs)
+		curLen += len(rs)
+		fresh = len(rs) == 0
+	}
+	if !fresh || len(lines) == 0 {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// breakAt returns where to break rs so the first part fits in n runes: after
+// the last ':' or '/' in the second half of those n runes (an ARN's or a
+// resource name's own boundaries), else after the last '-', '.', '_' or ',',
+// else after n runes.
+func breakAt(rs []rune, n int) int {
+	for _, seps := range []string{":/", "-._,"} {
+		for i := n; i > n/2; i-- {
+			if strings.ContainsRune(seps, rs[i-1]) {
+				return i
+			}
+		}
+	}
+	return n
 }
 
 // Visible replaces control characters (C0, DEL, C1), Unicode format characters
@@ -88,8 +186,6 @@ func Visible(s string) string {
 	return b.String()
 }
 
-func (t *textWriter) linef(format string, args ...any) { t.line(fmt.Sprintf(format, args...)) }
-
 func (t *textWriter) heading(s string, sev audit.Severity) {
 	if t.opts.Color && sevColor[sev] != "" {
 		// Written directly: line() would escape the color codes themselves.
@@ -100,7 +196,7 @@ func (t *textWriter) heading(s string, sev audit.Severity) {
 }
 
 func (t *textWriter) header(r *audit.Report) {
-	t.linef("fnaudit report, generated %s", r.GeneratedAt.UTC().Format(time.RFC3339))
+	t.line(fmt.Sprintf("fnaudit report, generated %s", r.GeneratedAt.UTC().Format(time.RFC3339)))
 	provs := make([]string, len(r.Scope.Providers))
 	for i, p := range r.Scope.Providers {
 		provs[i] = string(p)
@@ -108,9 +204,9 @@ func (t *textWriter) header(r *audit.Report) {
 	if len(provs) == 0 {
 		provs = []string{"no providers"}
 	}
-	t.linef("scope: %s; %s, %s, %s", strings.Join(provs, ", "),
+	t.para("scope: ", fmt.Sprintf("%s; %s, %s, %s", strings.Join(provs, ", "),
 		countNoun(r.Scope.Accounts, "account"), countNoun(len(r.Scope.Regions), "region"),
-		countNoun(r.Scope.Functions, "function"))
+		countNoun(r.Scope.Functions, "function")), 7)
 	t.line("")
 }
 
@@ -147,54 +243,62 @@ func (t *textWriter) summary(r *audit.Report) {
 		rows = append(rows, [2]string{"by provider", strings.Join(provs, ", ")})
 	}
 	for _, row := range rows {
-		t.linef("%s%-14s %s", textIndent, row[0], row[1])
+		prefix := fmt.Sprintf("%s%-14s ", textIndent, row[0])
+		t.para(prefix, row[1], len(prefix))
 	}
 	t.line("")
 }
 
+// findings lists the shown findings by severity, most severe first. Each
+// finding takes two or more lines: its status, rule and title (wrapped, never
+// cut), then the function with its provider, account and region. With
+// Options.Details a block of its resource id, detail, evidence and remediation
+// follows.
 func (t *textWriter) findings(shown []audit.Finding) {
 	if len(shown) == 0 {
 		t.line("No findings to show.")
 		t.line("")
 		return
 	}
-	// One layout for every severity group, so the columns line up down the page.
-	header := []string{"STATUS", "RULE", "ACCOUNT", "REGION", "FUNCTION", "TITLE"}
-	rows := make([][]string, len(shown))
+	// One layout for every severity group, so titles line up down the page.
+	statusW, ruleW := 0, 0
 	for i := range shown {
-		f := &shown[i]
-		rows[i] = tableCells(string(f.Status), f.Rule, f.Account, f.Region, functionName(f), f.Title)
+		statusW = max(statusW, utf8.RuneCountInString(string(shown[i].Status)))
+		ruleW = max(ruleW, utf8.RuneCountInString(Visible(shown[i].Rule)))
 	}
-	// Title, function, account and region give way, widest first, down to a floor
-	// that keeps an AWS account id and a typical region whole.
-	widths := tableLayout(header, rows, t.opts.Width, map[int]int{5: 12, 4: 10, 2: 12, 3: 9})
 	for _, sev := range audit.Severities {
-		var group [][]string
+		n := 0
 		for i := range shown {
 			if shown[i].Severity == sev {
-				group = append(group, rows[i])
+				n++
 			}
 		}
-		if len(group) == 0 {
+		if n == 0 {
 			continue
 		}
-		if t.opts.Details {
-			t.heading(fmt.Sprintf("%s (%d)", strings.ToUpper(string(sev)), len(group)), sev)
-			for i := range shown {
-				if shown[i].Severity == sev {
-					t.detail(&shown[i])
-				}
+		t.heading(fmt.Sprintf("%s (%d)", strings.ToUpper(string(sev)), n), sev)
+		for i := range shown {
+			if shown[i].Severity != sev {
+				continue
 			}
-			t.line("")
-			continue
-		}
-		t.heading(fmt.Sprintf("%s (%d)", strings.ToUpper(string(sev)), len(group)), sev)
-		t.row(header, widths)
-		for _, row := range group {
-			t.row(row, widths)
+			t.finding(&shown[i], statusW, ruleW)
+			if t.opts.Details {
+				t.detail(&shown[i])
+			}
 		}
 		t.line("")
 	}
+}
+
+func (t *textWriter) finding(f *audit.Finding, statusW, ruleW int) {
+	prefix := fmt.Sprintf("%s%-*s  %-*s  ", textIndent, statusW, f.Status, ruleW, Visible(f.Rule))
+	indent := utf8.RuneCountInString(prefix)
+	if t.width >= 0 && t.width-indent < minWrap {
+		indent = len(textIndent) + 4 // too narrow to hang under the title: indent less
+	}
+	t.para(prefix, f.Title, indent)
+	where := strings.Join(nonEmptyStrings(string(f.Provider), f.Account, f.Region), " ")
+	t.para(strings.Repeat(" ", indent), functionName(f)+" ("+where+")", indent+2)
 }
 
 func functionName(f *audit.Finding) string {
@@ -205,14 +309,13 @@ func functionName(f *audit.Finding) string {
 }
 
 func (t *textWriter) detail(f *audit.Finding) {
-	t.linef("%s[%s] %s  %s  %s", textIndent, f.Status, f.Rule, functionName(f), f.Title)
 	field := func(name, value string) {
 		if value != "" {
-			t.linef("%s    %-12s %s", textIndent, name+":", squashSpace(value))
+			prefix := fmt.Sprintf("%s    %-12s ", textIndent, name+":")
+			t.para(prefix, value, len(prefix))
 		}
 	}
 	field("resource", f.Resource)
-	field("where", strings.TrimSpace(strings.Join([]string{string(f.Provider), f.Account, f.Region}, " ")))
 	field("category", string(f.Category))
 	field("detail", f.Detail)
 	for _, e := range f.Evidence {
@@ -246,10 +349,11 @@ func (t *textWriter) suppressed(shown []audit.Finding) {
 	if len(sup) == 0 {
 		return
 	}
-	t.linef("SUPPRESSED (%d)", len(sup))
+	t.line(fmt.Sprintf("SUPPRESSED (%d)", len(sup)))
 	for _, f := range sup {
-		t.linef("%s%s %s (%s %s %s)", textIndent, f.Rule, functionName(f), f.Provider, f.Account, f.Region)
-		t.linef("%s    %s", textIndent, squashSpace(suppressionString(f.Suppression)))
+		where := strings.Join(nonEmptyStrings(string(f.Provider), f.Account, f.Region), " ")
+		t.para(textIndent, fmt.Sprintf("%s %s (%s)", f.Rule, functionName(f), where), 6)
+		t.para("      ", suppressionString(f.Suppression), 6)
 	}
 	t.line("")
 }
@@ -259,18 +363,18 @@ func (t *textWriter) gaps(gaps []audit.Gap) {
 		t.line("GAPS: none; every scope that was asked for was read.")
 		return
 	}
-	t.linef("GAPS (%d): these parts could not be read, so findings there may be missing", len(gaps))
+	t.para("", fmt.Sprintf("GAPS (%d): these parts could not be read, so findings there may be missing", len(gaps)), 2)
 	for _, g := range gaps {
 		where := strings.Join(nonEmptyStrings(string(g.Provider), g.Account, g.Region), " ")
-		t.linef("%s%s: %s not read (%s)", textIndent, where, g.Data, g.Reason)
+		t.para(textIndent, fmt.Sprintf("%s: %s not read (%s)", where, g.Data, g.Reason), 6)
 		what := g.API
 		if g.Resource != "" {
 			what += " on " + g.Resource
 		}
 		if g.Message != "" {
-			what += ": " + squashSpace(g.Message)
+			what += ": " + g.Message
 		}
-		t.linef("%s    %s", textIndent, what)
+		t.para("      ", what, 6)
 	}
 }
 
@@ -289,10 +393,24 @@ func (t *textWriter) warnings(ws []string) {
 		return
 	}
 	t.line("")
-	t.linef("WARNINGS (%d)", len(ws))
+	t.line(fmt.Sprintf("WARNINGS (%d)", len(ws)))
 	for _, w := range ws {
-		t.linef("%s- %s", textIndent, squashSpace(w))
+		t.para(textIndent+"- ", w, 4)
 	}
+}
+
+// footer says how to learn more about the findings listed: the --details flag
+// of the command line and its rules command.
+func (t *textWriter) footer(shown []audit.Finding) {
+	if len(shown) == 0 {
+		return
+	}
+	example := "fnaudit rules " + shown[0].Rule
+	t.line("")
+	if !t.opts.Details {
+		t.para("", "For each finding's resource id, evidence and remediation, run again with --details.", 0)
+	}
+	t.para("", "To see what a rule checks and how to fix it: fnaudit rules ID, e.g. "+example, 0)
 }
 
 func squashSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -302,75 +420,4 @@ func countNoun(n int, word string) string {
 		return fmt.Sprintf("%d %s", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func tableCells(cs ...string) []string {
-	for i := range cs {
-		cs[i] = Visible(squashSpace(cs[i]))
-	}
-	return cs
-}
-
-// layout returns column widths: each column as wide as its widest cell, then, if
-// the line is wider than width (> 0), the shrinkable columns (index -> floor)
-// give up one rune at a time, always the widest of them first.
-func tableLayout(header []string, rows [][]string, width int, shrink map[int]int) []int {
-	widths := make([]int, len(header))
-	for _, row := range append([][]string{header}, rows...) {
-		for i, c := range row {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
-	}
-	if width <= 0 {
-		return widths
-	}
-	total := len(textIndent) + 2*(len(widths)-1)
-	for _, w := range widths {
-		total += w
-	}
-	for total > width {
-		best := -1
-		for col := range widths { // ordered by index: ties go to the leftmost column
-			floor, ok := shrink[col]
-			if !ok || widths[col] <= floor {
-				continue
-			}
-			if best < 0 || widths[col] > widths[best] {
-				best = col
-			}
-		}
-		if best < 0 {
-			break // every shrinkable column is at its floor
-		}
-		widths[best]--
-		total--
-	}
-	return widths
-}
-
-func (t *textWriter) row(row []string, widths []int) {
-	var b strings.Builder
-	b.WriteString(textIndent)
-	for i, c := range row {
-		if i > 0 {
-			b.WriteString("  ")
-		}
-		c = clipRunes(c, widths[i])
-		b.WriteString(c)
-		if i < len(row)-1 {
-			b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)))
-		}
-	}
-	t.line(b.String())
-}
-
-// truncate shortens s to n runes, marking the cut with "...".
-func clipRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	if n <= 3 {
-		return string([]rune(s)[:n])
-	}
-	return string([]rune(s)[:n-3]) + "..."
 }

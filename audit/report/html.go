@@ -1,0 +1,374 @@
+package report
+
+import (
+	"cmp"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fnaudit/fnaudit/audit"
+)
+
+// The HTML report is one self-contained file: its stylesheet is inlined, its
+// charts are SVG drawn here at render time, and it has no script at all. A
+// Content-Security-Policy meta tag forbids every fetch (default-src 'none')
+// and allows only the one inline stylesheet, by its hash, so the file makes no
+// network request even when opened from a mail attachment or an S3 console.
+//
+// Every value from the report goes through html/template's contextual
+// escaping: names, titles, messages and evidence come from the audited estate
+// and are attacker-controlled.
+
+//go:embed html_report.tmpl
+var htmlTemplateText string
+
+//go:embed html_report.css
+var htmlCSS string
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"upper": func(s fmt.Stringer) string { return strings.ToUpper(s.String()) },
+}).Parse(htmlTemplateText))
+
+// exposureRank orders finding categories by how directly they expose a
+// function: who can invoke it first, then what its identity can do.
+var exposureRank = map[audit.Category]int{
+	audit.PublicInvoke:        0,
+	audit.CrossAccountInvoke:  1,
+	audit.AdminAccess:         2,
+	audit.PrivilegeEscalation: 3,
+}
+
+func categoryRank(c audit.Category) int {
+	if r, ok := exposureRank[c]; ok {
+		return r
+	}
+	return len(exposureRank)
+}
+
+// Chart geometry, in SVG user units: each bar takes one row with its label
+// above it, so long names (an Azure subscription id) never collide with bars.
+const (
+	chartWidth  = 360
+	chartBarMax = 280
+	chartRow    = 34
+	chartTop    = 4
+	// chartAccounts is how many accounts the by-account chart draws; the rest
+	// are counted in a note below it.
+	chartAccounts = 15
+)
+
+type htmlPage struct {
+	Generated string
+	CSP       string
+	CSS       template.CSS
+	Version   string
+	Scope     string
+
+	Functions, Public, CrossAccount             int
+	Open, Suppressed, Unknown, Errored, GapsNum int
+	HiddenNote                                  string
+
+	Charts     []htmlChart
+	Gaps       []audit.Gap
+	Ranked     []*htmlFunction
+	RuleErrors []htmlFinding
+	Warnings   []string
+}
+
+type htmlChart struct {
+	ID, Title, Caption string
+	Height             int
+	Bars               []htmlBar
+	Empty              string // said instead of bars when there are none
+	Note               string
+}
+
+type htmlBar struct {
+	Label, Value, Class string
+	LabelY, BarY, W     int
+	ValueX, ValueY      int
+}
+
+type htmlFunction struct {
+	N                       int
+	Name, Resource          string
+	Provider                audit.Provider
+	Account, Region         string
+	Worst                   audit.Severity // of the failing findings; empty when none fail
+	Exposure                []audit.Category
+	Open, Other             int
+	Findings                []htmlFinding
+	worstRank, bestCategory int
+}
+
+type htmlFinding struct {
+	*audit.Finding
+	Evidence []audit.Evidence
+	Expires  string
+}
+
+func renderHTML(w io.Writer, r *audit.Report, shown []audit.Finding, hidden int, opts Options) error {
+	version := opts.ProductVersion
+	if version == "" {
+		version = "dev"
+	}
+	s := r.Summary
+	page := htmlPage{
+		Generated: r.GeneratedAt.UTC().Format(time.RFC3339),
+		CSP: "default-src 'none'; style-src 'sha256-" + cssHash() +
+			"'; img-src 'none'; base-uri 'none'; form-action 'none'",
+		CSS:        template.CSS(htmlCSS),
+		Version:    version,
+		Scope:      scopeLine(r),
+		Functions:  r.Scope.Functions,
+		Open:       s.Open,
+		Suppressed: s.ByStatus[audit.StatusSuppressed],
+		Unknown:    s.ByStatus[audit.StatusUnknown],
+		Errored:    s.ByStatus[audit.StatusError],
+		GapsNum:    len(r.Gaps),
+		Gaps:       r.Gaps,
+		Warnings:   r.Warnings,
+	}
+	if hidden > 0 {
+		page.HiddenNote = fmt.Sprintf("%s below %s are not listed; the summary counts them.",
+			countNoun(hidden, "finding"), opts.MinSeverity)
+	}
+	page.Public = exposedFunctions(r.Findings, audit.PublicInvoke)
+	page.CrossAccount = exposedFunctions(r.Findings, audit.CrossAccountInvoke)
+	page.Charts = summaryCharts(r, page.Public, page.CrossAccount)
+	page.Ranked, page.RuleErrors = rankFunctions(shown)
+	return htmlTemplate.Execute(w, &page)
+}
+
+// cssHash is the CSP source hash of the inline stylesheet: the base64 SHA-256
+// of the <style> element's exact content.
+func cssHash() string {
+	sum := sha256.Sum256([]byte(htmlCSS))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+func scopeLine(r *audit.Report) string {
+	provs := make([]string, len(r.Scope.Providers))
+	for i, p := range r.Scope.Providers {
+		provs[i] = string(p)
+	}
+	if len(provs) == 0 {
+		provs = []string{"no providers"}
+	}
+	return fmt.Sprintf("%s; %s, %s, %s", strings.Join(provs, ", "),
+		countNoun(r.Scope.Accounts, "account"), countNoun(len(r.Scope.Regions), "region"),
+		countNoun(r.Scope.Functions, "function"))
+}
+
+// exposedFunctions counts the functions with an open finding of category c.
+func exposedFunctions(fs []audit.Finding, c audit.Category) int {
+	seen := map[string]bool{}
+	for i := range fs {
+		f := &fs[i]
+		if f.Status == audit.StatusFail && f.Category == c {
+			seen[string(f.Provider)+"\x00"+f.Resource] = true
+		}
+	}
+	return len(seen)
+}
+
+// summaryCharts draws the exposure and the open findings by severity,
+// category, provider and account. Like the summary, they count every open
+// finding, whatever Options.MinSeverity hides from the list.
+func summaryCharts(r *audit.Report, public, cross int) []htmlChart {
+	s := r.Summary
+	total := r.Scope.Functions
+	exposure := barChart("chart-exposure", "Exposure",
+		fmt.Sprintf("Functions with an open finding that lets others invoke them, of %s audited", countNoun(total, "function")),
+		[]barValue{
+			{"anyone (public invoke)", public, "exposure", fmt.Sprintf("%d of %d", public, total)},
+			{"other accounts (cross-account invoke)", cross, "exposure", fmt.Sprintf("%d of %d", cross, total)},
+		}, max(total, public, cross))
+
+	var sev []barValue
+	for _, v := range audit.Severities {
+		sev = append(sev, barValue{string(v), s.BySeverity[v], "sev-" + string(v), ""})
+	}
+	var cats []barValue
+	for _, c := range audit.Categories {
+		if n := s.ByCategory[c]; n > 0 {
+			cats = append(cats, barValue{string(c), n, "count", ""})
+		}
+	}
+	var provs []barValue
+	for _, p := range audit.Providers {
+		if n := s.ByProvider[p]; n > 0 {
+			provs = append(provs, barValue{string(p), n, "count", ""})
+		}
+	}
+	accounts, note := accountBars(r.Findings)
+
+	charts := []htmlChart{
+		exposure,
+		barChart("chart-severity", "Open findings by severity", "", sev, 0),
+		barChart("chart-category", "Open findings by category", "", cats, 0),
+		barChart("chart-provider", "Open findings by provider", "", provs, 0),
+		barChart("chart-account", "Open findings by account", "", accounts, 0),
+	}
+	charts[4].Note = note
+	return charts
+}
+
+type barValue struct {
+	label string
+	n     int
+	class string
+	value string // shown after the bar; the count when empty
+}
+
+// accountBars counts open findings per provider and account, most first, and
+// keeps the first chartAccounts; the note counts the rest.
+func accountBars(fs []audit.Finding) ([]barValue, string) {
+	type acct struct {
+		p    audit.Provider
+		id   string
+		open int
+	}
+	idx := map[string]*acct{}
+	var all []*acct
+	for i := range fs {
+		f := &fs[i]
+		if f.Status != audit.StatusFail {
+			continue
+		}
+		k := string(f.Provider) + "\x00" + f.Account
+		a := idx[k]
+		if a == nil {
+			a = &acct{p: f.Provider, id: f.Account}
+			idx[k] = a
+			all = append(all, a)
+		}
+		a.open++
+	}
+	slices.SortFunc(all, func(a, b *acct) int {
+		return cmp.Or(cmp.Compare(b.open, a.open), strings.Compare(string(a.p), string(b.p)), strings.Compare(a.id, b.id))
+	})
+	note := ""
+	if len(all) > chartAccounts {
+		rest := 0
+		for _, a := range all[chartAccounts:] {
+			rest += a.open
+		}
+		note = fmt.Sprintf("The %d accounts with the most open findings are drawn; %d more have %s.",
+			chartAccounts, len(all)-chartAccounts, countNoun(rest, "open finding"))
+		all = all[:chartAccounts]
+	}
+	bars := make([]barValue, len(all))
+	for i, a := range all {
+		id := a.id
+		if id == "" {
+			id = "(no account)"
+		}
+		bars[i] = barValue{string(a.p) + " " + id, a.open, "count", ""}
+	}
+	return bars, note
+}
+
+// barChart lays out horizontal bars scaled to scale (the largest value when
+// zero). Every bar carries its label and its number as text, so the chart
+// reads without color, script or hovering.
+func barChart(id, title, caption string, values []barValue, scale int) htmlChart {
+	c := htmlChart{ID: id, Title: title, Caption: caption}
+	if len(values) == 0 {
+		c.Empty = "none"
+		return c
+	}
+	if scale == 0 {
+		for _, v := range values {
+			scale = max(scale, v.n)
+		}
+	}
+	for i, v := range values {
+		w := 0
+		if scale > 0 {
+			w = v.n * chartBarMax / scale
+		}
+		if v.n > 0 && w < 2 {
+			w = 2 // a non-zero count stays visible
+		}
+		value := v.value
+		if value == "" {
+			value = fmt.Sprint(v.n)
+		}
+		y := chartTop + i*chartRow
+		c.Bars = append(c.Bars, htmlBar{
+			Label: v.label, Value: value, Class: v.class,
+			LabelY: y + 11, BarY: y + 15, W: w,
+			ValueX: w + 6, ValueY: y + 26,
+		})
+	}
+	c.Height = chartTop + len(values)*chartRow
+	return c
+}
+
+// rankFunctions groups the findings by function, worst first: by the highest
+// severity of its failing findings, then by its most exposing category
+// (public invoke, cross-account invoke, admin access, privilege escalation,
+// the rest), then by how many findings fail, then by name and resource id.
+// Functions whose findings are all suppressed or unchecked come last. Error
+// findings (a rule that broke) belong to no function and are returned apart.
+func rankFunctions(shown []audit.Finding) (ranked []*htmlFunction, ruleErrors []htmlFinding) {
+	idx := map[string]*htmlFunction{}
+	for i := range shown {
+		f := &shown[i]
+		hf := htmlFinding{Finding: f, Evidence: f.Evidence}
+		if f.Suppression != nil && !f.Suppression.Expires.IsZero() {
+			hf.Expires = f.Suppression.Expires.UTC().Format("2006-01-02")
+		}
+		if f.Status == audit.StatusError {
+			ruleErrors = append(ruleErrors, hf)
+			continue
+		}
+		k := string(f.Provider) + "\x00" + f.Resource
+		fn := idx[k]
+		if fn == nil {
+			fn = &htmlFunction{Name: functionName(f), Resource: f.Resource, Provider: f.Provider,
+				Account: f.Account, Region: f.Region, worstRank: -1, bestCategory: len(exposureRank) + 1}
+			idx[k] = fn
+			ranked = append(ranked, fn)
+		}
+		fn.Findings = append(fn.Findings, hf)
+		if f.Status != audit.StatusFail {
+			fn.Other++
+			continue
+		}
+		fn.Open++
+		if r := f.Severity.Rank(); r > fn.worstRank {
+			fn.worstRank, fn.Worst = r, f.Severity
+		}
+		fn.bestCategory = min(fn.bestCategory, categoryRank(f.Category))
+		if _, ok := exposureRank[f.Category]; ok && !slices.Contains(fn.Exposure, f.Category) {
+			fn.Exposure = append(fn.Exposure, f.Category)
+		}
+	}
+	for _, fn := range ranked {
+		slices.SortFunc(fn.Exposure, func(a, b audit.Category) int { return cmp.Compare(categoryRank(a), categoryRank(b)) })
+	}
+	slices.SortFunc(ranked, func(a, b *htmlFunction) int {
+		return cmp.Or(
+			cmp.Compare(b.worstRank, a.worstRank),
+			cmp.Compare(a.bestCategory, b.bestCategory),
+			cmp.Compare(b.Open, a.Open),
+			strings.Compare(a.Name, b.Name),
+			strings.Compare(string(a.Provider), string(b.Provider)),
+			strings.Compare(a.Account, b.Account),
+			strings.Compare(a.Region, b.Region),
+			strings.Compare(a.Resource, b.Resource),
+		)
+	})
+	for i, fn := range ranked {
+		fn.N = i + 1
+	}
+	return ranked, ruleErrors
+}
