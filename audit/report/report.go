@@ -17,11 +17,11 @@ const (
 	JSON Format = "json"
 	OCSF Format = "ocsf"
 	CSV  Format = "csv"
-	ASFF Format = "asff"
 )
 
-// Formats lists every format.
-var Formats = []Format{Text, JSON, OCSF, CSV, ASFF}
+// Formats lists every format. ASFF (Security Hub) is rendered by the
+// securityhub package, which builds it from the AWS SDK's types.
+var Formats = []Format{Text, JSON, OCSF, CSV}
 
 // ParseFormat returns the format named s.
 func ParseFormat(s string) (Format, error) {
@@ -30,7 +30,7 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown format %q (want text, json, ocsf, csv or asff)", s)
+	return "", fmt.Errorf("unknown format %q (want text, json, ocsf or csv)", s)
 }
 
 // Options tune rendering. The zero value renders everything, unstyled, without
@@ -47,16 +47,9 @@ type Options struct {
 	// Details adds, in the text format, a block per finding with its resource,
 	// detail, evidence and remediation.
 	Details bool
-	// ProductVersion is fnaudit's version, written in OCSF metadata and ASFF
-	// ProductFields; empty means "dev".
+	// ProductVersion is fnaudit's version, written in OCSF metadata; empty
+	// means "dev".
 	ProductVersion string
-	// SecurityHubAccountID and SecurityHubRegion name the AWS account (12
-	// digits) and Region whose Security Hub imports the asff format. Findings
-	// that do not belong to an AWS account and Region (GCP, Azure, a rule
-	// error) are filed under them; when they are empty, asff leaves such
-	// findings out. Set both or neither.
-	SecurityHubAccountID string
-	SecurityHubRegion    string
 }
 
 // Render writes r to w in the given format.
@@ -78,10 +71,8 @@ func Render(w io.Writer, format Format, r *audit.Report, opts Options) error {
 		err = renderOCSF(w, r, shown, opts)
 	case CSV:
 		err = renderCSV(w, shown)
-	case ASFF:
-		err = renderASFF(w, r, shown, opts)
 	default:
-		return fmt.Errorf("render: unknown format %q (want text, json, ocsf, csv or asff)", format)
+		return fmt.Errorf("render: unknown format %q (want text, json, ocsf or csv)", format)
 	}
 	if err != nil {
 		return fmt.Errorf("render %s: %w", format, err)

@@ -1,4 +1,4 @@
-package report
+package securityhub
 
 import (
 	"bytes"
@@ -11,12 +11,13 @@ import (
 	"unicode/utf16"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/report"
 	"github.com/google/go-cmp/cmp"
 )
 
-// asffHomeOpts files GCP, Azure and rule-error findings under a Security Hub
+// homeOpts files GCP, Azure and rule-error findings under a Security Hub
 // account and Region.
-var asffHomeOpts = Options{ProductVersion: "1.0.0-test", SecurityHubAccountID: "111122223333", SecurityHubRegion: "eu-central-1"}
+var homeOpts = Options{ProductVersion: "1.0.0-test", SecurityHubAccountID: "111122223333", SecurityHubRegion: "eu-central-1"}
 
 func TestASFFGolden(t *testing.T) {
 	t.Parallel()
@@ -25,7 +26,7 @@ func TestASFFGolden(t *testing.T) {
 		opts Options
 	}{
 		{"asff", Options{ProductVersion: "1.0.0-test"}},
-		{"asff-home", asffHomeOpts},
+		{"asff-home", homeOpts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,7 +43,7 @@ func TestASFFGolden(t *testing.T) {
 func renderASFFTest(t *testing.T, r *audit.Report, opts Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Render(&buf, ASFF, r, opts); err != nil {
+	if _, err := Render(&buf, r, opts); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -79,7 +80,7 @@ func TestASFFAccounts(t *testing.T) {
 	if diff := cmp.Diff(want, rows(Options{})); diff != "" {
 		t.Errorf("without a Security Hub account (-want +got):\n%s", diff)
 	}
-	home := rows(asffHomeOpts)
+	home := rows(homeOpts)
 	if len(home) != len(testReport().Findings) {
 		t.Fatalf("with a Security Hub account: %d findings, want all %d", len(home), len(testReport().Findings))
 	}
@@ -96,8 +97,8 @@ func TestASFFAccounts(t *testing.T) {
 		}
 	}
 	// MinSeverity filters asff like every format.
-	shown, _ := Filter(testReport().Findings, audit.High)
-	opts := asffHomeOpts
+	shown, _ := report.Filter(testReport().Findings, audit.High)
+	opts := homeOpts
 	opts.MinSeverity = audit.High
 	if got := decodeASFF(t, renderASFFTest(t, testReport(), opts)); len(got) != len(shown) {
 		t.Errorf("min high: %d findings, want %d", len(got), len(shown))
@@ -113,7 +114,7 @@ func TestASFFOptionErrors(t *testing.T) {
 		{SecurityHubAccountID: "111122223333", SecurityHubRegion: "europe-west1"},
 	} {
 		var buf bytes.Buffer
-		if err := Render(&buf, ASFF, testReport(), opts); err == nil {
+		if _, err := Render(&buf, testReport(), opts); err == nil {
 			t.Errorf("%q/%q: no error", opts.SecurityHubAccountID, opts.SecurityHubRegion)
 		}
 	}
@@ -155,7 +156,7 @@ func TestASFFRequiredAndLimits(t *testing.T) {
 	wantCompliance := map[string]string{"fail": "FAILED", "suppressed": "FAILED", "unknown": "WARNING", "error": "NOT_AVAILABLE"}
 	labels := map[string]bool{"CRITICAL": true, "HIGH": true, "MEDIUM": true, "LOW": true, "INFORMATIONAL": true}
 	for name, r := range map[string]*audit.Report{"test": testReport(), "long": longReport()} {
-		out := decodeASFF(t, renderASFFTest(t, r, asffHomeOpts))
+		out := decodeASFF(t, renderASFFTest(t, r, homeOpts))
 		if len(out) != len(r.Findings) {
 			t.Fatalf("%s: %d findings, want %d", name, len(out), len(r.Findings))
 		}
@@ -204,14 +205,14 @@ func TestASFFRequiredAndLimits(t *testing.T) {
 					errorf("type %q is not namespace/category[/classifier]", ty)
 				}
 			}
-			if n := units(o["Title"]); n > asffMaxTitle {
+			if n := units(o["Title"]); n > maxTitle {
 				errorf("Title is %d characters", n)
 			}
-			if n := units(o["Description"]); n > asffMaxDesc {
+			if n := units(o["Description"]); n > maxDesc {
 				errorf("Description is %d characters", n)
 			}
 			if rem, ok := o["Remediation"].(map[string]any); ok {
-				if n := units(rem["Recommendation"].(map[string]any)["Text"]); n == 0 || n > asffMaxRecText {
+				if n := units(rem["Recommendation"].(map[string]any)["Text"]); n == 0 || n > maxRecText {
 					errorf("Recommendation.Text is %d characters", n)
 				}
 			}
@@ -235,14 +236,14 @@ func TestASFFRequiredAndLimits(t *testing.T) {
 				}
 			}
 			pf := o["ProductFields"].(map[string]any)
-			if len(pf) > asffMaxFields {
+			if len(pf) > maxFields {
 				errorf("%d ProductFields", len(pf))
 			}
 			for k, v := range pf {
 				if _, ok := v.(string); !ok {
 					errorf("ProductFields[%s] is not a string: %v", k, v)
 				}
-				if len(k) > asffMaxFieldKey || units(v) > asffMaxFieldValue {
+				if len(k) > maxFieldKey || units(v) > maxFieldValue {
 					errorf("ProductFields[%s] exceeds its limits", k)
 				}
 			}
@@ -255,7 +256,7 @@ func TestASFFRequiredAndLimits(t *testing.T) {
 				errorf("status %s: Workflow.Status %v", status, wf)
 			}
 			if note, ok := o["Note"].(map[string]any); ok {
-				if n := units(note["Text"]); n == 0 || n > asffMaxNote || note["UpdatedBy"] == "" || note["UpdatedAt"] == "" {
+				if n := units(note["Text"]); n == 0 || n > maxNote || note["UpdatedBy"] == "" || note["UpdatedAt"] == "" {
 					errorf("Note %v", note)
 				}
 			}
@@ -269,7 +270,7 @@ func TestASFFRequiredAndLimits(t *testing.T) {
 		}
 	}
 	// The long finding is cut with an ellipsis and keeps the evidence count.
-	o := decodeASFF(t, renderASFFTest(t, longReport(), asffHomeOpts))[0]
+	o := decodeASFF(t, renderASFFTest(t, longReport(), homeOpts))[0]
 	for _, v := range []any{o["Title"], o["Description"], o["Remediation"].(map[string]any)["Recommendation"].(map[string]any)["Text"], o["Note"].(map[string]any)["Text"]} {
 		if s := v.(string); !strings.HasSuffix(s, "…") {
 			t.Errorf("a cut text does not end with an ellipsis: %.40q...", s)
@@ -286,20 +287,6 @@ func TestASFFEmpty(t *testing.T) {
 	got := renderASFFTest(t, &audit.Report{GeneratedAt: testNow}, Options{})
 	if strings.TrimSpace(string(got)) != "[]" {
 		t.Errorf("empty report: %q, want []", got)
-	}
-}
-
-// The command line takes --format through ParseFormat, so this is what makes
-// `fnaudit ... --format asff` work.
-func TestParseFormatASFF(t *testing.T) {
-	t.Parallel()
-	for _, s := range []string{"asff", " ASFF "} {
-		if f, err := ParseFormat(s); err != nil || f != ASFF {
-			t.Errorf("ParseFormat(%q) = %v, %v", s, f, err)
-		}
-	}
-	if _, err := ParseFormat("xml"); err == nil || !strings.Contains(err.Error(), "asff") {
-		t.Errorf("ParseFormat(xml) error does not list asff: %v", err)
 	}
 }
 
