@@ -316,3 +316,35 @@ func TestTruncateUnits(t *testing.T) {
 		}
 	}
 }
+
+// What is left out of ASFF is counted, with the reason and how to include it.
+func TestOmitted(t *testing.T) {
+	t.Parallel()
+	_, om, err := Findings(testReport(), Options{MinSeverity: audit.High})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Below high: the medium Azure runtime and the low AWS runtime findings (the
+	// info rule error is always kept). Without a home account: every GCP and
+	// Azure finding at or above high, and the Azure rule error.
+	want := Omitted{NoAccount: 5, NoAccountProviders: []audit.Provider{audit.Azure, audit.GCP}, BelowMinSeverity: 2, MinSeverity: audit.High}
+	if diff := cmp.Diff(want, om); diff != "" {
+		t.Errorf("Omitted (-want +got):\n%s", diff)
+	}
+	msgs := om.Messages()
+	if len(msgs) != 2 || om.Total() != 7 ||
+		!strings.HasPrefix(msgs[0], "5 findings (azure, gcp) left out of ASFF") || !strings.Contains(msgs[0], "--security-hub-account and --security-hub-region") ||
+		!strings.HasPrefix(msgs[1], "2 findings below high left out of ASFF") {
+		t.Errorf("Messages() = %q", msgs)
+	}
+	_, om, err = Findings(testReport(), homeOpts)
+	if err != nil || om.Total() != 0 || om.Messages() != nil {
+		t.Errorf("with a home account and no minimum: omitted %+v, %v", om, err)
+	}
+	if _, _, err := Findings(testReport(), Options{MinSeverity: "severe"}); err == nil {
+		t.Error("unknown minimum severity: no error")
+	}
+	if _, _, err := Findings(nil, Options{}); err == nil {
+		t.Error("nil report: no error")
+	}
+}

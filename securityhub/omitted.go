@@ -45,13 +45,21 @@ func (o Omitted) Messages() []string {
 		for i, p := range o.NoAccountProviders {
 			names[i] = string(p)
 		}
-		out = append(out, fmt.Sprintf("%s (%s) left out of ASFF: they belong to no AWS account and Region, and Security Hub accepts a finding only for one; "+
-			"name the account and Region to file them under (--security-hub-account and --security-hub-region) to include them",
-			count(o.NoAccount, "finding"), strings.Join(names, ", ")))
+		they, them := "they belong", "them"
+		if o.NoAccount == 1 {
+			they, them = "it belongs", "it"
+		}
+		out = append(out, fmt.Sprintf("%s (%s) left out of ASFF: %s to no AWS account and Region, and Security Hub accepts a finding only for one; "+
+			"name the account and Region to file %s under (--security-hub-account and --security-hub-region) to include %s",
+			count(o.NoAccount, "finding"), strings.Join(names, ", "), they, them, them))
 	}
 	if o.BelowMinSeverity > 0 {
-		out = append(out, fmt.Sprintf("%s below %s left out of ASFF (--min-severity); lower or drop the minimum severity to include them",
-			count(o.BelowMinSeverity, "finding"), o.MinSeverity))
+		them := "them"
+		if o.BelowMinSeverity == 1 {
+			them = "it"
+		}
+		out = append(out, fmt.Sprintf("%s below %s left out of ASFF (--min-severity); lower or drop the minimum severity to include %s",
+			count(o.BelowMinSeverity, "finding"), o.MinSeverity, them))
 	}
 	return out
 }
