@@ -21,6 +21,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/catalog"
 	"github.com/fnaudit/fnaudit/internal/awstest"
 )
 
@@ -372,6 +373,12 @@ func TestDefaults(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"securityhub:BatchImportFindings"}, Actions()); diff != "" {
 		t.Error(diff)
+	}
+	// Each action is a real IAM action, spelled as IAM spells it.
+	for _, a := range Actions() {
+		if c, ok := catalog.AWSCanonical(a); !ok || c != a {
+			t.Errorf("%s: catalog has %q, %v", a, c, ok)
+		}
 	}
 }
 
