@@ -152,6 +152,27 @@ func (r ImportResult) Summary() string {
 	return b.String()
 }
 
+// Details returns one line per finding Security Hub rejected or Import did not
+// send, and one per request that failed as a whole, for people to act on.
+func (r ImportResult) Details() []string {
+	var out []string
+	for _, f := range r.Failed {
+		out = append(out, fmt.Sprintf("rejected %s: %s: %s", f.ID, f.ErrorCode, f.ErrorMessage))
+	}
+	for _, e := range r.BatchErrors {
+		out = append(out, fmt.Sprintf("request %d (%s, %s ... %s) failed: %v", e.Batch, count(len(e.IDs), "finding"),
+			e.IDs[0], e.IDs[len(e.IDs)-1], e.Err))
+	}
+	for _, f := range r.Skipped {
+		id := f.ID
+		if id == "" {
+			id = "(no id)"
+		}
+		out = append(out, fmt.Sprintf("not sent %s: %s: %s", id, f.ErrorCode, f.ErrorMessage))
+	}
+	return out
+}
+
 func (r ImportResult) batchFindings() int {
 	n := 0
 	for _, e := range r.BatchErrors {

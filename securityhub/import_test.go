@@ -155,6 +155,9 @@ func TestImportPartialFailures(t *testing.T) {
 	if diff := cmp.Diff(want, res.Failed); diff != "" {
 		t.Errorf("failed findings (-want +got):\n%s", diff)
 	}
+	if d := res.Details(); len(d) != 3 || d[0] != "rejected "+bad[0]+": InvalidInput: Finding does not adhere to ASFF" {
+		t.Errorf("Details() = %q", d)
+	}
 	if res.SuccessCount != 247 || res.FailedCount != 3 || len(srv.SecurityHub().Findings()) != 247 {
 		t.Errorf("imported %d (server has %d), failed %d; want 247, 3", res.SuccessCount, len(srv.SecurityHub().Findings()), res.FailedCount)
 	}
@@ -223,6 +226,9 @@ func TestImportBatchErrorContinues(t *testing.T) {
 	accounted(t, res)
 	if len(res.BatchErrors) != 1 || res.BatchErrors[0].Batch != 2 || cmp.Diff(ids(fs[100:200]), res.BatchErrors[0].IDs) != "" {
 		t.Errorf("batch errors %+v; want request 2 with findings 100-199", res.BatchErrors)
+	}
+	if d := res.Details(); len(d) != 1 || !strings.HasPrefix(d[0], "request 2 (100 findings, "+aws.ToString(fs[100].Id)+" ... ") {
+		t.Errorf("Details() = %q", d)
 	}
 	if res.SuccessCount != 150 || res.Batches != 3 || res.NotImported() != 100 {
 		t.Errorf("imported %d in %d requests, %d not imported; want 150 in 3, 100", res.SuccessCount, res.Batches, res.NotImported())
@@ -330,16 +336,27 @@ func TestImportOptionErrors(t *testing.T) {
 	}
 }
 
-// The local server enforces Security Hub's limit of 100 findings per request.
-func TestServerRefusesOver100(t *testing.T) {
+// The local server enforces Security Hub's limit of 100 findings per request
+// and rejects, one by one, findings without a required attribute.
+func TestServerChecks(t *testing.T) {
 	t.Parallel()
 	srv := awstest.New(t)
 	srv.AddAccount(awsAcct)
-	_, err := hubClient(srv, awsAcct, "us-east-1").BatchImportFindings(context.Background(),
-		&sdk.BatchImportFindingsInput{Findings: manyFindings(t, 101, awsAcct)})
+	c := hubClient(srv, awsAcct, "us-east-1")
+	_, err := c.BatchImportFindings(context.Background(), &sdk.BatchImportFindingsInput{Findings: manyFindings(t, 101, awsAcct)})
 	var ie *types.InvalidInputException
 	if !errors.As(err, &ie) {
 		t.Errorf("101 findings: err = %v, want InvalidInputException", err)
+	}
+	fs := manyFindings(t, 2, awsAcct)
+	fs[1].Title = aws.String("") // the SDK itself refuses a nil required member
+	out, err := c.BatchImportFindings(context.Background(), &sdk.BatchImportFindingsInput{Findings: fs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToInt32(out.SuccessCount) != 1 || aws.ToInt32(out.FailedCount) != 1 || len(out.FailedFindings) != 1 ||
+		aws.ToString(out.FailedFindings[0].Id) != aws.ToString(fs[1].Id) || !strings.Contains(aws.ToString(out.FailedFindings[0].ErrorMessage), "Title") {
+		t.Errorf("a finding without Title: %d imported, %d failed %+v", aws.ToInt32(out.SuccessCount), aws.ToInt32(out.FailedCount), out.FailedFindings)
 	}
 }
 
