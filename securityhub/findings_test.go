@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf16"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/report"
@@ -347,4 +352,32 @@ func TestOmitted(t *testing.T) {
 	if _, _, err := Findings(nil, Options{}); err == nil {
 		t.Error("nil report: no error")
 	}
+}
+
+// MarshalFindings refuses a value it cannot encode as the SDK would, instead
+// of writing something else.
+func TestMarshalRefuses(t *testing.T) {
+	t.Parallel()
+	for name, v := range map[string]any{
+		"time":  struct{ At time.Time }{time.Now()},
+		"union": struct{ U types.ParameterValue }{&types.ParameterValueMemberBoolean{Value: true}},
+	} {
+		if _, _, err := encodeValue(reflect.ValueOf(v), name); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	f := firstFinding(t)
+	f.Severity.Product = aws.Float64(math.NaN())
+	if _, err := MarshalFindings([]types.AwsSecurityFinding{f}); err == nil || !strings.Contains(err.Error(), "Severity.Product") {
+		t.Errorf("NaN: %v", err)
+	}
+}
+
+func firstFinding(t *testing.T) types.AwsSecurityFinding {
+	t.Helper()
+	fs, _, err := Findings(testReport(), Options{})
+	if err != nil || len(fs) == 0 {
+		t.Fatal(err)
+	}
+	return fs[0]
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 
@@ -193,6 +194,11 @@ func encodePresent(v reflect.Value, path string) (any, bool, error) {
 		}
 		return out, true, nil
 	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			// Timestamps of ASFF findings are strings; a time.Time member
+			// belongs to other operations and its wire format to the model.
+			break
+		}
 		return encodeStruct(v, path)
 	}
 	return nil, false, fmt.Errorf("%s: the ASFF writer does not encode %s values", path, v.Type())
