@@ -48,7 +48,8 @@
 // JSON tags and the SDK's serializer is internal to it, so MarshalFindings
 // encodes them by reflection under their field names, which are the ASFF
 // attribute names; the tests compare its output with what the SDK client
-// itself puts on the wire. Output is deterministic: findings keep the report's
+// itself puts on the wire, and with the shapes of the Security Hub API model
+// (testdata/asff-model.json, taken from the botocore service model). Output is deterministic: findings keep the report's
 // order and map keys are sorted.
 //
 // # Import
