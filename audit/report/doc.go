@@ -14,9 +14,6 @@
 //     document against it).
 //   - ocsf: a JSON array of OCSF 1.3 Detection Finding objects (class_uid 2004),
 //     the form Prowler emits and AWS Security Lake / Security Hub ingest.
-//   - asff: a JSON array of AWS Security Finding Format objects for Security Hub's
-//     BatchImportFindings; findings outside an AWS account are placed under
-//     Options.SecurityHubAccountID / SecurityHubRegion, or left out when unset.
 //   - csv: RFC 4180, a header row and one row per finding; cells that a
 //     spreadsheet would read as a formula are neutralized.
 //   - html: one self-contained page for people: the summary at a glance
@@ -27,6 +24,10 @@
 //     external resource; a Content-Security-Policy forbids every fetch, and a
 //     print stylesheet opens every finding. All text is escaped by
 //     html/template.
+//
+// The AWS Security Finding Format (asff) for Security Hub is not here: package
+// github.com/fnaudit/fnaudit/securityhub builds it from the AWS SDK's own types,
+// which this package, like all of audit/, does not import.
 //
 // NewDigest renders the plain-text email digest the scheduled Lambda publishes.
 //

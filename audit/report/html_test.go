@@ -158,7 +158,7 @@ func TestParseFormatHTML(t *testing.T) {
 	if f, err := ParseFormat(" HTML "); err != nil || f != HTML {
 		t.Errorf("ParseFormat(HTML) = %v, %v", f, err)
 	}
-	if _, err := ParseFormat("pdf"); err == nil || !strings.Contains(err.Error(), "csv, asff or html") {
+	if _, err := ParseFormat("pdf"); err == nil || !strings.Contains(err.Error(), "csv or html") {
 		t.Errorf("ParseFormat(pdf) error = %v, want the formats listed", err)
 	}
 }

@@ -17,12 +17,12 @@ const (
 	JSON Format = "json"
 	OCSF Format = "ocsf"
 	CSV  Format = "csv"
-	ASFF Format = "asff"
 	HTML Format = "html"
 )
 
-// Formats lists every format.
-var Formats = []Format{Text, JSON, OCSF, CSV, ASFF, HTML}
+// Formats lists every format audit/report renders. ASFF (Security Hub) is
+// rendered by the securityhub package, which builds it from the AWS SDK's types.
+var Formats = []Format{Text, JSON, OCSF, CSV, HTML}
 
 // formatList names the formats for error messages: "text, json, ... or html".
 func formatList() string {
@@ -59,16 +59,9 @@ type Options struct {
 	// Details adds, in the text format, a block per finding with its resource,
 	// detail, evidence and remediation.
 	Details bool
-	// ProductVersion is fnaudit's version, written in OCSF metadata, ASFF
-	// ProductFields and the HTML report's footer; empty means "dev".
+	// ProductVersion is fnaudit's version, written in OCSF metadata and the HTML
+	// report's footer; empty means "dev".
 	ProductVersion string
-	// SecurityHubAccountID and SecurityHubRegion name the AWS account (12
-	// digits) and Region whose Security Hub imports the asff format. Findings
-	// that do not belong to an AWS account and Region (GCP, Azure, a rule
-	// error) are filed under them; when they are empty, asff leaves such
-	// findings out. Set both or neither.
-	SecurityHubAccountID string
-	SecurityHubRegion    string
 }
 
 // Render writes r to w in the given format.
@@ -90,8 +83,6 @@ func Render(w io.Writer, format Format, r *audit.Report, opts Options) error {
 		err = renderOCSF(w, r, shown, opts)
 	case CSV:
 		err = renderCSV(w, shown)
-	case ASFF:
-		err = renderASFF(w, r, shown, opts)
 	case HTML:
 		err = renderHTML(w, r, shown, hidden, opts)
 	default:

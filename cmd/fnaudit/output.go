@@ -13,7 +13,12 @@ import (
 	"github.com/fnaudit/fnaudit/audit/report"
 	"github.com/fnaudit/fnaudit/audit/rules"
 	"github.com/fnaudit/fnaudit/audit/suppress"
+	"github.com/fnaudit/fnaudit/securityhub"
 )
+
+// formatASFF is the Security Hub format, rendered by package securityhub (it
+// builds ASFF from the AWS SDK's types, which audit/report may not import).
+const formatASFF report.Format = "asff"
 
 // listFlag is a comma-separated list flag that may also be repeated:
 // --regions us-east-1,eu-west-1 --regions ap-south-1.
@@ -63,6 +68,7 @@ func (rf *reportFlags) register(fs *flagSet) {
 type reportPlan struct {
 	format  report.Format
 	opts    report.Options
+	hub     securityhub.Options
 	failOn  audit.Severity
 	entries []suppress.Entry
 	now     time.Time
@@ -78,8 +84,10 @@ type reportPlan struct {
 func (rf *reportFlags) resolve() (*reportPlan, error) {
 	p := &reportPlan{output: rf.output, trusted: rf.trusted}
 	var err error
-	if p.format, err = report.ParseFormat(rf.format); err != nil {
-		return nil, &usageError{"--format: " + err.Error()}
+	if strings.EqualFold(strings.TrimSpace(rf.format), string(formatASFF)) {
+		p.format = formatASFF
+	} else if p.format, err = report.ParseFormat(rf.format); err != nil {
+		return nil, &usageError{"--format: " + err.Error() + " (or asff)"}
 	}
 	if rf.minSeverity != "" {
 		if p.opts.MinSeverity, err = audit.ParseSeverity(rf.minSeverity); err != nil {
@@ -109,14 +117,14 @@ func (rf *reportFlags) resolve() (*reportPlan, error) {
 	if rf.details && p.format != report.Text {
 		return nil, &usageError{"--details applies only to --format text"}
 	}
-	if (rf.hubAccount != "" || rf.hubRegion != "") && p.format != report.ASFF {
+	if (rf.hubAccount != "" || rf.hubRegion != "") && p.format != formatASFF {
 		return nil, &usageError{"--security-hub-account and --security-hub-region apply only to --format asff"}
 	}
-	p.opts.SecurityHubAccountID = rf.hubAccount
-	p.opts.SecurityHubRegion = rf.hubRegion
 	p.opts.Color = rf.color
 	p.opts.Details = rf.details
 	p.opts.ProductVersion = version()
+	p.hub = securityhub.Options{MinSeverity: p.opts.MinSeverity, ProductVersion: p.opts.ProductVersion,
+		SecurityHubAccountID: rf.hubAccount, SecurityHubRegion: rf.hubRegion}
 	return p, nil
 }
 
@@ -153,6 +161,9 @@ func (p *reportPlan) analyzeAndReport(e *env, inv *audit.Inventory) error {
 }
 
 func (p *reportPlan) write(e *env, r *audit.Report) error {
+	if p.format == formatASFF {
+		return p.writeASFF(e, r)
+	}
 	if p.output == "" || p.output == "-" {
 		opts := p.opts
 		opts.Width = terminalWidth(e.stdout)
@@ -161,6 +172,29 @@ func (p *reportPlan) write(e *env, r *audit.Report) error {
 	return writeFileAtomic(p.output, func(w io.Writer) error {
 		return report.Render(w, p.format, r, p.opts)
 	})
+}
+
+// writeASFF writes the Security Hub findings and says on stderr which findings
+// were left out and how to include them.
+func (p *reportPlan) writeASFF(e *env, r *audit.Report) error {
+	var om securityhub.Omitted
+	render := func(w io.Writer) (err error) {
+		om, err = securityhub.Render(w, r, p.hub)
+		return err
+	}
+	var err error
+	if p.output == "" || p.output == "-" {
+		err = render(e.stdout)
+	} else {
+		err = writeFileAtomic(p.output, render)
+	}
+	if err != nil {
+		return err
+	}
+	for _, m := range om.Messages() {
+		fmt.Fprintf(e.stderr, "fnaudit: warning: %s\n", m)
+	}
+	return nil
 }
 
 // verdict maps a report to the exit code: 1 for an unsuppressed finding at or

@@ -18,7 +18,7 @@
 //
 //	func (s *Server) Mount(service string, h http.Handler)
 //
-// Files added to this package (for example sns.go, s3.go) register their service
+// Files added to this package (for example sns.go, s3.go, securityhub.go) register their service
 // with a function listed in the package-level mounts slice, which New calls for
 // every server:
 //

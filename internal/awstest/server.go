@@ -245,8 +245,11 @@ type Quotas struct {
 	// and region.
 	LambdaControl float64
 	// IAM applies to IAM calls per account.
-	IAM   float64
-	Burst float64
+	IAM float64
+	// SecurityHubImport applies to securityhub:BatchImportFindings per account
+	// and region.
+	SecurityHubImport float64
+	Burst             float64
 }
 
 // DocumentedQuotas are AWS's published rates: 15 GetPolicy and 15 other
@@ -464,6 +467,8 @@ func (s *Server) bucketFor(op string, c CallerInfo) *bucket {
 		rate, key = s.quotas.LambdaControl, "lambda/"+c.Account+"/"+c.Region
 	case strings.HasPrefix(op, "iam:"):
 		rate, key = s.quotas.IAM, "iam/"+c.Account
+	case op == "securityhub:BatchImportFindings":
+		rate, key = s.quotas.SecurityHubImport, "securityhub/"+c.Account+"/"+c.Region
 	}
 	if rate <= 0 {
 		return nil

@@ -1,22 +1,28 @@
-package report
+package securityhub
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf16"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
+
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/report"
 	"github.com/google/go-cmp/cmp"
 )
 
-// asffHomeOpts files GCP, Azure and rule-error findings under a Security Hub
+// homeOpts files GCP, Azure and rule-error findings under a Security Hub
 // account and Region.
-var asffHomeOpts = Options{ProductVersion: "1.0.0-test", SecurityHubAccountID: "111122223333", SecurityHubRegion: "eu-central-1"}
+var homeOpts = Options{ProductVersion: "1.0.0-test", SecurityHubAccountID: "111122223333", SecurityHubRegion: "eu-central-1"}
 
 func TestASFFGolden(t *testing.T) {
 	t.Parallel()
@@ -25,7 +31,7 @@ func TestASFFGolden(t *testing.T) {
 		opts Options
 	}{
 		{"asff", Options{ProductVersion: "1.0.0-test"}},
-		{"asff-home", asffHomeOpts},
+		{"asff-home", homeOpts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,7 +48,7 @@ func TestASFFGolden(t *testing.T) {
 func renderASFFTest(t *testing.T, r *audit.Report, opts Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Render(&buf, ASFF, r, opts); err != nil {
+	if _, err := Render(&buf, r, opts); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -79,7 +85,7 @@ func TestASFFAccounts(t *testing.T) {
 	if diff := cmp.Diff(want, rows(Options{})); diff != "" {
 		t.Errorf("without a Security Hub account (-want +got):\n%s", diff)
 	}
-	home := rows(asffHomeOpts)
+	home := rows(homeOpts)
 	if len(home) != len(testReport().Findings) {
 		t.Fatalf("with a Security Hub account: %d findings, want all %d", len(home), len(testReport().Findings))
 	}
@@ -96,8 +102,8 @@ func TestASFFAccounts(t *testing.T) {
 		}
 	}
 	// MinSeverity filters asff like every format.
-	shown, _ := Filter(testReport().Findings, audit.High)
-	opts := asffHomeOpts
+	shown, _ := report.Filter(testReport().Findings, audit.High)
+	opts := homeOpts
 	opts.MinSeverity = audit.High
 	if got := decodeASFF(t, renderASFFTest(t, testReport(), opts)); len(got) != len(shown) {
 		t.Errorf("min high: %d findings, want %d", len(got), len(shown))
@@ -113,7 +119,7 @@ func TestASFFOptionErrors(t *testing.T) {
 		{SecurityHubAccountID: "111122223333", SecurityHubRegion: "europe-west1"},
 	} {
 		var buf bytes.Buffer
-		if err := Render(&buf, ASFF, testReport(), opts); err == nil {
+		if _, err := Render(&buf, testReport(), opts); err == nil {
 			t.Errorf("%q/%q: no error", opts.SecurityHubAccountID, opts.SecurityHubRegion)
 		}
 	}
@@ -155,7 +161,7 @@ func TestASFFRequiredAndLimits(t *testing.T) {
 	wantCompliance := map[string]string{"fail": "FAILED", "suppressed": "FAILED", "unknown": "WARNING", "error": "NOT_AVAILABLE"}
 	labels := map[string]bool{"CRITICAL": true, "HIGH": true, "MEDIUM": true, "LOW": true, "INFORMATIONAL": true}
 	for name, r := range map[string]*audit.Report{"test": testReport(), "long": longReport()} {
-		out := decodeASFF(t, renderASFFTest(t, r, asffHomeOpts))
+		out := decodeASFF(t, renderASFFTest(t, r, homeOpts))
 		if len(out) != len(r.Findings) {
 			t.Fatalf("%s: %d findings, want %d", name, len(out), len(r.Findings))
 		}
@@ -204,14 +210,14 @@ func TestASFFRequiredAndLimits(t *testing.T) {
 					errorf("type %q is not namespace/category[/classifier]", ty)
 				}
 			}
-			if n := units(o["Title"]); n > asffMaxTitle {
+			if n := units(o["Title"]); n > maxTitle {
 				errorf("Title is %d characters", n)
 			}
-			if n := units(o["Description"]); n > asffMaxDesc {
+			if n := units(o["Description"]); n > maxDesc {
 				errorf("Description is %d characters", n)
 			}
 			if rem, ok := o["Remediation"].(map[string]any); ok {
-				if n := units(rem["Recommendation"].(map[string]any)["Text"]); n == 0 || n > asffMaxRecText {
+				if n := units(rem["Recommendation"].(map[string]any)["Text"]); n == 0 || n > maxRecText {
 					errorf("Recommendation.Text is %d characters", n)
 				}
 			}
@@ -235,14 +241,14 @@ func TestASFFRequiredAndLimits(t *testing.T) {
 				}
 			}
 			pf := o["ProductFields"].(map[string]any)
-			if len(pf) > asffMaxFields {
+			if len(pf) > maxFields {
 				errorf("%d ProductFields", len(pf))
 			}
 			for k, v := range pf {
 				if _, ok := v.(string); !ok {
 					errorf("ProductFields[%s] is not a string: %v", k, v)
 				}
-				if len(k) > asffMaxFieldKey || units(v) > asffMaxFieldValue {
+				if len(k) > maxFieldKey || units(v) > maxFieldValue {
 					errorf("ProductFields[%s] exceeds its limits", k)
 				}
 			}
@@ -255,7 +261,7 @@ func TestASFFRequiredAndLimits(t *testing.T) {
 				errorf("status %s: Workflow.Status %v", status, wf)
 			}
 			if note, ok := o["Note"].(map[string]any); ok {
-				if n := units(note["Text"]); n == 0 || n > asffMaxNote || note["UpdatedBy"] == "" || note["UpdatedAt"] == "" {
+				if n := units(note["Text"]); n == 0 || n > maxNote || note["UpdatedBy"] == "" || note["UpdatedAt"] == "" {
 					errorf("Note %v", note)
 				}
 			}
@@ -269,7 +275,7 @@ func TestASFFRequiredAndLimits(t *testing.T) {
 		}
 	}
 	// The long finding is cut with an ellipsis and keeps the evidence count.
-	o := decodeASFF(t, renderASFFTest(t, longReport(), asffHomeOpts))[0]
+	o := decodeASFF(t, renderASFFTest(t, longReport(), homeOpts))[0]
 	for _, v := range []any{o["Title"], o["Description"], o["Remediation"].(map[string]any)["Recommendation"].(map[string]any)["Text"], o["Note"].(map[string]any)["Text"]} {
 		if s := v.(string); !strings.HasSuffix(s, "…") {
 			t.Errorf("a cut text does not end with an ellipsis: %.40q...", s)
@@ -286,20 +292,6 @@ func TestASFFEmpty(t *testing.T) {
 	got := renderASFFTest(t, &audit.Report{GeneratedAt: testNow}, Options{})
 	if strings.TrimSpace(string(got)) != "[]" {
 		t.Errorf("empty report: %q, want []", got)
-	}
-}
-
-// The command line takes --format through ParseFormat, so this is what makes
-// `fnaudit ... --format asff` work.
-func TestParseFormatASFF(t *testing.T) {
-	t.Parallel()
-	for _, s := range []string{"asff", " ASFF "} {
-		if f, err := ParseFormat(s); err != nil || f != ASFF {
-			t.Errorf("ParseFormat(%q) = %v, %v", s, f, err)
-		}
-	}
-	if _, err := ParseFormat("xml"); err == nil || !strings.Contains(err.Error(), "asff") {
-		t.Errorf("ParseFormat(xml) error does not list asff: %v", err)
 	}
 }
 
@@ -328,4 +320,64 @@ func TestTruncateUnits(t *testing.T) {
 			t.Errorf("truncateUnits(%q, %d) is %d units", tt.in, tt.max, n)
 		}
 	}
+}
+
+// What is left out of ASFF is counted, with the reason and how to include it.
+func TestOmitted(t *testing.T) {
+	t.Parallel()
+	_, om, err := Findings(testReport(), Options{MinSeverity: audit.High})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Below high: the medium Azure runtime and the low AWS runtime findings (the
+	// info rule error is always kept). Without a home account: every GCP and
+	// Azure finding at or above high, and the Azure rule error.
+	want := Omitted{NoAccount: 5, NoAccountProviders: []audit.Provider{audit.Azure, audit.GCP}, BelowMinSeverity: 2, MinSeverity: audit.High}
+	if diff := cmp.Diff(want, om); diff != "" {
+		t.Errorf("Omitted (-want +got):\n%s", diff)
+	}
+	msgs := om.Messages()
+	if len(msgs) != 2 || om.Total() != 7 ||
+		!strings.HasPrefix(msgs[0], "5 findings (azure, gcp) left out of ASFF") || !strings.Contains(msgs[0], "--security-hub-account and --security-hub-region") ||
+		!strings.HasPrefix(msgs[1], "2 findings below high left out of ASFF") {
+		t.Errorf("Messages() = %q", msgs)
+	}
+	_, om, err = Findings(testReport(), homeOpts)
+	if err != nil || om.Total() != 0 || om.Messages() != nil {
+		t.Errorf("with a home account and no minimum: omitted %+v, %v", om, err)
+	}
+	if _, _, err := Findings(testReport(), Options{MinSeverity: "severe"}); err == nil {
+		t.Error("unknown minimum severity: no error")
+	}
+	if _, _, err := Findings(nil, Options{}); err == nil {
+		t.Error("nil report: no error")
+	}
+}
+
+// MarshalFindings refuses a value it cannot encode as the SDK would, instead
+// of writing something else.
+func TestMarshalRefuses(t *testing.T) {
+	t.Parallel()
+	for name, v := range map[string]any{
+		"time":  struct{ At time.Time }{time.Now()},
+		"union": struct{ U types.ParameterValue }{&types.ParameterValueMemberBoolean{Value: true}},
+	} {
+		if _, _, err := encodeValue(reflect.ValueOf(v), name); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	f := firstFinding(t)
+	f.Severity.Product = aws.Float64(math.NaN())
+	if _, err := MarshalFindings([]types.AwsSecurityFinding{f}); err == nil || !strings.Contains(err.Error(), "Severity.Product") {
+		t.Errorf("NaN: %v", err)
+	}
+}
+
+func firstFinding(t *testing.T) types.AwsSecurityFinding {
+	t.Helper()
+	fs, _, err := Findings(testReport(), Options{})
+	if err != nil || len(fs) == 0 {
+		t.Fatal(err)
+	}
+	return fs[0]
 }
