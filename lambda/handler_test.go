@@ -238,28 +238,6 @@ func TestSizeLimit(t *testing.T) {
 	}
 }
 
-func TestBuildMessageFitsAnyReport(t *testing.T) {
-	t.Parallel()
-	// Gaps alone beyond the limit: no finding fits, the gaps are cut too.
-	r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: estateTime, Findings: []audit.Finding{}}
-	for i := 0; i < 4000; i++ {
-		r.Gaps = append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: acctProd, Region: "us-east-1",
-			Resource: fnARN("us-east-1", strings.Repeat("x", 40)+string(rune('a'+i%26))), API: "lambda:GetPolicy",
-			Data: audit.DataAccess, Reason: audit.GapThrottled, Message: strings.Repeat("Rate exceeded ", 5)})
-	}
-	r.Summarize()
-	m, err := buildMessage(r, nil, audit.Medium, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.Size() > snsMaxBytes || m.OmittedGaps == 0 || m.OmittedGaps == 4000 {
-		t.Errorf("size %d, omitted gaps %d", m.Size(), m.OmittedGaps)
-	}
-	if !strings.Contains(m.Digest, "more gaps, listed in the JSON report") {
-		t.Errorf("digest does not count the gaps left out:\n%.2000s", m.Digest)
-	}
-}
-
 func TestQuietWhenClean(t *testing.T) {
 	t.Parallel()
 	event := readFile(t, "scheduled-event.json")

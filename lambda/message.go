@@ -42,8 +42,10 @@ type message struct {
 // Size is what SNS counts against its limit (plus the subject).
 func (m message) Size() int { return len(m.Subject) + len(m.Message) }
 
-// The digest is for a person's half minute: it lists the worst findings and
-// the first gaps, counts the rest and points to the full report.
+// The digest is for a person's half minute: it lists the worst findings, every
+// organization-, account- and region-level gap and up to digestGaps lines of
+// per-resource gaps (one per account, region and cause), says what it left out
+// and points to the full report.
 const (
 	digestFindings = 25
 	digestGaps     = 100
@@ -53,19 +55,31 @@ const (
 // buildMessage renders the report as one SNS message within snsMaxBytes. The
 // JSON report lists the findings at or above min (and every error finding),
 // the digest the worst open ones. When the JSON report does not fit, it keeps
-// the summary (always complete), every gap and as many of the worst findings as
-// fit; when not even the gaps fit, no finding and as many gaps as fit. It says
-// how many it left out and where the full report is.
+// the summary (always complete) and every organization-, account- and
+// region-level gap, and leaves out, in this order, findings (the least severe
+// first) and then per-resource gaps (report.RankGaps order, the last first);
+// the per-resource gaps it leaves out are folded into one warning line per
+// account, region and cause (report.FoldGaps), so the message still names
+// every account and region they are in. A warning says what was left out and
+// where the full report is. Only when not even the summary and the wider gaps
+// fit is it an error.
 func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity, fullReport string) (message, error) {
 	shown, _ := report.Filter(r.Findings, min)
 	d := report.NewDigest(r, report.DigestOptions{MinSeverity: min, Accounts: accounts, FullReport: fullReport,
 		MaxFindings: digestFindings, MaxGaps: digestGaps, MoreHint: moreHint})
+	ranked := append([]audit.Gap(nil), r.Gaps...)
+	report.RankGaps(ranked)
+	nWide := 0
+	for nWide < len(ranked) && report.GapBreadthOf(ranked[nWide]) < report.BreadthResource {
+		nWide++
+	}
+	wide, narrow := ranked[:nWide], ranked[nWide:]
 	fits := func(k, g int) (message, bool, error) {
-		m, err := renderMessage(r, d, fullReport, shown, k, g)
+		m, err := renderMessage(r, d, fullReport, shown, k, wide, narrow, g)
 		return m, err == nil && m.Size() <= snsMaxBytes, err
 	}
 
-	nf, ng := len(shown), len(r.Gaps)
+	nf, ng := len(shown), len(narrow)
 	if m, ok, err := fits(nf, ng); err != nil || ok {
 		return m, err
 	}
@@ -80,7 +94,8 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 		if best, ok, err = fits(0, 0); err != nil {
 			return message{}, err
 		} else if !ok {
-			return message{}, fmt.Errorf("sns: even the summary takes %d bytes, more than SNS's %d", best.Size(), snsMaxBytes)
+			return message{}, fmt.Errorf("sns: the summary and the %d organization-, account- and region-level gaps take %d bytes, more than SNS's %d; the full report has them",
+				len(wide), best.Size(), snsMaxBytes)
 		}
 		hi = ng
 	}
@@ -104,23 +119,34 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 }
 
 // renderMessage renders the message with the digest d and a JSON report of the
-// first k of shown findings and the first g gaps.
-func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []audit.Finding, k, g int) (message, error) {
+// first k of shown findings, every wide gap and the first g narrow
+// (per-resource) gaps. With nothing left out, the gaps keep the report's order.
+func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []audit.Finding, k int,
+	wide, narrow []audit.Gap, g int) (message, error) {
 	out := *r
 	out.Findings = shown[:k]
-	out.Gaps = r.Gaps[:g]
+	m := message{Omitted: len(shown) - k, OmittedGaps: len(narrow) - g}
+	if m.OmittedGaps > 0 {
+		out.Gaps = append(append(make([]audit.Gap, 0, len(wide)+g), wide...), narrow[:g]...)
+	}
 	if out.Gaps == nil {
 		out.Gaps = []audit.Gap{}
 	}
-	m := message{Omitted: len(shown) - k, OmittedGaps: len(r.Gaps) - g}
 	if m.Omitted > 0 || m.OmittedGaps > 0 {
 		where := "the full report is at " + fullReport
 		if fullReport == "" {
-			where = "set " + envReportBucket + " to keep the full report"
+			where = "no full report was written (set " + envReportBucket + " to keep one)"
 		}
-		out.Warnings = append(append([]string(nil), r.Warnings...), fmt.Sprintf(
-			"this message lists %d of %d findings (worst first) and %d of %d gaps to fit SNS's %d-byte limit; %s",
-			k, len(shown), g, len(r.Gaps), snsMaxBytes, where))
+		note := fmt.Sprintf("this message lists %d of %d findings (worst first) to fit SNS's %d-byte limit", k, len(shown), snsMaxBytes)
+		if m.OmittedGaps > 0 {
+			note = fmt.Sprintf("this message lists %d of %d findings (worst first) and %d of %d gaps to fit SNS's %d-byte limit: "+
+				"all %d organization-, account- and region-level gaps and %d of %d per-resource gaps; the %d left out are counted below by account, region and cause",
+				k, len(shown), len(out.Gaps), len(r.Gaps), snsMaxBytes, len(wide), g, len(narrow), m.OmittedGaps)
+		}
+		out.Warnings = append(append([]string(nil), r.Warnings...), note+"; "+where)
+		for _, grp := range report.FoldGaps(narrow[g:]) {
+			out.Warnings = append(out.Warnings, "left out of this message: "+grp.String())
+		}
 	}
 	var js bytes.Buffer
 	enc := json.NewEncoder(&js)
