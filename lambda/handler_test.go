@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -72,6 +73,7 @@ func newHarness(t *testing.T, e env, f CollectorFactory) *harness {
 		rules:      rules.All(),
 		sns:        sns.NewFromConfig(awsCfg, func(o *sns.Options) { o.Region = cfg.TopicRegion }),
 		s3:         s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true }),
+		sts:        sts.NewFromConfig(awsCfg),
 		now:        func() time.Time { return estateTime.Add(3 * time.Minute) },
 		log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
@@ -357,8 +359,9 @@ func TestSuppressionsAndReportFromS3(t *testing.T) {
 			t.Errorf("digest lacks %q:\n%s", want, body)
 		}
 	}
-	if keys := hs.srv.S3().Keys("acme-fnaudit"); len(keys) != 2 {
-		t.Errorf("bucket keys = %v, want the suppressions and one report", keys)
+	want := []string{"config/suppressions.yaml", "fnaudit/reports/2026/11/28/060300Z.json", "fnaudit/runs/53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa"}
+	if diff := cmp.Diff(want, hs.srv.S3().Keys("acme-fnaudit")); diff != "" {
+		t.Errorf("bucket keys (-want +got):\n%s", diff)
 	}
 
 	// An unreadable suppressions file suppresses nothing and says so.

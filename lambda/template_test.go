@@ -148,6 +148,7 @@ func handlerActions() []string {
 	return interfaceActions(map[string]reflect.Type{
 		"sns":            reflect.TypeFor[snsAPI](),
 		"s3":             reflect.TypeFor[s3API](),
+		"sts":            reflect.TypeFor[stsAPI](),
 		"secretsmanager": reflect.TypeFor[secretsAPI](),
 	})
 }
