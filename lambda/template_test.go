@@ -170,7 +170,7 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 		"kms:GenerateDataKey": true, "kms:Decrypt": true}
 	// Every write the role may make, and the only resource it may make it on.
 	writes := map[string]any{
-		"sns:Publish":          map[string]any{"Ref": "DigestTopic"},
+		"sns:Publish": map[string]any{"Ref": "DigestTopic"},
 		"s3:PutObject": []any{
 			map[string]any{"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucketName}/fnaudit/reports/*"},
 			map[string]any{"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucketName}/fnaudit/runs/*"},
