@@ -35,7 +35,9 @@ type message struct {
 	Message string
 	// Digest is the plain-text digest inside it.
 	Digest string
-	// Omitted and OmittedGaps count what was left out to fit the limit.
+	// Omitted counts the findings left out to fit the limit, OmittedGaps the
+	// gaps the JSON report does not list one by one (they are counted in its
+	// warnings).
 	Omitted, OmittedGaps int
 }
 
@@ -61,12 +63,15 @@ const (
 // the per-resource gaps it leaves out are folded into one warning line per
 // account, region and cause (report.FoldGaps), so the message still names
 // every account and region they are in. A warning says what was left out and
-// where the full report is. Only when not even the summary and the wider gaps
-// fit is it an error.
+// where the full report is. When not even the summary and the wider gaps fit
+// one by one, the digest and the JSON report's warnings fold those too, one
+// line per cause naming every account and region (report.FoldWideGaps); only
+// when that does not fit either is it an error.
 func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity, fullReport string) (message, error) {
 	shown, _ := report.Filter(r.Findings, min)
-	d := report.NewDigest(r, report.DigestOptions{MinSeverity: min, Accounts: accounts, FullReport: fullReport,
-		MaxFindings: digestFindings, MaxGaps: digestGaps, MoreHint: moreHint})
+	opts := report.DigestOptions{MinSeverity: min, Accounts: accounts, FullReport: fullReport,
+		MaxFindings: digestFindings, MaxGaps: digestGaps, MoreHint: moreHint}
+	d := report.NewDigest(r, opts)
 	ranked := append([]audit.Gap(nil), r.Gaps...)
 	report.RankGaps(ranked)
 	nWide := 0
@@ -75,7 +80,7 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 	}
 	wide, narrow := ranked[:nWide], ranked[nWide:]
 	fits := func(k, g int) (message, bool, error) {
-		m, err := renderMessage(r, d, fullReport, shown, k, wide, narrow, g)
+		m, err := renderMessage(r, d, fullReport, shown, k, wide, narrow, g, false)
 		return m, err == nil && m.Size() <= snsMaxBytes, err
 	}
 
@@ -94,8 +99,19 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 		if best, ok, err = fits(0, 0); err != nil {
 			return message{}, err
 		} else if !ok {
-			return message{}, fmt.Errorf("sns: the summary and the %d organization-, account- and region-level gaps take %d bytes, more than SNS's %d; the full report has them",
-				len(wide), best.Size(), snsMaxBytes)
+			// Too many wider gaps to list one by one (thousands of accounts
+			// that could not be audited): fold them by cause, every account
+			// and region still named, in the digest and the JSON report.
+			opts.Compact = true
+			m, err := renderMessage(r, report.NewDigest(r, opts), fullReport, shown, 0, wide, narrow, 0, true)
+			if err != nil {
+				return message{}, err
+			}
+			if m.Size() > snsMaxBytes {
+				return message{}, fmt.Errorf("sns: the summary and the %d organization-, account- and region-level gaps take %d bytes even folded by cause, more than SNS's %d; the full report has them",
+					len(wide), m.Size(), snsMaxBytes)
+			}
+			return m, nil
 		}
 		hi = ng
 	}
@@ -121,12 +137,18 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 // renderMessage renders the message with the digest d and a JSON report of the
 // first k of shown findings, every wide gap and the first g narrow
 // (per-resource) gaps. With nothing left out, the gaps keep the report's order.
+// A folded message lists no gap one by one: warnings fold the wide gaps by cause
+// (naming every account and region) and the narrow ones by account-region.
 func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []audit.Finding, k int,
-	wide, narrow []audit.Gap, g int) (message, error) {
+	wide, narrow []audit.Gap, g int, folded bool) (message, error) {
 	out := *r
 	out.Findings = shown[:k]
 	m := message{Omitted: len(shown) - k, OmittedGaps: len(narrow) - g}
-	if m.OmittedGaps > 0 {
+	switch {
+	case folded:
+		m.OmittedGaps = len(r.Gaps)
+		out.Gaps = []audit.Gap{}
+	case m.OmittedGaps > 0:
 		out.Gaps = append(append(make([]audit.Gap, 0, len(wide)+g), wide...), narrow[:g]...)
 	}
 	if out.Gaps == nil {
@@ -138,12 +160,23 @@ func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []
 			where = "no full report was written (set " + envReportBucket + " to keep one)"
 		}
 		note := fmt.Sprintf("this message lists %d of %d findings (worst first) to fit SNS's %d-byte limit", k, len(shown), snsMaxBytes)
-		if m.OmittedGaps > 0 {
+		switch {
+		case folded:
+			note = fmt.Sprintf("this message lists %d of %d findings and none of the %d gaps one by one to fit SNS's %d-byte limit: "+
+				"the %d organization-, account- and region-level gaps are folded below by cause, naming every account and region they cover, "+
+				"and the %d per-resource gaps by account, region and cause",
+				k, len(shown), len(r.Gaps), snsMaxBytes, len(wide), len(narrow))
+		case m.OmittedGaps > 0:
 			note = fmt.Sprintf("this message lists %d of %d findings (worst first) and %d of %d gaps to fit SNS's %d-byte limit: "+
 				"all %d organization-, account- and region-level gaps and %d of %d per-resource gaps; the %d left out are counted below by account, region and cause",
 				k, len(shown), len(out.Gaps), len(r.Gaps), snsMaxBytes, len(wide), g, len(narrow), m.OmittedGaps)
 		}
 		out.Warnings = append(append([]string(nil), r.Warnings...), note+"; "+where)
+		if folded {
+			for _, c := range report.FoldWideGaps(wide) {
+				out.Warnings = append(out.Warnings, "folded in this message: "+c.String())
+			}
+		}
 		for _, grp := range report.FoldGaps(narrow[g:]) {
 			out.Warnings = append(out.Warnings, "left out of this message: "+grp.String())
 		}

@@ -170,18 +170,79 @@ func TestBuildMessageKeepsEveryAccountGap(t *testing.T) {
 	}
 }
 
-// When not even the summary and the account gaps fit, building fails with a
-// clear error instead of sending a message that leaves an account out.
+// Thousands of accounts that could not be audited do not fit one by one: the
+// digest and the JSON report fold them by cause, every account still named.
+func TestBuildMessageFoldsAccountGapsByCause(t *testing.T) {
+	t.Parallel()
+	r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: estateTime, Findings: []audit.Finding{},
+		Scope: audit.Scope{Providers: []audit.Provider{audit.AWS}, Accounts: 2}}
+	acct := func(i int) string { return fmt.Sprintf("9%011d", i) }
+	for i := range 3000 {
+		r.Gaps = append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: acct(i), API: "sts:AssumeRole",
+			Data: audit.DataFunctions, Reason: audit.GapAssumeRole, Message: strings.Repeat("AccessDenied ", 10)})
+	}
+	r.Gaps = append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: "100000000001", Region: "us-east-1", API: "lambda:ListFunctions",
+		Data: audit.DataFunctions, Reason: audit.GapThrottled, Message: "Rate exceeded"})
+	for i := range 40 {
+		r.Gaps = append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: "100000000002", Region: "us-east-1",
+			Resource: fmt.Sprintf("arn:aws:lambda:us-east-1:100000000002:function:f-%02d", i), API: "lambda:GetPolicy",
+			Data: audit.DataAccess, Reason: audit.GapAccessDenied})
+	}
+	r.Summarize()
+	accounts := []audit.Account{{Provider: audit.AWS, ID: "100000000001", Regions: []string{"us-east-1"}},
+		{Provider: audit.AWS, ID: "100000000002", Regions: []string{"us-east-1"}}}
+	m, err := buildMessage(r, accounts, audit.Medium, "s3://acme/r.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Size() > snsMaxBytes {
+		t.Errorf("message is %d bytes", m.Size())
+	}
+	digest, rep := decodeMessage(t, m)
+	warnings := strings.Join(rep.Warnings, "\n")
+	var ids []string
+	for i := range 3000 {
+		ids = append(ids, acct(i))
+	}
+	folded := "aws sts:AssumeRole assume-role for 3000 accounts: " + strings.Join(ids, ", ")
+	for _, want := range []string{
+		"3000 of 3002 accounts could not be audited (one line per cause; the full report has the messages):\n- " + folded + "\n",
+		"1 gap left whole accounts or regions of the audited estate unread (one line per cause):\n" +
+			"- aws lambda:ListFunctions throttled for 1 account-region: 100000000001 us-east-1\n",
+		"- aws 100000000002 us-east-1: lambda:GetPolicy access-denied for 40 functions (access missing)",
+	} {
+		if !strings.Contains(digest, want) {
+			t.Errorf("digest lacks %.200q:\n%.1500s", want, digest)
+		}
+	}
+	for _, want := range []string{
+		"none of the 3041 gaps one by one",
+		"folded in this message: " + folded,
+		"folded in this message: aws lambda:ListFunctions throttled for 1 account-region: 100000000001 us-east-1",
+		"left out of this message: aws 100000000002 us-east-1: lambda:GetPolicy access-denied for 40 functions (access missing)",
+	} {
+		if !strings.Contains(warnings, want) {
+			t.Errorf("JSON warnings lack %.200q", want)
+		}
+	}
+	if m.OmittedGaps != 3041 || len(rep.Gaps) != 0 || rep.Summary.Gaps != 3041 {
+		t.Errorf("omitted %d, listed %d, summary %d", m.OmittedGaps, len(rep.Gaps), rep.Summary.Gaps)
+	}
+}
+
+// When not even the folded account gaps fit, building fails with a clear
+// error instead of sending a message that leaves an account out.
 func TestBuildMessageNeverCutsAnAccountGap(t *testing.T) {
 	t.Parallel()
 	r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: estateTime, Findings: []audit.Finding{}}
-	for i := range 3000 {
+	for i := range 30000 {
 		r.Gaps = append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: fmt.Sprintf("9%011d", i), API: "sts:AssumeRole",
-			Data: audit.DataFunctions, Reason: audit.GapAssumeRole, Message: strings.Repeat("AccessDenied ", 10)})
+			Data: audit.DataFunctions, Reason: audit.GapAssumeRole, Message: "AccessDenied"})
 	}
 	r.Summarize()
 	_, err := buildMessage(r, nil, audit.Medium, "")
-	if err == nil || !strings.Contains(err.Error(), "the summary and the 3000 organization-, account- and region-level gaps take") {
+	if err == nil || !strings.Contains(err.Error(), "the summary and the 30000 organization-, account- and region-level gaps take") ||
+		!strings.Contains(err.Error(), "even folded by cause") {
 		t.Errorf("error = %v", err)
 	}
 }

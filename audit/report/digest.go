@@ -37,6 +37,12 @@ type DigestOptions struct {
 	// FullReport says where the full JSON report is (an s3:// URI); the digest
 	// points to it, above all when it had to leave findings out.
 	FullReport string
+	// Compact folds the wider gaps too, for a message that must fit a size
+	// limit whatever the estate: the accounts that could not be audited and
+	// the other organization-, account- and region-level gaps take one line per
+	// cause (FoldWideGaps), naming every account and region it covers but not
+	// the APIs' messages. No gap is left out.
+	Compact bool
 	// MoreHint is a line said after "... and N more findings" when FullReport
 	// is empty, e.g. how to get the full report.
 	MoreHint string
@@ -370,7 +376,10 @@ func (d *digester) writeGaps(b *strings.Builder) {
 	digestHeading(b, "Coverage gaps")
 	// Whole accounts first, then every other organization-, account- and
 	// region-level gap: none of them is ever left out.
-	if len(d.unaudited) > 0 {
+	if d.opts.Compact {
+		d.writeWideCompact(b)
+	}
+	if len(d.unaudited) > 0 && !d.opts.Compact {
 		fmt.Fprintf(b, "%d of %s could not be audited:\n", len(d.unaudited), d.unit(d.accounts))
 		for _, a := range d.unaudited {
 			var why []string
@@ -380,7 +389,7 @@ func (d *digester) writeGaps(b *strings.Builder) {
 			fmt.Fprintf(b, "- %s %s: %s\n", a.gaps[0].Provider, digestText(a.account, 100), digestText(strings.Join(why, "; "), 500))
 		}
 	}
-	if len(d.wide) > 0 {
+	if len(d.wide) > 0 && !d.opts.Compact {
 		fmt.Fprintf(b, "%s left whole accounts or regions of the audited estate unread (checks needing that data report \"not checked\"):\n",
 			digestPlural(len(d.wide), "gap"))
 		for _, g := range d.wide {
@@ -559,6 +568,97 @@ func FoldGaps(gs []audit.Gap) []GapGroup {
 				Data: g.Data, Reason: g.Reason, First: g})
 		}
 		out[i].Count++
+	}
+	return out
+}
+
+// writeWideCompact lists the accounts that could not be audited and the other
+// wider gaps one line per cause.
+func (d *digester) writeWideCompact(b *strings.Builder) {
+	if len(d.unaudited) > 0 {
+		var gs []audit.Gap
+		for _, a := range d.unaudited {
+			gs = append(gs, a.gaps...)
+		}
+		fmt.Fprintf(b, "%d of %s could not be audited (one line per cause; the full report has the messages):\n",
+			len(d.unaudited), d.unit(d.accounts))
+		for _, c := range FoldWideGaps(gs) {
+			fmt.Fprintf(b, "- %s\n", digestText(c.String(), 1<<20))
+		}
+	}
+	if len(d.wide) > 0 {
+		fmt.Fprintf(b, "%s left whole accounts or regions of the audited estate unread (one line per cause):\n",
+			digestPlural(len(d.wide), "gap"))
+		for _, c := range FoldWideGaps(d.wide) {
+			fmt.Fprintf(b, "- %s\n", digestText(c.String(), 1<<20))
+		}
+	}
+}
+
+// GapCause is the organization-, account- or region-level gaps of one breadth
+// that share a provider, a call, a cause and a kind of missing data, with every
+// place they cover.
+type GapCause struct {
+	Breadth  GapBreadth
+	Provider audit.Provider
+	API      string
+	Data     audit.DataKind
+	Reason   audit.GapReason
+	// Places are the gaps' accounts ("123456789012") or account-regions
+	// ("123456789012 us-east-1"), in RankGaps order; empty for a gap that
+	// names neither.
+	Places []string
+}
+
+// String says what the cause covers in one line, every place named, e.g.
+// "aws sts:AssumeRole assume-role for 2 accounts: 123456789012, 210987654321".
+// The text comes from the audited estate: escape it before showing it.
+func (c GapCause) String() string {
+	s := string(c.Provider) + " " + c.API + " " + string(c.Reason)
+	if c.Data != "" && c.Data != audit.DataFunctions {
+		s += " (" + string(c.Data) + " missing)"
+	}
+	if len(c.Places) == 0 {
+		return s
+	}
+	word := "account"
+	if c.Breadth == BreadthRegion {
+		word = "account-region"
+	}
+	return s + " for " + digestPlural(len(c.Places), word) + ": " + strings.Join(c.Places, ", ")
+}
+
+// FoldWideGaps folds the organization-, account- and region-level gaps of gs
+// into one GapCause per breadth, provider, API, cause and missing data,
+// widest first; it ignores resource-level gaps (FoldGaps folds those).
+func FoldWideGaps(gs []audit.Gap) []GapCause {
+	wide := make([]audit.Gap, 0, len(gs))
+	for _, g := range gs {
+		if GapBreadthOf(g) < BreadthResource {
+			wide = append(wide, g)
+		}
+	}
+	RankGaps(wide)
+	type key struct {
+		b      GapBreadth
+		p      audit.Provider
+		api    string
+		data   audit.DataKind
+		reason audit.GapReason
+	}
+	index := map[key]int{}
+	var out []GapCause
+	for _, g := range wide {
+		k := key{GapBreadthOf(g), g.Provider, g.API, g.Data, g.Reason}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, GapCause{Breadth: k.b, Provider: g.Provider, API: g.API, Data: g.Data, Reason: g.Reason})
+		}
+		if place := strings.TrimSpace(g.Account + " " + g.Region); place != "" {
+			out[i].Places = append(out[i].Places, place)
+		}
 	}
 	return out
 }

@@ -113,6 +113,9 @@ func TestDigestGolden(t *testing.T) {
 		{"digest-folded", foldedReport(), DigestOptions{MinSeverity: audit.Medium, MaxGaps: 3,
 			FullReport: "s3://acme-fnaudit-reports/fnaudit/2026/11/28/060000Z.json"},
 			"fnaudit: no findings at medium or above in 4 accounts (222 gaps)"},
+		{"digest-compact", foldedReport(), DigestOptions{MinSeverity: audit.Medium, MaxGaps: 3, Compact: true,
+			FullReport: "s3://acme-fnaudit-reports/fnaudit/2026/11/28/060000Z.json"},
+			"fnaudit: no findings at medium or above in 4 accounts (222 gaps)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -349,6 +352,21 @@ func TestRankAndFoldGaps(t *testing.T) {
 	}
 	if n != 218 {
 		t.Errorf("the groups hold %d gaps, want the 218 per-resource ones", n)
+	}
+
+	lines = nil
+	for _, c := range FoldWideGaps(append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: "200000000004", API: "sts:AssumeRole",
+		Data: audit.DataFunctions, Reason: audit.GapAssumeRole}, audit.Gap{Provider: audit.Azure, API: "setup", Reason: audit.GapNotAvailable})) {
+		lines = append(lines, c.String())
+	}
+	wantLines = []string{
+		"aws organizations:ListAccounts access-denied for 1 account: 100000000000",
+		"azure setup not-available",
+		"aws sts:AssumeRole assume-role for 2 accounts: 200000000002, 200000000004",
+		"aws lambda:ListFunctions access-denied for 2 account-regions: " + acctDenied + " eu-west-1, " + acctDenied + " us-east-1",
+	}
+	if diff := cmp.Diff(wantLines, lines); diff != "" {
+		t.Errorf("wide folded (-want +got):\n%s", diff)
 	}
 }
 
