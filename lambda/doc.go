@@ -10,8 +10,10 @@
 // collects through audit.Collector values (the provider adapters in
 // collectors.go, or any collector a test injects), bounded by the
 // invocation's deadline; message.go fits the digest (audit/report.NewDigest)
-// and the report into one message. A direct invocation may narrow the scope
-// with an Override payload.
+// and the report into one message, every account that was not fully audited
+// named. runs.go makes a duplicated EventBridge event (same id) mail once and
+// learns the account every S3 call expects to own its bucket. A direct
+// invocation may narrow the scope with an Override payload.
 //
 // Build with `make -C lambda build` (linux/arm64, -tags lambda.norpc) and
 // deploy template.yaml; docs/lambda.md is the guide, including the

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -85,6 +86,150 @@ func TestEndToEnd(t *testing.T) {
 	}
 	if rep.Summary.Gaps != 1 || len(rep.Gaps) != 1 || rep.Gaps[0].Account != acctDenied || rep.Gaps[0].Reason != "assume-role" {
 		t.Errorf("JSON report summary %+v, gaps %+v", rep.Summary, rep.Gaps)
+	}
+}
+
+// TestEndToEndDeniedAccountAndDuplicate runs the bootstrap under the emulator
+// against an organization where a low-numbered account yields 300
+// per-function gaps (GetPolicy denied for each function) and a later account
+// could not be listed at all (ListFunctions denied): the message must still
+// name the later account, in the digest and in the embedded JSON, within SNS's
+// limit. The same scheduled event is then delivered again to the warm
+// function and to a new one: the topic receives one message.
+func TestEndToEndDeniedAccountAndDuplicate(t *testing.T) {
+	bootstrap := buildBootstrap(t)
+	const (
+		orgManyGaps = "100000000001"
+		orgUnlisted = "999988887777"
+		bucket      = "acme-fnaudit"
+		eventID     = "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa"
+	)
+	srv := awstest.New(t)
+	sec := srv.AddAccount(securityID)
+	many := srv.AddAccount(orgManyGaps)
+	many.InOrg = true
+	many.Deny = []string{"lambda:GetPolicy"}
+	many.Roles = []*awstest.Role{
+		{Name: "fnaudit-reader", AssumableBy: []string{securityID}},
+		{Name: "worker-role", Inline: map[string]string{"logs": logsPolicy}},
+	}
+	// 100 functions in each of three regions: the collector paces its calls
+	// per account-region (15 a second), and the regions run side by side.
+	regions := []string{"eu-central-1", "eu-west-1", "us-east-1"}
+	unlisted := srv.AddAccount(orgUnlisted)
+	unlisted.InOrg = true
+	unlisted.Deny = []string{"lambda:ListFunctions"}
+	unlisted.Roles = []*awstest.Role{{Name: "fnaudit-reader", AssumableBy: []string{securityID}}}
+	for _, region := range regions {
+		var fns []*awstest.Function
+		for i := range 100 {
+			fns = append(fns, &awstest.Function{Name: fmt.Sprintf("worker-%03d", i), Runtime: "python3.13", Handler: "app.handler",
+				Role: many.RoleARN("worker-role")})
+		}
+		many.AddRegion(region).Functions = fns
+		unlisted.AddRegion(region)
+		sec.AddRegion(region)
+	}
+	srv.SetOrganization("o-a1b2c3d4e5", securityID)
+	const topic = "arn:aws:sns:us-east-1:" + securityID + ":fnaudit-digest"
+	srv.SNS().CreateTopic(topic)
+	srv.S3().CreateBucket(bucket, securityID)
+	env := []string{
+		"AWS_ENDPOINT_URL=" + srv.URL,
+		"AWS_ACCESS_KEY_ID=" + srv.AccessKey(securityID),
+		"FNAUDIT_SNS_TOPIC_ARN=" + topic,
+		"FNAUDIT_ORG_ROLE=fnaudit-reader",
+		"FNAUDIT_REGIONS=" + strings.Join(regions, ","),
+		"FNAUDIT_REPORT_BUCKET=" + bucket,
+		// The real function's limit, far above what the run needs: nothing
+		// here depends on how fast the machine is.
+		"AWS_LAMBDA_FUNCTION_TIMEOUT=900",
+	}
+	addr, _ := startEmulator(t, bootstrap, env...)
+
+	body := invokeEmulator(t, addr)
+	var res Result
+	if err := json.Unmarshal(body, &res); err != nil || res.MessageID == "" {
+		t.Fatalf("invocation returned %s (%v)", body, err)
+	}
+	msgs := srv.SNS().Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("topic received %d messages, want 1", len(msgs))
+	}
+	m := msgs[0]
+	if n := len(m.Message) + len(m.Subject); n > snsMaxBytes {
+		t.Errorf("message is %d bytes, over %d", n, snsMaxBytes)
+	}
+	email := m.Body("email")
+	for _, region := range regions {
+		for _, want := range []string{
+			"- aws " + orgUnlisted + " " + region + ": access-denied (lambda:ListFunctions)",
+			"- aws " + orgManyGaps + " " + region + ": lambda:GetPolicy access-denied for 100 functions (access missing)",
+		} {
+			if !strings.Contains(email, want) {
+				t.Errorf("email digest lacks %q:\n%s", want, email)
+			}
+		}
+	}
+	if !strings.Contains(email, "Full report (JSON): "+res.Report) {
+		t.Errorf("email digest does not point to the full report %q:\n%s", res.Report, email)
+	}
+	var rep struct {
+		Summary  struct{ Gaps int }
+		Gaps     []struct{ Account, Region, Resource, API string }
+		Warnings []string
+	}
+	if err := json.Unmarshal([]byte(m.Body("sqs")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	named, perFunction := map[string]bool{}, 0
+	for _, g := range rep.Gaps {
+		if g.Account == orgUnlisted && g.API == "lambda:ListFunctions" {
+			named[g.Region] = true
+		}
+		if g.Resource != "" {
+			perFunction++
+		}
+	}
+	if len(named) != len(regions) {
+		t.Errorf("the JSON report names account %s in regions %v, want %v: %d gaps of %d listed", orgUnlisted, named, regions, len(rep.Gaps), rep.Summary.Gaps)
+	}
+	// Whatever per-function gaps the JSON report had to leave out, a warning counts them.
+	leftOut := 0
+	for _, w := range rep.Warnings {
+		for _, region := range regions {
+			var n int
+			prefix := "left out of this message: aws " + orgManyGaps + " " + region + ": lambda:GetPolicy access-denied for "
+			if rest, ok := strings.CutPrefix(w, prefix); ok {
+				if _, err := fmt.Sscanf(rest, "%d", &n); err != nil {
+					t.Errorf("warning %q: %v", w, err)
+				}
+				leftOut += n
+			}
+		}
+	}
+	t.Logf("message %d bytes: %d findings left out, %d per-function gaps listed, %d left out", res.Bytes, res.Omitted, perFunction, leftOut)
+	if perFunction+leftOut != 300 || rep.Summary.Gaps != 303 {
+		t.Errorf("JSON report: %d per-function gaps listed + %d said left out, summary %d gaps; want 300 and 303",
+			perFunction, leftOut, rep.Summary.Gaps)
+	}
+
+	// The same event again, to the warm function and to a new one.
+	body = invokeEmulator(t, addr)
+	var warm Result
+	if err := json.Unmarshal(body, &warm); err != nil || warm.MessageID != "" ||
+		warm.Skipped != "duplicate event "+eventID+": this execution environment handled it already" {
+		t.Errorf("warm duplicate returned %s (%v)", body, err)
+	}
+	cold, _ := startEmulator(t, bootstrap, env...)
+	body = invokeEmulator(t, cold)
+	var again Result
+	if err := json.Unmarshal(body, &again); err != nil || again.MessageID != "" ||
+		!strings.Contains(again.Skipped, "s3://"+bucket+"/fnaudit/runs/"+eventID+" exists") {
+		t.Errorf("cold duplicate returned %s (%v)", body, err)
+	}
+	if n := len(srv.SNS().Messages()); n != 1 {
+		t.Errorf("topic received %d messages, want 1", n)
 	}
 }
 
@@ -193,7 +338,8 @@ func invokeEmulator(t *testing.T, addr string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	// Longer than any function timeout the tests set (at most Lambda's 900 s).
+	ctx, cancel := context.WithTimeout(context.Background(), 16*time.Minute)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost,
 		"http://"+addr+"/2015-03-31/functions/function/invocations", bytes.NewReader(event))

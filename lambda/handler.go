@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -62,8 +63,13 @@ type Handler struct {
 	rules      []audit.Rule
 	sns        snsAPI
 	s3         s3API // nil unless a suppressions object or report bucket is configured
+	sts        stsAPI
 	now        func() time.Time
 	log        *slog.Logger
+
+	seen    runLog     // events handled in this execution environment (runs.go)
+	ownerMu sync.Mutex // guards owner
+	owner   string     // the account expected to own every bucket, once known
 }
 
 // Override is a direct invocation's payload: every field is optional and
@@ -107,19 +113,19 @@ type Result struct {
 // EventBridge event) audits the configured scope; any other JSON object is an
 // Override; an empty payload audits the configured scope.
 func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (*Result, error) {
-	log := h.log
+	log, requestID := h.log, ""
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		log = log.With("requestId", lc.AwsRequestID)
+		log, requestID = log.With("requestId", lc.AwsRequestID), lc.AwsRequestID
 	}
-	res, err := h.run(ctx, payload, log)
+	res, err := h.run(ctx, payload, requestID, log)
 	if err != nil {
 		log.ErrorContext(ctx, "audit failed", "error", err.Error())
 	}
 	return res, err
 }
 
-func (h *Handler) run(ctx context.Context, payload json.RawMessage, log *slog.Logger) (*Result, error) {
-	ov, err := parseEvent(payload)
+func (h *Handler) run(ctx context.Context, payload json.RawMessage, requestID string, log *slog.Logger) (*Result, error) {
+	ov, eventID, err := parseEvent(payload)
 	if err != nil {
 		return nil, err
 	}
@@ -127,10 +133,22 @@ func (h *Handler) run(ctx context.Context, payload json.RawMessage, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
+	var notes []string
+	if eventID != "" {
+		skip, warning := h.claim(ctx, eventID, requestID)
+		if skip != "" {
+			log.InfoContext(ctx, "audit skipped", "event", eventID, "skipped", skip)
+			return &Result{Skipped: skip}, nil
+		}
+		if warning != "" {
+			notes = append(notes, warning)
+		}
+	}
 	now := h.now().UTC()
 
 	inv, failed, collected := h.collect(ctx, scope)
 	r := audit.Analyze(inv, h.rules, audit.Config{Now: now, TrustedAccounts: h.cfg.TrustedAccounts})
+	r.Warnings = append(r.Warnings, notes...)
 	entries, err := h.suppressions(ctx)
 	if err != nil {
 		r.Warnings = append(r.Warnings, err.Error()+"; no suppressions were applied")
@@ -184,30 +202,34 @@ func (h *Handler) run(ctx context.Context, payload json.RawMessage, log *slog.Lo
 	return res, nil
 }
 
-// parseEvent tells a scheduled event from a direct invocation's override.
-func parseEvent(payload json.RawMessage) (Override, error) {
+// parseEvent tells a scheduled event from a direct invocation's override. For
+// an EventBridge event it returns the event's id, which deduplicates deliveries.
+func parseEvent(payload json.RawMessage) (Override, string, error) {
 	var ov Override
 	p := bytes.TrimSpace(payload)
 	if len(p) == 0 || bytes.Equal(p, []byte("null")) {
-		return ov, nil
+		return ov, "", nil
 	}
 	var keys map[string]json.RawMessage
 	if err := json.Unmarshal(p, &keys); err != nil {
-		return ov, fmt.Errorf("event: want a JSON object (an EventBridge event or a scope override): %v", err)
+		return ov, "", fmt.Errorf("event: want a JSON object (an EventBridge event or a scope override): %v", err)
 	}
 	if _, ok := keys["detail-type"]; ok {
 		var ev events.EventBridgeEvent
 		if err := json.Unmarshal(p, &ev); err != nil {
-			return ov, fmt.Errorf("event: malformed EventBridge event: %v", err)
+			return ov, "", fmt.Errorf("event: malformed EventBridge event: %v", err)
 		}
-		return ov, nil
+		if ev.ID == "" {
+			return ov, "", fmt.Errorf("event: EventBridge event without an id")
+		}
+		return ov, ev.ID, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(p))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ov); err != nil {
-		return ov, fmt.Errorf("event: invalid scope override (fields: providers, regions, accounts, gcpProjects, azureSubscriptions, minSeverity, dryRun): %v", err)
+		return ov, "", fmt.Errorf("event: invalid scope override (fields: providers, regions, accounts, gcpProjects, azureSubscriptions, minSeverity, dryRun): %v", err)
 	}
-	return ov, nil
+	return ov, "", nil
 }
 
 // scope applies an override to the configuration. An override may narrow the
@@ -394,7 +416,12 @@ func (h *Handler) suppressions(ctx context.Context) ([]suppress.Entry, error) {
 	if loc.Bucket == "" {
 		return h.cfg.Suppressions, nil
 	}
-	out, err := h.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key)})
+	owner, err := h.bucketOwner(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("suppressions: read %s: %v", loc, err)
+	}
+	out, err := h.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key),
+		ExpectedBucketOwner: aws.String(owner)})
 	if err != nil {
 		return nil, fmt.Errorf("suppressions: read %s: %v", loc, err)
 	}
@@ -422,11 +449,16 @@ func (h *Handler) writeReport(ctx context.Context, r *audit.Report, now time.Tim
 	}
 	key := reportKeyPrefix + now.Format("2006/01/02/150405Z") + ".json"
 	loc := s3Location{h.cfg.ReportBucket, key}
-	_, err := h.s3.PutObject(ctx, &s3.PutObjectInput{
-		Bucket:      aws.String(loc.Bucket),
-		Key:         aws.String(loc.Key),
-		Body:        bytes.NewReader(buf.Bytes()),
-		ContentType: aws.String("application/json"),
+	owner, err := h.bucketOwner(ctx)
+	if err != nil {
+		return "", fmt.Errorf("report: write %s: %v", loc, err)
+	}
+	_, err = h.s3.PutObject(ctx, &s3.PutObjectInput{
+		Bucket:              aws.String(loc.Bucket),
+		Key:                 aws.String(loc.Key),
+		Body:                bytes.NewReader(buf.Bytes()),
+		ContentType:         aws.String("application/json"),
+		ExpectedBucketOwner: aws.String(owner),
 	})
 	if err != nil {
 		return "", fmt.Errorf("report: write %s: %v", loc, err)

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -72,6 +73,7 @@ func newHarness(t *testing.T, e env, f CollectorFactory) *harness {
 		rules:      rules.All(),
 		sns:        sns.NewFromConfig(awsCfg, func(o *sns.Options) { o.Region = cfg.TopicRegion }),
 		s3:         s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true }),
+		sts:        sts.NewFromConfig(awsCfg),
 		now:        func() time.Time { return estateTime.Add(3 * time.Minute) },
 		log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
@@ -238,28 +240,6 @@ func TestSizeLimit(t *testing.T) {
 	}
 }
 
-func TestBuildMessageFitsAnyReport(t *testing.T) {
-	t.Parallel()
-	// Gaps alone beyond the limit: no finding fits, the gaps are cut too.
-	r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: estateTime, Findings: []audit.Finding{}}
-	for i := 0; i < 4000; i++ {
-		r.Gaps = append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: acctProd, Region: "us-east-1",
-			Resource: fnARN("us-east-1", strings.Repeat("x", 40)+string(rune('a'+i%26))), API: "lambda:GetPolicy",
-			Data: audit.DataAccess, Reason: audit.GapThrottled, Message: strings.Repeat("Rate exceeded ", 5)})
-	}
-	r.Summarize()
-	m, err := buildMessage(r, nil, audit.Medium, "", htmlReport{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.Size() > snsMaxBytes || m.OmittedGaps == 0 || m.OmittedGaps == 4000 {
-		t.Errorf("size %d, omitted gaps %d", m.Size(), m.OmittedGaps)
-	}
-	if !strings.Contains(m.Digest, "more gaps, listed in the JSON report") {
-		t.Errorf("digest does not count the gaps left out:\n%.2000s", m.Digest)
-	}
-}
-
 func TestQuietWhenClean(t *testing.T) {
 	t.Parallel()
 	event := readFile(t, "scheduled-event.json")
@@ -379,8 +359,9 @@ func TestSuppressionsAndReportFromS3(t *testing.T) {
 			t.Errorf("digest lacks %q:\n%s", want, body)
 		}
 	}
-	if keys := hs.srv.S3().Keys("acme-fnaudit"); len(keys) != 3 {
-		t.Errorf("bucket keys = %v, want the suppressions and one report as JSON and HTML", keys)
+	want := []string{"config/suppressions.yaml", "fnaudit/reports/2026/11/28/060300Z.html", "fnaudit/reports/2026/11/28/060300Z.json", "fnaudit/runs/53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa"}
+	if diff := cmp.Diff(want, hs.srv.S3().Keys("acme-fnaudit")); diff != "" {
+		t.Errorf("bucket keys (-want +got):\n%s", diff)
 	}
 
 	// An unreadable suppressions file suppresses nothing and says so.

@@ -55,11 +55,16 @@ func (h *Handler) putHTMLReport(ctx context.Context, r *audit.Report, jsonURI st
 	if err := report.Render(&buf, report.HTML, r, report.Options{}); err != nil {
 		return htmlReport{}, fmt.Errorf("html report: %w", err)
 	}
-	_, err := h.s3.PutObject(ctx, &s3.PutObjectInput{
-		Bucket:      aws.String(loc.Bucket),
-		Key:         aws.String(loc.Key),
-		Body:        bytes.NewReader(buf.Bytes()),
-		ContentType: aws.String("text/html; charset=utf-8"),
+	owner, err := h.bucketOwner(ctx)
+	if err != nil {
+		return htmlReport{}, fmt.Errorf("html report: %v", err)
+	}
+	_, err = h.s3.PutObject(ctx, &s3.PutObjectInput{
+		Bucket:              aws.String(loc.Bucket),
+		Key:                 aws.String(loc.Key),
+		Body:                bytes.NewReader(buf.Bytes()),
+		ContentType:         aws.String("text/html; charset=utf-8"),
+		ExpectedBucketOwner: aws.String(owner),
 	})
 	if err != nil {
 		return htmlReport{}, fmt.Errorf("html report: write %s: %v", loc, err)

@@ -67,8 +67,9 @@ func TestHTMLReportBesideJSON(t *testing.T) {
 	if res.Report != "s3://acme-fnaudit/"+jsonKey || res.HTMLReport != "s3://acme-fnaudit/"+htmlKey {
 		t.Errorf("result names reports %q and %q", res.Report, res.HTMLReport)
 	}
+	// The run marker (lambda/runs.go) sits beside the two reports.
 	keys := hs.srv.S3().Keys("acme-fnaudit")
-	if strings.Join(keys, " ") != htmlKey+" "+jsonKey {
+	if len(keys) != 3 || keys[0] != htmlKey || keys[1] != jsonKey || !strings.HasPrefix(keys[2], "fnaudit/runs/") {
 		t.Errorf("bucket keys = %q, want the JSON and the HTML report", keys)
 	}
 	page, ok := hs.srv.S3().Object("acme-fnaudit", htmlKey)
@@ -111,7 +112,7 @@ func TestHTMLReportWriteFails(t *testing.T) {
 	if res.Report == "" || res.HTMLReport != "" {
 		t.Errorf("result names reports %q and %q, want the JSON one only", res.Report, res.HTMLReport)
 	}
-	if keys := hs.srv.S3().Keys("acme-fnaudit"); len(keys) != 1 || !strings.HasSuffix(keys[0], ".json") {
+	if keys := hs.srv.S3().Keys("acme-fnaudit"); len(keys) != 2 || !strings.HasSuffix(keys[0], ".json") || !strings.HasPrefix(keys[1], "fnaudit/runs/") {
 		t.Errorf("bucket keys = %q, want the JSON report", keys)
 	}
 	body := hs.published(t).Body("email")

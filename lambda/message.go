@@ -35,15 +35,19 @@ type message struct {
 	Message string
 	// Digest is the plain-text digest inside it.
 	Digest string
-	// Omitted and OmittedGaps count what was left out to fit the limit.
+	// Omitted counts the findings left out to fit the limit, OmittedGaps the
+	// gaps the JSON report does not list one by one (they are counted in its
+	// warnings).
 	Omitted, OmittedGaps int
 }
 
 // Size is what SNS counts against its limit (plus the subject).
 func (m message) Size() int { return len(m.Subject) + len(m.Message) }
 
-// The digest is for a person's half minute: it lists the worst findings and
-// the first gaps, counts the rest and points to the full report.
+// The digest is for a person's half minute: it lists the worst findings, every
+// organization-, account- and region-level gap and up to digestGaps lines of
+// per-resource gaps (one per account, region and cause), says what it left out
+// and points to the full report.
 const (
 	digestFindings = 25
 	digestGaps     = 100
@@ -53,21 +57,35 @@ const (
 // buildMessage renders the report as one SNS message within snsMaxBytes. The
 // JSON report lists the findings at or above min (and every error finding),
 // the digest the worst open ones. When the JSON report does not fit, it keeps
-// the summary (always complete), every gap and as many of the worst findings as
-// fit; when not even the gaps fit, no finding and as many gaps as fit. It says
-// how many it left out and where the full report is (JSON, and the HTML page
-// when one was written).
+// the summary (always complete) and every organization-, account- and
+// region-level gap, and leaves out, in this order, findings (the least severe
+// first) and then per-resource gaps (report.RankGaps order, the last first);
+// the per-resource gaps it leaves out are folded into one warning line per
+// account, region and cause (report.FoldGaps), so the message still names
+// every account and region they are in. A warning says what was left out and
+// where the full report is. When not even the summary and the wider gaps fit
+// one by one, the digest and the JSON report's warnings fold those too, one
+// line per cause naming every account and region (report.FoldWideGaps); only
+// when that does not fit either is it an error.
 func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity, fullReport string, page htmlReport) (message, error) {
 	shown, _ := report.Filter(r.Findings, min)
-	d := report.NewDigest(r, report.DigestOptions{MinSeverity: min, Accounts: accounts, FullReport: fullReport,
+	opts := report.DigestOptions{MinSeverity: min, Accounts: accounts, FullReport: fullReport,
 		HTMLReport: page.URI, HTMLReportURL: page.Console,
-		MaxFindings: digestFindings, MaxGaps: digestGaps, MoreHint: moreHint})
+		MaxFindings: digestFindings, MaxGaps: digestGaps, MoreHint: moreHint}
+	d := report.NewDigest(r, opts)
+	ranked := append([]audit.Gap(nil), r.Gaps...)
+	report.RankGaps(ranked)
+	nWide := 0
+	for nWide < len(ranked) && report.GapBreadthOf(ranked[nWide]) < report.BreadthResource {
+		nWide++
+	}
+	wide, narrow := ranked[:nWide], ranked[nWide:]
 	fits := func(k, g int) (message, bool, error) {
-		m, err := renderMessage(r, d, fullReport, shown, k, g)
+		m, err := renderMessage(r, d, fullReport, shown, k, wide, narrow, g, false)
 		return m, err == nil && m.Size() <= snsMaxBytes, err
 	}
 
-	nf, ng := len(shown), len(r.Gaps)
+	nf, ng := len(shown), len(narrow)
 	if m, ok, err := fits(nf, ng); err != nil || ok {
 		return m, err
 	}
@@ -82,7 +100,19 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 		if best, ok, err = fits(0, 0); err != nil {
 			return message{}, err
 		} else if !ok {
-			return message{}, fmt.Errorf("sns: even the summary takes %d bytes, more than SNS's %d", best.Size(), snsMaxBytes)
+			// Too many wider gaps to list one by one (thousands of accounts
+			// that could not be audited): fold them by cause, every account
+			// and region still named, in the digest and the JSON report.
+			opts.Compact = true
+			m, err := renderMessage(r, report.NewDigest(r, opts), fullReport, shown, 0, wide, narrow, 0, true)
+			if err != nil {
+				return message{}, err
+			}
+			if m.Size() > snsMaxBytes {
+				return message{}, fmt.Errorf("sns: the summary and the %d organization-, account- and region-level gaps take %d bytes even folded by cause, more than SNS's %d; the full report has them",
+					len(wide), m.Size(), snsMaxBytes)
+			}
+			return m, nil
 		}
 		hi = ng
 	}
@@ -106,23 +136,51 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 }
 
 // renderMessage renders the message with the digest d and a JSON report of the
-// first k of shown findings and the first g gaps.
-func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []audit.Finding, k, g int) (message, error) {
+// first k of shown findings, every wide gap and the first g narrow
+// (per-resource) gaps. With nothing left out, the gaps keep the report's order.
+// A folded message lists no gap one by one: warnings fold the wide gaps by cause
+// (naming every account and region) and the narrow ones by account-region.
+func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []audit.Finding, k int,
+	wide, narrow []audit.Gap, g int, folded bool) (message, error) {
 	out := *r
 	out.Findings = shown[:k]
-	out.Gaps = r.Gaps[:g]
+	m := message{Omitted: len(shown) - k, OmittedGaps: len(narrow) - g}
+	switch {
+	case folded:
+		m.OmittedGaps = len(r.Gaps)
+		out.Gaps = []audit.Gap{}
+	case m.OmittedGaps > 0:
+		out.Gaps = append(append(make([]audit.Gap, 0, len(wide)+g), wide...), narrow[:g]...)
+	}
 	if out.Gaps == nil {
 		out.Gaps = []audit.Gap{}
 	}
-	m := message{Omitted: len(shown) - k, OmittedGaps: len(r.Gaps) - g}
 	if m.Omitted > 0 || m.OmittedGaps > 0 {
 		where := "the full report is at " + fullReport
 		if fullReport == "" {
-			where = "set " + envReportBucket + " to keep the full report"
+			where = "no full report was written (set " + envReportBucket + " to keep one)"
 		}
-		out.Warnings = append(append([]string(nil), r.Warnings...), fmt.Sprintf(
-			"this message lists %d of %d findings (worst first) and %d of %d gaps to fit SNS's %d-byte limit; %s",
-			k, len(shown), g, len(r.Gaps), snsMaxBytes, where))
+		note := fmt.Sprintf("this message lists %d of %d findings (worst first) to fit SNS's %d-byte limit", k, len(shown), snsMaxBytes)
+		switch {
+		case folded:
+			note = fmt.Sprintf("this message lists %d of %d findings and none of the %d gaps one by one to fit SNS's %d-byte limit: "+
+				"the %d organization-, account- and region-level gaps are folded below by cause, naming every account and region they cover, "+
+				"and the %d per-resource gaps by account, region and cause",
+				k, len(shown), len(r.Gaps), snsMaxBytes, len(wide), len(narrow))
+		case m.OmittedGaps > 0:
+			note = fmt.Sprintf("this message lists %d of %d findings (worst first) and %d of %d gaps to fit SNS's %d-byte limit: "+
+				"all %d organization-, account- and region-level gaps and %d of %d per-resource gaps; the %d left out are counted below by account, region and cause",
+				k, len(shown), len(out.Gaps), len(r.Gaps), snsMaxBytes, len(wide), g, len(narrow), m.OmittedGaps)
+		}
+		out.Warnings = append(append([]string(nil), r.Warnings...), note+"; "+where)
+		if folded {
+			for _, c := range report.FoldWideGaps(wide) {
+				out.Warnings = append(out.Warnings, "folded in this message: "+c.String())
+			}
+		}
+		for _, grp := range report.FoldGaps(narrow[g:]) {
+			out.Warnings = append(out.Warnings, "left out of this message: "+grp.String())
+		}
 	}
 	var js bytes.Buffer
 	enc := json.NewEncoder(&js)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/fnaudit/fnaudit/audit/rules"
 )
@@ -41,6 +42,7 @@ func newHandlerFromEnv(ctx context.Context, getenv func(string) string) (*Handle
 		// serves virtual-hosted bucket names.
 		pathStyle := getenv("AWS_ENDPOINT_URL") != "" || getenv("AWS_ENDPOINT_URL_S3") != ""
 		h.s3 = s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = pathStyle })
+		h.sts = sts.NewFromConfig(awsCfg)
 	}
 	h.collectors = providerCollectors(cfg, secretsmanager.NewFromConfig(awsCfg))
 	return h, nil

@@ -93,6 +93,7 @@ type grant struct {
 	sid, action string
 	resource    any
 	condition   string // the template condition the statement depends on
+	when        any    // the statement's own Condition block
 }
 
 // roleGrants lists the Allow grants of a role resource's inline policies,
@@ -124,7 +125,7 @@ func roleGrants(t *testing.T, tmpl map[string]any, roleName string) []grant {
 				actions = a
 			}
 			for _, a := range actions {
-				out = append(out, grant{sid: fmt.Sprint(m["Sid"]), action: a.(string), resource: m["Resource"], condition: cond})
+				out = append(out, grant{sid: fmt.Sprint(m["Sid"]), action: a.(string), resource: m["Resource"], condition: cond, when: m["Condition"]})
 			}
 		}
 	}
@@ -148,6 +149,7 @@ func handlerActions() []string {
 	return interfaceActions(map[string]reflect.Type{
 		"sns":            reflect.TypeFor[snsAPI](),
 		"s3":             reflect.TypeFor[s3API](),
+		"sts":            reflect.TypeFor[stsAPI](),
 		"secretsmanager": reflect.TypeFor[secretsAPI](),
 	})
 }
@@ -168,8 +170,11 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 		"kms:GenerateDataKey": true, "kms:Decrypt": true}
 	// Every write the role may make, and the only resource it may make it on.
 	writes := map[string]any{
-		"sns:Publish":          map[string]any{"Ref": "DigestTopic"},
-		"s3:PutObject":         map[string]any{"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucketName}/fnaudit/reports/*"},
+		"sns:Publish": map[string]any{"Ref": "DigestTopic"},
+		"s3:PutObject": []any{
+			map[string]any{"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucketName}/fnaudit/reports/*"},
+			map[string]any{"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucketName}/fnaudit/runs/*"},
+		},
 		"sts:AssumeRole":       map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${OrgRoleName}"},
 		"logs:CreateLogStream": map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
 		"logs:PutLogEvents":    map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
@@ -225,6 +230,26 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 		if !granted[a] {
 			t.Errorf("the code calls %s but the role does not allow it", a)
 		}
+	}
+	// The org role may be assumed only inside the organization, whatever
+	// account a scope override names; the template refuses an org role
+	// without the organization's id.
+	for _, g := range grants {
+		if g.action != "sts:AssumeRole" {
+			continue
+		}
+		want := map[string]any{"StringEquals": map[string]any{"aws:ResourceOrgID": map[string]any{"Ref": "OrganizationId"}}}
+		if diff := cmp.Diff(want, g.when); diff != "" {
+			t.Errorf("%s: sts:AssumeRole condition (-want +got):\n%s", g.sid, diff)
+		}
+	}
+	rule := dig(t, tmpl, "Rules", "OrgRoleNeedsOrganization")
+	if diff := cmp.Diff(map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{map[string]any{"Ref": "OrgRoleName"}, ""}}}},
+		dig(t, rule, "RuleCondition")); diff != "" {
+		t.Errorf("rule condition (-want +got):\n%s", diff)
+	}
+	if got := fmt.Sprint(dig(t, rule, "Assertions")); !strings.Contains(got, "OrganizationId") {
+		t.Errorf("rule assertions %s do not require OrganizationId", got)
 	}
 	// Optional grants depend on the parameter that configures them.
 	for _, g := range grants {

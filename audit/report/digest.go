@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,8 +24,11 @@ type DigestOptions struct {
 	// first; the digest says how many more there are. Zero lists all of them, a
 	// negative value none.
 	MaxFindings int
-	// MaxGaps limits how many gaps are listed one by one; the rest are counted.
-	// Zero lists all of them, a negative value none.
+	// MaxGaps limits how many lines of per-resource gaps are listed; the
+	// digest says what the lines left out cover (how many gaps, in which
+	// accounts) and where the full report is. Organization-, account- and
+	// region-level gaps are always listed, whatever the limit: they are the
+	// gaps that hide the most. Zero lists every line, a negative value none.
 	MaxGaps int
 	// Accounts are the inventory's accounts, when known (Inventory.Accounts).
 	// They let the digest tell an account that could not be audited at all from
@@ -36,6 +40,12 @@ type DigestOptions struct {
 	// HTMLReport says where the HTML report is (an s3:// URI) and HTMLReportURL
 	// where to open it (the S3 console's page for it); the digest names both.
 	HTMLReport, HTMLReportURL string
+	// Compact folds the wider gaps too, for a message that must fit a size
+	// limit whatever the estate: the accounts that could not be audited and
+	// the other organization-, account- and region-level gaps take one line per
+	// cause (FoldWideGaps), naming every account and region it covers but not
+	// the APIs' messages. No gap is left out.
+	Compact bool
 	// MoreHint is a line said after "... and N more findings" when FullReport
 	// is empty, e.g. how to get the full report.
 	MoreHint string
@@ -87,7 +97,9 @@ type digester struct {
 	listed     int
 
 	unaudited []accountGap // accounts with an account-wide gap and nothing audited
-	partial   []audit.Gap  // every other gap
+	wide      []audit.Gap  // every other organization-, account- and region-level gap, widest first
+	folded    []GapGroup   // the per-resource gaps, one group per account-region and cause
+	narrow    int          // how many per-resource gaps the groups hold
 	accounts  int
 }
 
@@ -120,12 +132,17 @@ func (d *digester) classify() {
 	}
 	byAccount := map[string]int{}
 	gaps := append([]audit.Gap(nil), d.r.Gaps...)
-	audit.SortGaps(gaps)
+	RankGaps(gaps)
+	var narrow []audit.Gap
 	for _, g := range gaps {
-		whole := g.Account != "" && g.Region == "" && g.Resource == "" && g.Data == audit.DataFunctions &&
-			!audited[string(g.Provider)+"/"+g.Account]
-		if !whole {
-			d.partial = append(d.partial, g)
+		breadth := GapBreadthOf(g)
+		whole := breadth == BreadthAccount && g.Data == audit.DataFunctions && !audited[string(g.Provider)+"/"+g.Account]
+		switch {
+		case breadth == BreadthResource:
+			narrow = append(narrow, g)
+			continue
+		case !whole:
+			d.wide = append(d.wide, g)
 			continue
 		}
 		key := string(g.Provider) + "/" + g.Account
@@ -137,6 +154,7 @@ func (d *digester) classify() {
 		}
 		d.unaudited[i].gaps = append(d.unaudited[i].gaps, g)
 	}
+	d.folded, d.narrow = FoldGaps(narrow), len(narrow)
 	// The scope counts the inventory's accounts; an account that could not be
 	// audited may be missing from it.
 	d.accounts = d.r.Scope.Accounts
@@ -365,21 +383,14 @@ func (d *digester) writeGaps(b *strings.Builder) {
 		return
 	}
 	digestHeading(b, "Coverage gaps")
-	budget := d.opts.MaxGaps
-	shown := 0
-	take := func() bool {
-		if budget != 0 && shown >= budget {
-			return false
-		}
-		shown++
-		return true
+	// Whole accounts first, then every other organization-, account- and
+	// region-level gap: none of them is ever left out.
+	if d.opts.Compact {
+		d.writeWideCompact(b)
 	}
-	if len(d.unaudited) > 0 {
+	if len(d.unaudited) > 0 && !d.opts.Compact {
 		fmt.Fprintf(b, "%d of %s could not be audited:\n", len(d.unaudited), d.unit(d.accounts))
 		for _, a := range d.unaudited {
-			if !take() {
-				break
-			}
 			var why []string
 			for _, g := range a.gaps {
 				why = append(why, digestGapReason(g))
@@ -387,19 +398,278 @@ func (d *digester) writeGaps(b *strings.Builder) {
 			fmt.Fprintf(b, "- %s %s: %s\n", a.gaps[0].Provider, digestText(a.account, 100), digestText(strings.Join(why, "; "), 500))
 		}
 	}
-	if len(d.partial) > 0 {
-		fmt.Fprintf(b, "%s left part of the audited estate unread (checks needing that data report \"not checked\"):\n",
-			digestPlural(len(d.partial), "gap"))
-		for _, g := range d.partial {
-			if !take() {
-				break
-			}
+	if len(d.wide) > 0 && !d.opts.Compact {
+		fmt.Fprintf(b, "%s left whole accounts or regions of the audited estate unread (checks needing that data report \"not checked\"):\n",
+			digestPlural(len(d.wide), "gap"))
+		for _, g := range d.wide {
 			fmt.Fprintf(b, "- %s: %s\n", digestText(digestGapWhere(g), 400), digestText(digestGapReason(g), 500))
 		}
 	}
-	if more := len(d.unaudited) + len(d.partial) - shown; more > 0 {
-		fmt.Fprintf(b, "... and %s, listed in the JSON report.\n", digestMore(more, "gap"))
+	if len(d.folded) == 0 {
+		return
 	}
+	fmt.Fprintf(b, "%s left single functions or identities unread, one line per account, region and cause:\n",
+		digestPlural(d.narrow, "gap"))
+	shown := len(d.folded)
+	if m := d.opts.MaxGaps; m != 0 && m < shown {
+		shown = max(m, 0)
+	}
+	for _, g := range d.folded[:shown] {
+		if g.Count == 1 {
+			fmt.Fprintf(b, "- %s: %s\n", digestText(digestGapWhere(g.First), 400), digestText(digestGapReason(g.First), 500))
+			continue
+		}
+		fmt.Fprintf(b, "- %s\n", digestText(g.String(), 700))
+	}
+	rest := d.folded[shown:]
+	if len(rest) == 0 {
+		return
+	}
+	// Say exactly what the lines left out cover: how many gaps, in which
+	// accounts, and where they are listed.
+	n := 0
+	var accounts []string
+	seen := map[string]bool{}
+	for _, g := range rest {
+		n += g.Count
+		key := string(g.Provider) + " " + g.Account
+		if !seen[key] {
+			seen[key] = true
+			accounts = append(accounts, digestText(key, 100))
+		}
+	}
+	fmt.Fprintf(b, "... and %s (%s) not listed here, in %s: %s.\n", digestMore(len(rest), "line"),
+		digestPlural(n, "per-resource gap"), digestPlural(len(accounts), "account"), strings.Join(accounts, ", "))
+	switch {
+	case d.opts.FullReport != "":
+		fmt.Fprintf(b, "The full report lists every gap: %s\n", digestText(d.opts.FullReport, 300))
+	case d.opts.MoreHint != "":
+		b.WriteString(d.opts.MoreHint + "\n")
+	}
+}
+
+// GapBreadth is how much of the estate a gap leaves unread. The values are
+// ordered widest first, so a smaller breadth is a gap that hides more.
+type GapBreadth int
+
+// The breadths, widest first.
+const (
+	// BreadthOrganization: a provider's whole scope (no account: the provider
+	// could not be set up or its collector failed) or the list of its accounts
+	// (organizations:ListAccounts: only the caller's account was audited).
+	BreadthOrganization GapBreadth = iota
+	// BreadthAccount: one account, project or subscription (its role could
+	// not be assumed, its function apps could not be listed).
+	BreadthAccount
+	// BreadthRegion: one account-region (ListFunctions denied there).
+	BreadthRegion
+	// BreadthResource: one function or execution identity (its policy, URL,
+	// triggers or permissions could not be read).
+	BreadthResource
+)
+
+var breadthNames = [...]string{"organization", "account", "region", "resource"}
+
+// String names the breadth: organization, account, region or resource.
+func (b GapBreadth) String() string {
+	if b < 0 || int(b) >= len(breadthNames) {
+		return fmt.Sprintf("GapBreadth(%d)", int(b))
+	}
+	return breadthNames[b]
+}
+
+// orgListingAPIs are the calls that list an organization's accounts: their gap
+// is recorded against the caller's account but hides every other account.
+var orgListingAPIs = map[string]bool{"organizations:ListAccounts": true}
+
+// GapBreadthOf tells how much of the estate g leaves unread, from the fields
+// that place it: a Resource makes it a resource gap; otherwise a Region makes
+// it a region gap; otherwise an Account makes it an account gap, unless its API
+// lists the organization's accounts; a gap without an account covers the
+// provider's whole scope.
+func GapBreadthOf(g audit.Gap) GapBreadth {
+	switch {
+	case g.Resource != "":
+		return BreadthResource
+	case g.Region != "":
+		return BreadthRegion
+	case g.Account == "" || orgListingAPIs[g.API]:
+		return BreadthOrganization
+	default:
+		return BreadthAccount
+	}
+}
+
+// RankGaps sorts gaps widest first (GapBreadthOf), then by provider, account,
+// region, resource, API and message, so that a list cut short keeps the gaps
+// that hide the most.
+func RankGaps(gs []audit.Gap) {
+	audit.SortGaps(gs)
+	sort.SliceStable(gs, func(i, j int) bool { return GapBreadthOf(gs[i]) < GapBreadthOf(gs[j]) })
+}
+
+// GapGroup is the per-resource gaps of one account-region that share a call,
+// a cause and a kind of missing data, folded into one line.
+type GapGroup struct {
+	Provider audit.Provider
+	Account  string
+	Region   string
+	API      string
+	Data     audit.DataKind
+	Reason   audit.GapReason
+	// Count is how many gaps the group holds; First is the first of them in
+	// RankGaps order (its resource and message stand for the rest).
+	Count int
+	First audit.Gap
+}
+
+// String says what the group covers in one line, e.g.
+// "aws 123456789012 us-east-1: lambda:GetPolicy throttled for 212 functions (access missing)".
+// The text comes from the audited estate: escape it before showing it.
+func (g GapGroup) String() string {
+	where := string(g.Provider)
+	for _, s := range []string{g.Account, g.Region} {
+		if s != "" {
+			where += " " + s
+		}
+	}
+	what := "function"
+	if g.Data == audit.DataIdentity {
+		what = "identity"
+	}
+	noun := digestPlural(g.Count, what)
+	if g.Count != 1 && what == "identity" {
+		noun = fmt.Sprintf("%d identities", g.Count)
+	}
+	s := where + ": " + g.API + " " + string(g.Reason) + " for " + noun
+	if g.Data != "" && g.Data != audit.DataFunctions {
+		s += " (" + string(g.Data) + " missing)"
+	}
+	return s
+}
+
+// FoldGaps folds the resource-level gaps of gs (GapBreadthOf) into one group
+// per provider, account, region, API, cause and missing data, in RankGaps
+// order; it ignores every wider gap.
+func FoldGaps(gs []audit.Gap) []GapGroup {
+	narrow := make([]audit.Gap, 0, len(gs))
+	for _, g := range gs {
+		if GapBreadthOf(g) == BreadthResource {
+			narrow = append(narrow, g)
+		}
+	}
+	RankGaps(narrow)
+	type key struct {
+		p                    audit.Provider
+		account, region, api string
+		data                 audit.DataKind
+		reason               audit.GapReason
+	}
+	index := map[key]int{}
+	var out []GapGroup
+	for _, g := range narrow {
+		k := key{g.Provider, g.Account, g.Region, g.API, g.Data, g.Reason}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, GapGroup{Provider: g.Provider, Account: g.Account, Region: g.Region, API: g.API,
+				Data: g.Data, Reason: g.Reason, First: g})
+		}
+		out[i].Count++
+	}
+	return out
+}
+
+// writeWideCompact lists the accounts that could not be audited and the other
+// wider gaps one line per cause.
+func (d *digester) writeWideCompact(b *strings.Builder) {
+	if len(d.unaudited) > 0 {
+		var gs []audit.Gap
+		for _, a := range d.unaudited {
+			gs = append(gs, a.gaps...)
+		}
+		fmt.Fprintf(b, "%d of %s could not be audited (one line per cause; the full report has the messages):\n",
+			len(d.unaudited), d.unit(d.accounts))
+		for _, c := range FoldWideGaps(gs) {
+			fmt.Fprintf(b, "- %s\n", digestText(c.String(), 1<<20))
+		}
+	}
+	if len(d.wide) > 0 {
+		fmt.Fprintf(b, "%s left whole accounts or regions of the audited estate unread (one line per cause):\n",
+			digestPlural(len(d.wide), "gap"))
+		for _, c := range FoldWideGaps(d.wide) {
+			fmt.Fprintf(b, "- %s\n", digestText(c.String(), 1<<20))
+		}
+	}
+}
+
+// GapCause is the organization-, account- or region-level gaps of one breadth
+// that share a provider, a call, a cause and a kind of missing data, with every
+// place they cover.
+type GapCause struct {
+	Breadth  GapBreadth
+	Provider audit.Provider
+	API      string
+	Data     audit.DataKind
+	Reason   audit.GapReason
+	// Places are the gaps' accounts ("123456789012") or account-regions
+	// ("123456789012 us-east-1"), in RankGaps order; empty for a gap that
+	// names neither.
+	Places []string
+}
+
+// String says what the cause covers in one line, every place named, e.g.
+// "aws sts:AssumeRole assume-role for 2 accounts: 123456789012, 210987654321".
+// The text comes from the audited estate: escape it before showing it.
+func (c GapCause) String() string {
+	s := string(c.Provider) + " " + c.API + " " + string(c.Reason)
+	if c.Data != "" && c.Data != audit.DataFunctions {
+		s += " (" + string(c.Data) + " missing)"
+	}
+	if len(c.Places) == 0 {
+		return s
+	}
+	word := "account"
+	if c.Breadth == BreadthRegion {
+		word = "account-region"
+	}
+	return s + " for " + digestPlural(len(c.Places), word) + ": " + strings.Join(c.Places, ", ")
+}
+
+// FoldWideGaps folds the organization-, account- and region-level gaps of gs
+// into one GapCause per breadth, provider, API, cause and missing data,
+// widest first; it ignores resource-level gaps (FoldGaps folds those).
+func FoldWideGaps(gs []audit.Gap) []GapCause {
+	wide := make([]audit.Gap, 0, len(gs))
+	for _, g := range gs {
+		if GapBreadthOf(g) < BreadthResource {
+			wide = append(wide, g)
+		}
+	}
+	RankGaps(wide)
+	type key struct {
+		b      GapBreadth
+		p      audit.Provider
+		api    string
+		data   audit.DataKind
+		reason audit.GapReason
+	}
+	index := map[key]int{}
+	var out []GapCause
+	for _, g := range wide {
+		k := key{GapBreadthOf(g), g.Provider, g.API, g.Data, g.Reason}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, GapCause{Breadth: k.b, Provider: g.Provider, API: g.API, Data: g.Data, Reason: g.Reason})
+		}
+		if place := strings.TrimSpace(g.Account + " " + g.Region); place != "" {
+			out[i].Places = append(out[i].Places, place)
+		}
+	}
+	return out
 }
 
 // digestGapWhere names what a gap is about: provider, account, region, resource.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,10 +106,16 @@ func TestDigestGolden(t *testing.T) {
 			"fnaudit: 2 critical, 1 high in 2 accounts (2 gaps)"},
 		{"digest-all-severities", full, DigestOptions{Accounts: accts},
 			"fnaudit: 2 critical, 1 high, 1 low in 2 accounts (2 gaps)"},
-		{"digest-truncated", full, DigestOptions{MinSeverity: audit.Medium, MaxFindings: 1, MaxGaps: 1, Accounts: accts,
+		{"digest-truncated", full, DigestOptions{MinSeverity: audit.Medium, MaxFindings: 1, MaxGaps: -1, Accounts: accts,
 			FullReport: "s3://acme-fnaudit-reports/fnaudit/2026/11/28/060000Z.json"},
 			"fnaudit: 2 critical, 1 high in 2 accounts (2 gaps)"},
 		{"digest-clean", clean, DigestOptions{MinSeverity: audit.Medium}, "fnaudit: all clear in 40 accounts"},
+		{"digest-folded", foldedReport(), DigestOptions{MinSeverity: audit.Medium, MaxGaps: 3,
+			FullReport: "s3://acme-fnaudit-reports/fnaudit/2026/11/28/060000Z.json"},
+			"fnaudit: no findings at medium or above in 4 accounts (222 gaps)"},
+		{"digest-compact", foldedReport(), DigestOptions{MinSeverity: audit.Medium, MaxGaps: 3, Compact: true,
+			FullReport: "s3://acme-fnaudit-reports/fnaudit/2026/11/28/060000Z.json"},
+			"fnaudit: no findings at medium or above in 4 accounts (222 gaps)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -153,7 +160,8 @@ func TestDigestWithoutAccounts(t *testing.T) {
 	}
 	// An account whose regions were read is audited in part, not "not audited".
 	d = NewDigest(r, DigestOptions{Accounts: []audit.Account{{Provider: audit.AWS, ID: "210987654321", Regions: []string{"us-east-1"}}}})
-	if strings.Contains(d.Body, "could not be audited") || !strings.Contains(d.Body, "2 gaps left part of the audited estate unread") {
+	if strings.Contains(d.Body, "could not be audited") || !strings.Contains(d.Body, "1 gap left whole accounts or regions of the audited estate unread") ||
+		!strings.Contains(d.Body, "1 gap left single functions or identities unread") {
 		t.Errorf("body:\n%s", d.Body)
 	}
 }
@@ -236,4 +244,193 @@ func TestDigestEscapesHostileText(t *testing.T) {
 	if !strings.Contains(d.Body, "evil<U+202E>gnp.exe") {
 		t.Errorf("body lacks the escaped name:\n%s", d.Body)
 	}
+}
+
+const (
+	acctLow    = "100000000001" // many per-function gaps
+	acctDenied = "900000000009" // ListFunctions denied: the account that must not get lost
+)
+
+// foldedReport has a gap of every breadth: 212 throttled GetPolicy calls and
+// 3 denied ones in a low-numbered account, two identity gaps, one lone URL
+// gap, a later account whose ListFunctions was denied, an assume-role failure
+// and a failed organization listing.
+func foldedReport() *audit.Report {
+	r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: digestNow, Findings: []audit.Finding{},
+		Scope: audit.Scope{Providers: []audit.Provider{audit.AWS}, Accounts: 4, Regions: []string{"eu-west-1", "us-east-1"}, Functions: 815}}
+	fn := func(acct, region string, i int) string {
+		return fmt.Sprintf("arn:aws:lambda:%s:%s:function:worker-%04d", region, acct, i)
+	}
+	for i := range 212 {
+		r.Gaps = append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: acctLow, Region: "us-east-1", Resource: fn(acctLow, "us-east-1", i),
+			API: "lambda:GetPolicy", Data: audit.DataAccess, Reason: audit.GapThrottled, Message: "Rate exceeded"})
+	}
+	for i := range 3 {
+		r.Gaps = append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: acctLow, Region: "eu-west-1", Resource: fn(acctLow, "eu-west-1", i),
+			API: "lambda:GetPolicy", Data: audit.DataAccess, Reason: audit.GapAccessDenied, Message: "AccessDeniedException"})
+	}
+	for i := range 2 {
+		r.Gaps = append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: "300000000003", Resource: fmt.Sprintf("arn:aws:iam::300000000003:role/app-%d", i),
+			API: "iam:GetAccountAuthorizationDetails", Data: audit.DataIdentity, Reason: audit.GapInvalidData, Message: "role missing from the answer"})
+	}
+	r.Gaps = append(r.Gaps,
+		audit.Gap{Provider: audit.AWS, Account: "300000000003", Region: "us-east-1", Resource: fn("300000000003", "us-east-1", 7),
+			API: "lambda:ListFunctionUrlConfigs", Data: audit.DataAccess, Reason: audit.GapError, Message: "connection reset"},
+		audit.Gap{Provider: audit.AWS, Account: acctDenied, Region: "us-east-1", API: "lambda:ListFunctions", Data: audit.DataFunctions,
+			Reason: audit.GapAccessDenied, Message: "AccessDeniedException: not authorized to perform lambda:ListFunctions"},
+		audit.Gap{Provider: audit.AWS, Account: acctDenied, Region: "eu-west-1", API: "lambda:ListFunctions", Data: audit.DataFunctions,
+			Reason: audit.GapAccessDenied, Message: "AccessDeniedException: not authorized to perform lambda:ListFunctions"},
+		audit.Gap{Provider: audit.AWS, Account: "200000000002", API: "sts:AssumeRole", Data: audit.DataFunctions,
+			Reason: audit.GapAssumeRole, Message: "AccessDenied"},
+		audit.Gap{Provider: audit.AWS, Account: "100000000000", API: "organizations:ListAccounts", Data: audit.DataFunctions,
+			Reason: audit.GapAccessDenied, Message: "AccessDeniedException: only the caller's account was audited"},
+	)
+	r.Summarize()
+	return r
+}
+
+func TestGapBreadthOf(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		gap  audit.Gap
+		want GapBreadth
+	}{
+		{"provider could not be set up", audit.Gap{Provider: audit.Azure, API: "setup"}, BreadthOrganization},
+		{"collector failed", audit.Gap{Provider: audit.GCP, API: "collect"}, BreadthOrganization},
+		{"organization not listed", audit.Gap{Provider: audit.AWS, Account: acctLow, API: "organizations:ListAccounts"}, BreadthOrganization},
+		{"role not assumed", audit.Gap{Provider: audit.AWS, Account: acctLow, API: "sts:AssumeRole"}, BreadthAccount},
+		{"subscription's apps not listed", audit.Gap{Provider: audit.Azure, Account: "sub", API: "Microsoft.Web/sites"}, BreadthAccount},
+		{"functions not listed in a region", audit.Gap{Provider: audit.AWS, Account: acctLow, Region: "us-east-1", API: "lambda:ListFunctions"}, BreadthRegion},
+		{"region without account", audit.Gap{Provider: audit.GCP, Region: "europe-west1", API: "cloudfunctions.functions.list"}, BreadthRegion},
+		{"function policy", audit.Gap{Provider: audit.AWS, Account: acctLow, Region: "us-east-1", Resource: "arn:aws:lambda:us-east-1:100000000001:function:f", API: "lambda:GetPolicy"}, BreadthResource},
+		{"execution role, no region", audit.Gap{Provider: audit.AWS, Account: acctLow, Resource: "arn:aws:iam::100000000001:role/r", API: "iam:GetAccountAuthorizationDetails"}, BreadthResource},
+	} {
+		if got := GapBreadthOf(tc.gap); got != tc.want {
+			t.Errorf("%s: GapBreadthOf = %s, want %s", tc.name, got, tc.want)
+		}
+	}
+	if s := GapBreadth(7).String(); s != "GapBreadth(7)" {
+		t.Errorf("String of an unknown breadth = %q", s)
+	}
+}
+
+func TestRankAndFoldGaps(t *testing.T) {
+	t.Parallel()
+	r := foldedReport()
+	gaps := append([]audit.Gap(nil), r.Gaps...)
+	RankGaps(gaps)
+	var apis []string
+	for _, g := range gaps[:5] {
+		apis = append(apis, g.Account+" "+g.Region+" "+g.API)
+	}
+	want := []string{
+		"100000000000  organizations:ListAccounts",
+		"200000000002  sts:AssumeRole",
+		acctDenied + " eu-west-1 lambda:ListFunctions",
+		acctDenied + " us-east-1 lambda:ListFunctions",
+		acctLow + " eu-west-1 lambda:GetPolicy",
+	}
+	if diff := cmp.Diff(want, apis); diff != "" {
+		t.Errorf("ranked (-want +got):\n%s", diff)
+	}
+
+	var lines []string
+	n := 0
+	for _, g := range FoldGaps(r.Gaps) {
+		lines = append(lines, g.String())
+		n += g.Count
+	}
+	wantLines := []string{
+		"aws 100000000001 eu-west-1: lambda:GetPolicy access-denied for 3 functions (access missing)",
+		"aws 100000000001 us-east-1: lambda:GetPolicy throttled for 212 functions (access missing)",
+		"aws 300000000003: iam:GetAccountAuthorizationDetails invalid-data for 2 identities (identity missing)",
+		"aws 300000000003 us-east-1: lambda:ListFunctionUrlConfigs error for 1 function (access missing)",
+	}
+	if diff := cmp.Diff(wantLines, lines); diff != "" {
+		t.Errorf("folded (-want +got):\n%s", diff)
+	}
+	if n != 218 {
+		t.Errorf("the groups hold %d gaps, want the 218 per-resource ones", n)
+	}
+
+	lines = nil
+	for _, c := range FoldWideGaps(append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: "200000000004", API: "sts:AssumeRole",
+		Data: audit.DataFunctions, Reason: audit.GapAssumeRole}, audit.Gap{Provider: audit.Azure, API: "setup", Reason: audit.GapNotAvailable})) {
+		lines = append(lines, c.String())
+	}
+	wantLines = []string{
+		"aws organizations:ListAccounts access-denied for 1 account: 100000000000",
+		"azure setup not-available",
+		"aws sts:AssumeRole assume-role for 2 accounts: 200000000002, 200000000004",
+		"aws lambda:ListFunctions access-denied for 2 account-regions: " + acctDenied + " eu-west-1, " + acctDenied + " us-east-1",
+	}
+	if diff := cmp.Diff(wantLines, lines); diff != "" {
+		t.Errorf("wide folded (-want +got):\n%s", diff)
+	}
+}
+
+// 10,000 per-function gaps in low-numbered accounts and 50 later accounts that
+// could not be listed: every one of the 50 is named, the per-function gaps
+// take a line per account-region, and the body stays short.
+func TestDigestKeepsEveryAccountGap(t *testing.T) {
+	t.Parallel()
+	r, accounts := manyGaps(10000, 50)
+	d := NewDigest(r, DigestOptions{MaxGaps: 100, Accounts: accounts, FullReport: "s3://acme/fnaudit/reports/x.json"})
+	for i := range 50 {
+		line := fmt.Sprintf("- aws %s: access-denied (lambda:ListFunctions)", deniedAccount(i))
+		if !strings.Contains(d.Body, line) {
+			t.Fatalf("body lacks %q:\n%.3000s", line, d.Body)
+		}
+	}
+	for _, want := range []string{
+		"50 of 70 accounts could not be audited:",
+		"10000 gaps left single functions or identities unread, one line per account, region and cause:",
+		"- aws 100000000000 us-east-1: lambda:GetPolicy throttled for 500 functions (access missing)",
+	} {
+		if !strings.Contains(d.Body, want) {
+			t.Errorf("body lacks %q:\n%.3000s", want, d.Body)
+		}
+	}
+	if strings.Contains(d.Body, "listed in the JSON report") || strings.Contains(d.Body, "more line") {
+		t.Errorf("body claims or cuts a list it need not:\n%.3000s", d.Body)
+	}
+	if len(d.Body) > 64<<10 {
+		t.Errorf("body is %d bytes", len(d.Body))
+	}
+
+	// With room for 5 lines, the other 15 are said: how many gaps, which accounts, where.
+	d = NewDigest(r, DigestOptions{MaxGaps: 5, Accounts: accounts, FullReport: "s3://acme/fnaudit/reports/x.json"})
+	want := "... and 15 more lines (7500 per-resource gaps) not listed here, in 15 accounts: aws 100000000005, aws 100000000006,"
+	if !strings.Contains(d.Body, want) || !strings.Contains(d.Body, "aws 100000000019.\nThe full report lists every gap: s3://acme/fnaudit/reports/x.json") {
+		t.Errorf("body lacks %q:\n%.5000s", want, d.Body)
+	}
+	if !strings.Contains(d.Body, "- aws "+deniedAccount(49)+": ") {
+		t.Error("the last denied account is missing once the per-function lines are cut")
+	}
+}
+
+func deniedAccount(i int) string { return fmt.Sprintf("9%011d", i) }
+
+// manyGaps is a report of n per-function gaps spread over 20 low-numbered
+// accounts and m later accounts whose function list was denied.
+func manyGaps(n, m int) (*audit.Report, []audit.Account) {
+	r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: digestNow, Findings: []audit.Finding{},
+		Scope: audit.Scope{Providers: []audit.Provider{audit.AWS}, Accounts: 20, Regions: []string{"us-east-1"}, Functions: n}}
+	var accounts []audit.Account
+	for a := range 20 {
+		accounts = append(accounts, audit.Account{Provider: audit.AWS, ID: fmt.Sprintf("1%011d", a), Regions: []string{"us-east-1"}})
+	}
+	for i := range n {
+		acct := fmt.Sprintf("1%011d", i%20)
+		r.Gaps = append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: acct, Region: "us-east-1",
+			Resource: fmt.Sprintf("arn:aws:lambda:us-east-1:%s:function:worker-%05d", acct, i), API: "lambda:GetPolicy",
+			Data: audit.DataAccess, Reason: audit.GapThrottled, Message: "Rate exceeded"})
+	}
+	for i := range m {
+		r.Gaps = append(r.Gaps, audit.Gap{Provider: audit.AWS, Account: deniedAccount(i), API: "lambda:ListFunctions",
+			Data: audit.DataFunctions, Reason: audit.GapAccessDenied, Message: "AccessDeniedException"})
+	}
+	r.Summarize()
+	return r, accounts
 }

@@ -24,7 +24,9 @@ func init() {
 // protocol with path-style addressing (which the SDK uses for an IP-address
 // endpoint such as the server's, or with the client's UsePathStyle option). It
 // decodes aws-chunked uploads, checks and returns CRC32 checksums as S3 does,
-// and lets only the bucket owner's callers in. Server.S3 returns it.
+// lets only the bucket owner's callers in, answers 403 AccessDenied when the
+// x-amz-expected-bucket-owner header names another account, and honours
+// If-None-Match: * on PutObject (412 PreconditionFailed when the key exists). Server.S3 returns it.
 type S3 struct {
 	s *Server
 
@@ -116,6 +118,11 @@ func (o *S3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case b.owner != c.Account:
 		WriteError(w, RESTXML, http.StatusForbidden, "AccessDenied", "Access Denied")
 		return
+	case r.Header.Get("x-amz-expected-bucket-owner") != "" && r.Header.Get("x-amz-expected-bucket-owner") != b.owner:
+		// S3 answers a request whose expected owner is not the bucket's with
+		// 403, whatever the caller may do.
+		WriteError(w, RESTXML, http.StatusForbidden, "AccessDenied", "Access Denied")
+		return
 	}
 
 	if op == "s3:GetObject" {
@@ -142,7 +149,22 @@ func (o *S3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, RESTXML, http.StatusBadRequest, "BadDigest", "The CRC32 you specified did not match the calculated checksum.")
 		return
 	}
-	o.PutObject(bucket, key, data)
+	if r.Header.Get("If-None-Match") == "*" {
+		// A conditional write: only when no object has the key. Checked and
+		// stored under one lock, so two racing writes cannot both succeed.
+		o.mu.Lock()
+		_, exists := b.objects[key]
+		if !exists {
+			b.objects[key] = append([]byte(nil), data...)
+		}
+		o.mu.Unlock()
+		if exists {
+			WriteError(w, RESTXML, http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
+			return
+		}
+	} else {
+		o.PutObject(bucket, key, data)
+	}
 	sum := md5.Sum(data)
 	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:])+`"`)
 	w.Header().Set("x-amz-checksum-crc32", crc32Base64(data))

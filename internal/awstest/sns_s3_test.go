@@ -147,3 +147,47 @@ func TestS3Objects(t *testing.T) {
 		t.Errorf("keys = %v", keys)
 	}
 }
+
+// x-amz-expected-bucket-owner: a request naming another account as the owner is
+// refused, even from the owner's own callers; naming the owner succeeds. And
+// If-None-Match: * writes a key only once.
+func TestS3ExpectedOwnerAndConditionalPut(t *testing.T) {
+	t.Parallel()
+	s := awstest.New(t)
+	s.AddAccount("123456789012")
+	s.S3().CreateBucket("acme-reports", "123456789012")
+	s.S3().PutObject("acme-reports", "config/suppressions.yaml", []byte("suppressions: []\n"))
+	ctx := context.Background()
+	c := s3.NewFromConfig(sdkConfig(t, s, "123456789012", "us-east-1"), func(o *s3.Options) { o.UsePathStyle = true })
+
+	for _, tc := range []struct{ owner, want string }{{"123456789012", ""}, {"210987654321", "AccessDenied"}} {
+		_, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("acme-reports"), Key: aws.String("config/suppressions.yaml"),
+			ExpectedBucketOwner: aws.String(tc.owner)})
+		if apiCode(err) != tc.want || (tc.want == "" && err != nil) {
+			t.Errorf("GetObject expecting owner %s: error %v, want %q", tc.owner, err, tc.want)
+		}
+		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("acme-reports"), Key: aws.String("fnaudit/" + tc.owner),
+			Body: strings.NewReader("{}"), ExpectedBucketOwner: aws.String(tc.owner)})
+		if apiCode(err) != tc.want || (tc.want == "" && err != nil) {
+			t.Errorf("PutObject expecting owner %s: error %v, want %q", tc.owner, err, tc.want)
+		}
+	}
+	if _, ok := s.S3().Object("acme-reports", "fnaudit/210987654321"); ok {
+		t.Error("a refused PutObject stored its object")
+	}
+
+	put := func(body string) error {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("acme-reports"), Key: aws.String("fnaudit/runs/e1"),
+			Body: strings.NewReader(body), IfNoneMatch: aws.String("*")})
+		return err
+	}
+	if err := put("first"); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("second"); apiCode(err) != "PreconditionFailed" {
+		t.Errorf("second conditional put: error %v, want PreconditionFailed", err)
+	}
+	if got, _ := s.S3().Object("acme-reports", "fnaudit/runs/e1"); string(got) != "first" {
+		t.Errorf("object = %q, want the first write kept", got)
+	}
+}
