@@ -206,6 +206,10 @@ type evaluator struct {
 	ctx InvokeContext
 	now time.Time
 	sv  []StatementVerdict
+	// denyStmts are the indexes of the Deny statements; denies the Deny
+	// indexes built so far (see denyIndexFor).
+	denyStmts []int
+	denies    map[denyKey]*denyIndex
 }
 
 // InvokeAccess judges a Lambda resource-based policy: for every way in (the
@@ -573,12 +577,22 @@ func (e *evaluator) url() []Exposure {
 	return []Exposure{x}
 }
 
+// maxListed is how many statements a reason names before it counts the rest:
+// the reason is noted on every statement it lists, so naming them all would
+// grow quadratically with the document.
+const maxListed = 20
+
 func stmtList(idx []int) string {
-	parts := make([]string, len(idx))
-	for k, i := range idx {
+	n := min(len(idx), maxListed)
+	parts := make([]string, n)
+	for k, i := range idx[:n] {
 		parts[k] = "Statement[" + strconv.Itoa(i) + "]"
 	}
-	return strings.Join(parts, ", ")
+	s := strings.Join(parts, ", ")
+	if len(idx) > n {
+		s += fmt.Sprintf(" and %d more", len(idx)-n)
+	}
+	return s
 }
 
 func dedupeInts(s []int) []int {
@@ -827,26 +841,11 @@ type party struct {
 	service   string
 }
 
-// denied returns the index of a Deny statement that surely removes the action
-// for the caller, or -1.
+// denied returns the index of the first Deny statement that surely removes
+// the action for the caller, or -1.
 func (e *evaluator) denied(cl class, action string, who party) int {
-	for i := range e.doc.Statements {
-		d := &e.doc.Statements[i]
-		if d.Effect != EffectDeny || !d.MatchesAction(action) || !e.resourceApplies(d) || !covers(d, who) {
-			continue
-		}
-		holds := true
-		for k := range d.Conditions {
-			if !e.conditionHolds(&d.Conditions[k], cl, action, who) {
-				holds = false
-				break
-			}
-		}
-		if holds {
-			return i
-		}
-	}
-	return -1
+	own := who.account != "" && (who.account == e.ctx.Account || e.inOrg(who.account))
+	return e.denyIndexFor(denyKey{cl, action, own}).first(who)
 }
 
 func (e *evaluator) resourceApplies(d *Statement) bool {
@@ -860,44 +859,10 @@ func (e *evaluator) resourceApplies(d *Statement) bool {
 	return d.MatchesResource(arn)
 }
 
-// covers reports whether a Deny's principal element includes the caller.
-func covers(d *Statement, who party) bool {
-	names := func(p *Principals) bool {
-		if p.Anyone() {
-			return true
-		}
-		if who.service != "" {
-			return containsFold(p.Service, who.service)
-		}
-		if who.principal != "" {
-			for _, a := range p.AWS {
-				if a == who.principal || a == who.account || a == "arn:aws:iam::"+who.account+":root" {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	switch {
-	case d.Principal != nil:
-		return names(d.Principal)
-	case d.NotPrincipal != nil:
-		return !names(d.NotPrincipal)
-	}
-	return false
-}
-
-func containsFold(list []string, s string) bool {
-	for _, v := range list {
-		if strings.EqualFold(v, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// conditionHolds reports whether a Deny condition surely holds for the caller.
-func (e *evaluator) conditionHolds(c *Condition, cl class, action string, who party) bool {
+// conditionHolds reports whether a Deny condition surely holds for a caller
+// of the class; own says whether the caller's account is the function's own
+// or in its organization.
+func (e *evaluator) conditionHolds(c *Condition, cl class, action string, own bool) bool {
 	key := c.lowerKey()
 	switch key {
 	case "lambda:functionurlauthtype", "lambda:invokedviafunctionurl", "aws:currenttime", "aws:epochtime":
@@ -929,35 +894,34 @@ func (e *evaluator) conditionHolds(c *Condition, cl class, action string, who pa
 			return false
 		}
 	}
-	if who.account != "" && (who.account == e.ctx.Account || e.inOrg(who.account)) {
-		return false
-	}
-	return true
+	return !own
 }
 
-// mergeExposures joins exposures of the same kind, path, principal and account.
+// mergeExposures joins exposures of the same kind, path, principal, account
+// and missing permission, keeping the order of first appearance.
 func mergeExposures(xs []Exposure) []Exposure {
+	type group struct {
+		kind                      ExposureKind
+		path                      Path
+		principal, account, wants string
+	}
+	at := map[group]int{}
 	var out []Exposure
 	for _, x := range xs {
-		merged := false
-		for k := range out {
+		g := group{x.Kind, x.Path, x.Principal, x.Account, x.Missing}
+		if k, ok := at[g]; ok {
 			o := &out[k]
-			if o.Kind == x.Kind && o.Path == x.Path && o.Principal == x.Principal && o.Account == x.Account && o.Missing == x.Missing {
-				o.Statements = dedupeInts(sortedUnion(o.Statements, x.Statements))
-				o.ThroughService = o.ThroughService && x.ThroughService
-				merged = true
-				break
-			}
+			o.Statements = append(o.Statements, x.Statements...)
+			o.ThroughService = o.ThroughService && x.ThroughService
+			continue
 		}
-		if !merged {
-			out = append(out, x)
-		}
+		at[g] = len(out)
+		x.Statements = append([]int(nil), x.Statements...)
+		out = append(out, x)
+	}
+	for k := range out {
+		sort.Ints(out[k].Statements)
+		out[k].Statements = dedupeInts(out[k].Statements)
 	}
 	return out
-}
-
-func sortedUnion(a, b []int) []int {
-	s := append(append([]int{}, a...), b...)
-	sort.Ints(s)
-	return s
 }
