@@ -42,7 +42,6 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-
 // deniedScan is the reference for denied: the first Deny, in document order,
 // that covers the caller, the action and the function and whose conditions
 // all surely hold.
