@@ -199,6 +199,9 @@ type outcome struct {
 	orgs     []string // outside organizations named by pins
 	unknown  bool     // a pin names no owner (VPC endpoint, user id, network, token)
 	bucket   bool     // a pin is a source ARN without an account (S3 bucket)
+	// uncertain: an open result that depends on a request value (a policy
+	// variable), so a Deny with it does not surely hold.
+	uncertain bool
 }
 
 type evaluator struct {
@@ -229,6 +232,14 @@ type evaluator struct {
 // covers the caller, the action and the resource and every one of its
 // conditions surely holds for that caller, so an uncertain Deny never hides an
 // exposure.
+//
+// In a policy of Version 2012-10-17, policy variables in condition values are
+// judged by what they resolve to at request time (see variables.go):
+// aws:ResourceAccount and aws:ResourceOrgID are the function's own account
+// and organization; any other key is the request's, so a variable of it pins
+// nothing (aws:PrincipalAccount equal to "${aws:PrincipalAccount}" admits
+// every account). In older documents the text is literal. The IgnoreCase
+// operators compare the own account and organization without case.
 func InvokeAccess(doc *Document, ctx InvokeContext) *InvokeVerdict {
 	v := &InvokeVerdict{}
 	if doc == nil {
@@ -645,7 +656,11 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	key := c.lowerKey()
 	d := func() string { return c.Operator + " " + c.Key + " " + quoteValues(c.Values) }
 	known := func(present bool, actual ...string) outcome {
-		if evalKnown(c, present, actual) {
+		holds, certain := e.evalKnown(c, key, cl, present, actual)
+		switch {
+		case !certain:
+			return outcome{res: resOpen, uncertain: true, reasons: []string{d() + " depends on a policy variable of the request"}}
+		case holds:
 			return outcome{res: resOpen}
 		}
 		return outcome{res: resNever, reasons: []string{d() + " does not hold"}}
@@ -696,7 +711,12 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 		}
 		return outcome{res: resOpen, reasons: []string{d() + " checks only presence and pins nothing"}}
 	}
+	vals := e.resolveValues(c, key, cl)
 	if c.Op.Negated() {
+		if pres == always && c.Set != ForAllValues && allResolved(vals, func(r resolved) bool { return r.self }) {
+			// The key differs from itself for no caller.
+			return outcome{res: resNever, reasons: []string{d() + " never holds: a policy variable of the same key equals the request's own value"}}
+		}
 		return outcome{res: resOpen, reasons: []string{d() + ": a negated operator does not pin the caller"}}
 	}
 	if f := c.Op.Family(); f != FamilyString && f != FamilyArn {
@@ -708,10 +728,27 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	if c.IfExists && pres != always {
 		return outcome{res: resOpen, reasons: []string{d() + ": IfExists lets a caller that does not send the key through"}}
 	}
-	concrete := allValues(c.Values, func(v string) bool { return ConcreteValue(key, v) })
+	// A value whose variable has no value for this caller matches nothing;
+	// the others are alternatives.
+	live := vals[:0:0]
+	dependent := false
+	for _, r := range vals {
+		if r.null {
+			continue
+		}
+		live = append(live, r)
+		dependent = dependent || r.dependent
+	}
+	if len(live) == 0 {
+		return outcome{res: resNever, reasons: []string{d() + ": its policy variables have no value for this caller"}}
+	}
+	concrete := allResolved(live, func(r resolved) bool { return ConcreteValue(key, r.text) })
 	if !concrete {
 		if pres == absent {
 			return outcome{res: resNever, reasons: []string{d() + ": the key is absent for this caller"}}
+		}
+		if dependent {
+			return outcome{res: resOpen, reasons: []string{fmt.Sprintf("%s %s is resolved from the request itself and pins nothing", c.Key, quoteValues(c.Values))}}
 		}
 		return outcome{res: resOpen, reasons: []string{fmt.Sprintf("%s %s is a wildcard and pins nothing", c.Key, quoteValues(c.Values))}}
 	}
@@ -719,11 +756,13 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	// The values are alternatives: the pin is the function's own only when
 	// every value is.
 	o.own = true
-	for _, v := range c.Values {
-		a, org := pinOwner(key, v)
+	fold := c.Op.ignoresCase()
+	for _, r := range live {
+		a, org := pinOwner(key, r.text)
+		a, org = unescapeLiterals.Replace(a), unescapeLiterals.Replace(org)
 		switch {
-		case a != "" && (a == e.ctx.Account || e.inOrg(a)):
-		case org != "" && e.ctx.OrgID != "" && org == e.ctx.OrgID:
+		case a != "" && e.ownAccount(a, fold):
+		case org != "" && e.ownOrg(org, fold):
 		case a != "":
 			o.own = false
 			o.accounts = append(o.accounts, a)
@@ -739,6 +778,15 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 		}
 	}
 	return o
+}
+
+func allResolved(vs []resolved, f func(resolved) bool) bool {
+	for _, v := range vs {
+		if !f(v) {
+			return false
+		}
+	}
+	return len(vs) > 0
 }
 
 func allValues(vs []string, f func(string) bool) bool {
@@ -761,27 +809,39 @@ func quoteValues(vs []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-// evalKnown evaluates a condition whose key has a known value (or is absent).
-func evalKnown(c *Condition, present bool, actual []string) bool {
+// evalKnown evaluates a condition whose key has a known value (or is
+// absent). certain is false when the answer depends on a policy variable
+// whose value the request decides.
+func (e *evaluator) evalKnown(c *Condition, key string, cl class, present bool, actual []string) (holds, certain bool) {
 	if c.Op == Null {
 		want := len(c.Values) > 0 && strings.EqualFold(c.Values[0], "true")
-		return want == !present
+		return want == !present, true
 	}
 	if !present {
-		return c.IfExists || c.Op.Negated() || c.Set == ForAllValues
+		return c.IfExists || c.Op.Negated() || c.Set == ForAllValues, true
 	}
-	matched := false
-	for _, a := range actual {
-		for _, v := range c.Values {
-			if compare(c.Op, v, a) {
-				matched = true
+	matched, unsure := false, false
+	for _, r := range e.resolveValues(c, key, cl) {
+		for _, a := range actual {
+			switch {
+			case r.self:
+				// The variable is the key itself: it equals the request's value.
+				matched = matched || compare(c.Op, a, a)
+			case r.null:
+			case r.dependent:
+				unsure = true
+			default:
+				matched = matched || compare(c.Op, r.text, a)
 			}
 		}
 	}
-	if c.Op.Negated() {
-		return !matched
+	if !matched && unsure {
+		return false, false
 	}
-	return matched
+	if c.Op.Negated() {
+		return !matched, true
+	}
+	return matched, true
 }
 
 // compare applies a positive form of op to a policy value and a request value.
@@ -867,7 +927,7 @@ func (e *evaluator) conditionHolds(c *Condition, cl class, action string, own bo
 	switch key {
 	case "lambda:functionurlauthtype", "lambda:invokedviafunctionurl", "aws:currenttime", "aws:epochtime":
 		o := e.condition(c, cl, action)
-		return o.res == resOpen
+		return o.res == resOpen && !o.uncertain
 	}
 	if !pinningKeys[key] {
 		return false
@@ -882,14 +942,15 @@ func (e *evaluator) conditionHolds(c *Condition, cl class, action string, own bo
 	}
 	// A negated comparison with the function's own account or organization
 	// holds for every caller outside them (and when the key is absent).
-	for _, v := range c.Values {
-		if !ConcreteValue(key, v) {
+	fold := c.Op.ignoresCase()
+	for _, r := range e.resolveValues(c, key, cl) {
+		if r.dependent || !ConcreteValue(key, r.text) {
 			return false
 		}
-		a, org := pinOwner(key, v)
+		a, org := pinOwner(key, r.text)
 		switch {
-		case a != "" && a == e.ctx.Account:
-		case org != "" && e.ctx.OrgID != "" && org == e.ctx.OrgID:
+		case a != "" && (a == e.ctx.Account || (fold && strings.EqualFold(a, e.ctx.Account))):
+		case org != "" && e.ownOrg(org, fold):
 		default:
 			return false
 		}
