@@ -162,7 +162,7 @@ func variableEnd(v string, start int) int {
 }
 
 // splitDefault splits a variable body "key, 'default'" into the key and the
-// default (with ” read as ').
+// default, in which two single quotes stand for one.
 func splitDefault(body string) (name, def string, ok bool) {
 	k, d, found := strings.Cut(body, ",")
 	name = strings.TrimSpace(k)
