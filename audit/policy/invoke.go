@@ -711,7 +711,8 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 		}
 		return outcome{res: resOpen, reasons: []string{d() + " checks only presence and pins nothing"}}
 	}
-	vals := e.resolveValues(c, key, cl)
+	var buf [4]resolved
+	vals := e.resolveValues(buf[:0], c, key, cl)
 	if c.Op.Negated() {
 		if pres == always && c.Set != ForAllValues && allResolved(vals, func(r resolved) bool { return r.self }) {
 			// The key differs from itself for no caller.
@@ -730,7 +731,7 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	}
 	// A value whose variable has no value for this caller matches nothing;
 	// the others are alternatives.
-	live := vals[:0:0]
+	live := vals[:0] // filtered in place
 	dependent := false
 	for _, r := range vals {
 		if r.null {
@@ -759,7 +760,7 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	fold := c.Op.ignoresCase()
 	for _, r := range live {
 		a, org := pinOwner(key, r.text)
-		a, org = unescapeLiterals.Replace(a), unescapeLiterals.Replace(org)
+		a, org = unescape(a), unescape(org)
 		switch {
 		case a != "" && e.ownAccount(a, fold):
 		case org != "" && e.ownOrg(org, fold):
@@ -821,7 +822,8 @@ func (e *evaluator) evalKnown(c *Condition, key string, cl class, present bool, 
 		return c.IfExists || c.Op.Negated() || c.Set == ForAllValues, true
 	}
 	matched, unsure := false, false
-	for _, r := range e.resolveValues(c, key, cl) {
+	var buf [4]resolved
+	for _, r := range e.resolveValues(buf[:0], c, key, cl) {
 		for _, a := range actual {
 			switch {
 			case r.self:
@@ -943,7 +945,8 @@ func (e *evaluator) conditionHolds(c *Condition, cl class, action string, own bo
 	// A negated comparison with the function's own account or organization
 	// holds for every caller outside them (and when the key is absent).
 	fold := c.Op.ignoresCase()
-	for _, r := range e.resolveValues(c, key, cl) {
+	var buf [4]resolved
+	for _, r := range e.resolveValues(buf[:0], c, key, cl) {
 		if r.dependent || !ConcreteValue(key, r.text) {
 			return false
 		}

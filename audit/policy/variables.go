@@ -39,6 +39,14 @@ const (
 
 var unescapeLiterals = strings.NewReplacer(string(litStar), "*", string(litQuest), "?")
 
+// unescape turns the placeholders of escaped characters back into * and ?.
+func unescape(s string) string {
+	if !strings.ContainsAny(s, string([]rune{litStar, litQuest})) {
+		return s
+	}
+	return unescapeLiterals.Replace(s)
+}
+
 // resolved is a condition value with its policy variables resolved.
 type resolved struct {
 	// text is the value with "*" where the request decides, the function's
@@ -62,19 +70,18 @@ func hasVariable(v string) bool { return strings.Contains(v, "${") }
 // policy variables.
 func (e *evaluator) variablesApply() bool { return e.doc.Version == "2012-10-17" }
 
-// resolveValues resolves the variables of a condition's values for a caller
-// class. Without variables (or in a 2008-10-17 document) the values are
-// returned as written.
-func (e *evaluator) resolveValues(c *Condition, key string, cl class) []resolved {
-	out := make([]resolved, len(c.Values))
-	for i, v := range c.Values {
+// resolveValues appends to dst the condition's values with their variables
+// resolved for a caller class. Without variables (or in a 2008-10-17
+// document) the values are as written.
+func (e *evaluator) resolveValues(dst []resolved, c *Condition, key string, cl class) []resolved {
+	for _, v := range c.Values {
 		if !e.variablesApply() || !hasVariable(v) {
-			out[i] = resolved{text: v}
+			dst = append(dst, resolved{text: v})
 			continue
 		}
-		out[i] = e.resolve(key, v, cl)
+		dst = append(dst, e.resolve(key, v, cl))
 	}
-	return out
+	return dst
 }
 
 // resolve substitutes the variables of one value of a condition on key.

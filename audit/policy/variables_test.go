@@ -148,7 +148,7 @@ func TestResolveVariables(t *testing.T) {
 	}
 	old := &evaluator{doc: &Document{Version: "2008-10-17"}, ctx: testContext()}
 	c := &Condition{Values: []string{"${aws:PrincipalAccount}"}}
-	if got := old.resolveValues(c, "aws:principalaccount", classAPI); got[0] != (resolved{text: "${aws:PrincipalAccount}"}) {
+	if got := old.resolveValues(nil, c, "aws:principalaccount", classAPI); got[0] != (resolved{text: "${aws:PrincipalAccount}"}) {
 		t.Errorf("2008-10-17 resolved %+v, want the literal text", got[0])
 	}
 }
