@@ -91,16 +91,8 @@ func (e *evaluator) denyIndexFor(k denyKey) *denyIndex {
 	if ix, ok := e.denies[k]; ok {
 		return ix
 	}
-	if e.denyStmts == nil {
-		e.denyStmts = []int{}
-		for i := range e.doc.Statements {
-			if e.doc.Statements[i].Effect == EffectDeny {
-				e.denyStmts = append(e.denyStmts, i)
-			}
-		}
-	}
-	ix := &denyIndex{anyone: -1, named: map[string]int{}, runs: map[string]map[int]int{}, memo: map[party]int{}}
-	positions := map[string][]int{}
+	ix := &denyIndex{anyone: -1}
+	var positions map[string][]int
 	for _, i := range e.denyStmts {
 		d := &e.doc.Statements[i]
 		if !d.MatchesAction(k.action) || !e.resourceApplies(d) {
@@ -122,6 +114,9 @@ func (e *evaluator) denyIndexFor(k denyKey) *denyIndex {
 				ix.anyone = i
 			}
 		case d.Principal != nil:
+			if ix.named == nil {
+				ix.named = map[string]int{}
+			}
 			for _, t := range principalTokens(d.Principal) {
 				if _, ok := ix.named[t]; !ok {
 					ix.named[t] = i
@@ -130,12 +125,19 @@ func (e *evaluator) denyIndexFor(k denyKey) *denyIndex {
 		case d.NotPrincipal != nil && !d.NotPrincipal.Anyone():
 			pos := len(ix.notP)
 			ix.notP = append(ix.notP, i)
+			if positions == nil {
+				positions = map[string][]int{}
+			}
 			for _, t := range principalTokens(d.NotPrincipal) {
 				if l := positions[t]; len(l) == 0 || l[len(l)-1] != pos {
 					positions[t] = append(l, pos)
 				}
 			}
 		}
+	}
+	if len(positions) > 0 {
+		ix.runs = make(map[string]map[int]int, len(positions))
+		ix.memo = map[party]int{}
 	}
 	for t, l := range positions {
 		m := make(map[int]int, len(l))
@@ -157,6 +159,9 @@ func (e *evaluator) denyIndexFor(k denyKey) *denyIndex {
 
 // first returns the index of the first Deny of the index that covers who, or -1.
 func (ix *denyIndex) first(who party) int {
+	if len(ix.named) == 0 && len(ix.notP) == 0 {
+		return ix.anyone
+	}
 	if d, ok := ix.memo[who]; ok {
 		return d
 	}
@@ -187,6 +192,8 @@ func (ix *denyIndex) first(who party) int {
 	if pos < len(ix.notP) {
 		better(ix.notP[pos])
 	}
-	ix.memo[who] = best
+	if ix.memo != nil {
+		ix.memo[who] = best
+	}
 	return best
 }

@@ -906,6 +906,17 @@ type party struct {
 // denied returns the index of the first Deny statement that surely removes
 // the action for the caller, or -1.
 func (e *evaluator) denied(cl class, action string, who party) int {
+	if e.denyStmts == nil {
+		e.denyStmts = []int{}
+		for i := range e.doc.Statements {
+			if e.doc.Statements[i].Effect == EffectDeny {
+				e.denyStmts = append(e.denyStmts, i)
+			}
+		}
+	}
+	if len(e.denyStmts) == 0 {
+		return -1
+	}
 	own := who.account != "" && (who.account == e.ctx.Account || e.inOrg(who.account))
 	return e.denyIndexFor(denyKey{cl, action, own}).first(who)
 }
