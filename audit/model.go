@@ -76,14 +76,19 @@ type Function struct {
 
 // EnvVar is an environment variable (app setting) by name. Its value is never
 // stored: the collector inspects it and records only its verdict and, for a
-// suspected secret, a masked hint (at most the first four characters).
+// suspected secret, a masked hint (see Hint).
 type EnvVar struct {
 	Name    string       `json:"name"`
 	Verdict ValueVerdict `json:"verdict"`
 	// Detector names what matched, e.g. "aws-access-key", "private-key",
 	// "secretsmanager-arn", "keyvault-reference".
 	Detector string `json:"detector,omitempty"`
-	// Hint is a masked prefix of a suspected secret, e.g. "AKIA****".
+	// Hint says what kind of secret was found, how long it is and, when it
+	// starts with a public type marker (AKIA, ghp_, xoxb-, a PEM header),
+	// that marker; nothing else of the value, e.g. "AKIA**** (cloud-key,
+	// 20 characters)" or "**** (password, 15 characters)". Inventories
+	// written by older versions hold the first four characters; the rules
+	// show such hints through secrets.SafeHint.
 	Hint string `json:"hint,omitempty"`
 }
 

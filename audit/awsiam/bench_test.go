@@ -2,6 +2,8 @@ package awsiam
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -111,4 +113,41 @@ func BenchmarkParts(b *testing.B) {
 			r.Wildcards()
 		}
 	})
+}
+
+// manyStatementsRole is a crafted role of n statements: Allow statements on
+// one role ARN each, alternating with Deny statements on other role ARNs and
+// with Denies of every resource under a condition, so every grant of an IAM
+// action meets every Deny.
+func manyStatementsRole(n int) *audit.Identity {
+	var sb strings.Builder
+	sb.WriteString(`{"Version":"2012-10-17","Statement":[`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		switch i % 3 {
+		case 0:
+			fmt.Fprintf(&sb, `{"Effect":"Allow","Action":["iam:PassRole","iam:PutRolePolicy","iam:AttachRolePolicy"],"Resource":"arn:aws:iam::123456789012:role/r%d"}`, i)
+		case 1:
+			fmt.Fprintf(&sb, `{"Effect":"Deny","Action":"iam:*","Resource":"arn:aws:iam::123456789012:role/d%d"}`, i)
+		case 2:
+			fmt.Fprintf(&sb, `{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}`)
+		}
+	}
+	sb.WriteString(`]}`)
+	return role(inline("crafted", sb.String()))
+}
+
+// BenchmarkEffectiveManyStatements judges a crafted role of 3,000 statements.
+func BenchmarkEffectiveManyStatements(b *testing.B) {
+	id := manyStatementsRole(3000)
+	Analyze(id)
+	b.ReportAllocs()
+	for b.Loop() {
+		r := Analyze(id)
+		r.Admin()
+		r.Escalations()
+		r.Wildcards()
+	}
 }

@@ -341,7 +341,11 @@ func (r *Role) Allowed(action string) Access {
 
 func (r *Role) allowed(action string, id int, known bool) Access {
 	acc := Access{Action: action}
+	denies := r.unconditionalDenies(action, id, known)
 	for _, a := range r.allows {
+		if denies.everywhere {
+			break
+		}
 		if !a.matches(action, id, known) {
 			continue
 		}
@@ -352,7 +356,7 @@ func (r *Role) allowed(action string, id int, known bool) Access {
 				continue
 			}
 		}
-		if r.denied(&g, action, id, known) {
+		if denies.remove(&g) {
 			continue
 		}
 		if !reachable(&g, id, known) {
@@ -467,14 +471,71 @@ func intersect(a, aNot, b, bNot []string) []string {
 	return out
 }
 
-// denied reports whether an unconditional Deny removes the grant: it covers the
-// action and every resource the grant reaches.
-func (r *Role) denied(g *Grant, action string, id int, known bool) bool {
+// denySet holds the unconditional Denies of one action, found once per
+// action rather than for every grant, and indexed so that a role of many
+// statements is judged in about linear time.
+type denySet struct {
+	// everywhere: a Deny on every resource removes every grant.
+	everywhere bool
+	// literal maps each resource ARN named without wildcards to the Denies
+	// (of only such ARNs) that list it.
+	literal map[string][]*stmt
+	// patterns are the other Denies (wildcards, NotResource).
+	patterns []*stmt
+}
+
+func (r *Role) unconditionalDenies(action string, id int, known bool) denySet {
+	var ds denySet
 	for _, d := range r.denies {
 		if d.grant.Conditional() || !d.matches(action, id, known) {
 			continue
 		}
+		res, not := d.grant.Resources, d.grant.NotResources
+		switch {
+		case len(not) == 0 && contains(res, "*"):
+			ds.everywhere = true
+		case len(not) == 0 && len(res) > 0 && !anyWildcard(res):
+			if ds.literal == nil {
+				ds.literal = map[string][]*stmt{}
+			}
+			for _, x := range res {
+				if l := ds.literal[x]; len(l) == 0 || l[len(l)-1] != d {
+					ds.literal[x] = append(l, d)
+				}
+			}
+		default:
+			ds.patterns = append(ds.patterns, d)
+		}
+	}
+	return ds
+}
+
+// remove reports whether one of the Denies covers every resource the grant
+// reaches. A Deny of literal ARNs covers a grant only when the grant names
+// exactly those ARNs (a literal pattern matches only itself), so only the
+// Denies listing the grant's first resource are candidates.
+func (ds *denySet) remove(g *Grant) bool {
+	if ds.everywhere {
+		return true
+	}
+	if len(g.Resources) > 0 && len(g.NotResources) == 0 {
+		for _, d := range ds.literal[g.Resources[0]] {
+			if coversResources(d.grant.Resources, d.grant.NotResources, g.Resources, g.NotResources) {
+				return true
+			}
+		}
+	}
+	for _, d := range ds.patterns {
 		if coversResources(d.grant.Resources, d.grant.NotResources, g.Resources, g.NotResources) {
+			return true
+		}
+	}
+	return false
+}
+
+func anyWildcard(list []string) bool {
+	for _, x := range list {
+		if strings.ContainsAny(x, "*?") {
 			return true
 		}
 	}

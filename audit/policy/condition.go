@@ -202,12 +202,11 @@ func parseConditions(raw json.RawMessage) ([]Condition, error) {
 		return nil, fmt.Errorf("must be an object of operators, got %s", kindOf(raw))
 	}
 	var out []Condition
+	opRepeat := firstRepeat(ops)
 	for oi, om := range ops {
 		at := "." + clip(om.key, 60)
-		for _, prev := range ops[:oi] {
-			if strings.EqualFold(prev.key, om.key) {
-				return nil, &fieldError{at, "duplicate condition operator"}
-			}
+		if oi == opRepeat {
+			return nil, &fieldError{at, "duplicate condition operator"}
 		}
 		set, op, ifExists, err := ParseOperator(om.key)
 		if err != nil {
@@ -220,15 +219,14 @@ func parseConditions(raw json.RawMessage) ([]Condition, error) {
 		if len(keys) == 0 {
 			return nil, &fieldError{at, "names no condition key"}
 		}
+		keyRepeat := firstRepeat(keys)
 		for ki, km := range keys {
 			kat := func() string { return fmt.Sprintf("%s[%q]", at, clip(km.key, 80)) }
 			if km.key == "" {
 				return nil, &fieldError{kat(), "empty condition key"}
 			}
-			for _, prev := range keys[:ki] {
-				if strings.EqualFold(prev.key, km.key) {
-					return nil, &fieldError{kat(), "duplicate condition key"}
-				}
+			if ki == keyRepeat {
+				return nil, &fieldError{kat(), "duplicate condition key"}
 			}
 			vals, err := conditionValues(km.val)
 			if err != nil {
@@ -244,6 +242,32 @@ func parseConditions(raw json.RawMessage) ([]Condition, error) {
 		}
 	}
 	return out, nil
+}
+
+// firstRepeat returns the index of the first member whose name repeats an
+// earlier one's without regard to case (strings.EqualFold), or -1. A few
+// names are compared pairwise without allocating; past that a map of fold
+// keys keeps a block of many names linear.
+func firstRepeat(ms []member) int {
+	if len(ms) <= 8 {
+		for i := range ms {
+			for _, prev := range ms[:i] {
+				if strings.EqualFold(prev.key, ms[i].key) {
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	seen := make(map[string]struct{}, len(ms))
+	for i, m := range ms {
+		k := foldKey(m.key)
+		if _, ok := seen[k]; ok {
+			return i
+		}
+		seen[k] = struct{}{}
+	}
+	return -1
 }
 
 // conditionValues decodes a scalar or a non-empty list of scalars.

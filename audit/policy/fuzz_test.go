@@ -18,6 +18,7 @@ func FuzzParse(f *testing.F) {
 		`{"Statement":{"Effect":"allow","Action":[],"Principal":{}}}`,
 		`[]`, `""`, `{`, `{"Version":5}`, `null`,
 		"%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22*%22%7D%7D",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"lambda:Invoke*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"${aws:PrincipalAccount}","aws:PrincipalOrgID":"${aws:ResourceOrgID, 'o-x'}"},"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:role/${*}${?}${$}"}}},{"Effect":"Deny","NotPrincipal":{"AWS":"999999999999"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringNotEqualsIgnoreCase":{"aws:PrincipalOrgID":"${aws:ResourceOrgID"}}}]}`,
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
@@ -56,6 +57,15 @@ func FuzzParse(f *testing.F) {
 				for _, x := range v.Exposures {
 					if x.Reason == "" || len(x.Statements) == 0 {
 						t.Fatalf("exposure without reason or statements: %+v", x)
+					}
+				}
+			}
+			// The Deny index answers as a scan of the document does.
+			e := &evaluator{doc: d, ctx: testContext()}
+			for _, cl := range []class{classAPI, classURLAnon, classURLIAM, classService} {
+				for _, who := range []party{{}, {service: "s3.amazonaws.com"}, {principal: "999999999999", account: "999999999999"}} {
+					if got, want := e.denied(cl, ActionInvokeFunction, who), e.deniedScan(cl, ActionInvokeFunction, who); got != want {
+						t.Fatalf("denied(%v, %+v) = %d, scan says %d", cl, who, got, want)
 					}
 				}
 			}

@@ -199,6 +199,9 @@ type outcome struct {
 	orgs     []string // outside organizations named by pins
 	unknown  bool     // a pin names no owner (VPC endpoint, user id, network, token)
 	bucket   bool     // a pin is a source ARN without an account (S3 bucket)
+	// uncertain: an open result that depends on a request value (a policy
+	// variable), so a Deny with it does not surely hold.
+	uncertain bool
 }
 
 type evaluator struct {
@@ -206,6 +209,10 @@ type evaluator struct {
 	ctx InvokeContext
 	now time.Time
 	sv  []StatementVerdict
+	// denyStmts are the indexes of the Deny statements; denies the Deny
+	// indexes built so far (see denyIndexFor).
+	denyStmts []int
+	denies    map[denyKey]*denyIndex
 }
 
 // InvokeAccess judges a Lambda resource-based policy: for every way in (the
@@ -225,6 +232,14 @@ type evaluator struct {
 // covers the caller, the action and the resource and every one of its
 // conditions surely holds for that caller, so an uncertain Deny never hides an
 // exposure.
+//
+// In a policy of Version 2012-10-17, policy variables in condition values are
+// judged by what they resolve to at request time (see variables.go):
+// aws:ResourceAccount and aws:ResourceOrgID are the function's own account
+// and organization; any other key is the request's, so a variable of it pins
+// nothing (aws:PrincipalAccount equal to "${aws:PrincipalAccount}" admits
+// every account). In older documents the text is literal. The IgnoreCase
+// operators compare the own account and organization without case.
 func InvokeAccess(doc *Document, ctx InvokeContext) *InvokeVerdict {
 	v := &InvokeVerdict{}
 	if doc == nil {
@@ -573,12 +588,22 @@ func (e *evaluator) url() []Exposure {
 	return []Exposure{x}
 }
 
+// maxListed is how many statements a reason names before it counts the rest:
+// the reason is noted on every statement it lists, so naming them all would
+// grow quadratically with the document.
+const maxListed = 20
+
 func stmtList(idx []int) string {
-	parts := make([]string, len(idx))
-	for k, i := range idx {
+	n := min(len(idx), maxListed)
+	parts := make([]string, n)
+	for k, i := range idx[:n] {
 		parts[k] = "Statement[" + strconv.Itoa(i) + "]"
 	}
-	return strings.Join(parts, ", ")
+	s := strings.Join(parts, ", ")
+	if len(idx) > n {
+		s += fmt.Sprintf(" and %d more", len(idx)-n)
+	}
+	return s
 }
 
 func dedupeInts(s []int) []int {
@@ -631,7 +656,11 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	key := c.lowerKey()
 	d := func() string { return c.Operator + " " + c.Key + " " + quoteValues(c.Values) }
 	known := func(present bool, actual ...string) outcome {
-		if evalKnown(c, present, actual) {
+		holds, certain := e.evalKnown(c, key, cl, present, actual)
+		switch {
+		case !certain:
+			return outcome{res: resOpen, uncertain: true, reasons: []string{d() + " depends on a policy variable of the request"}}
+		case holds:
 			return outcome{res: resOpen}
 		}
 		return outcome{res: resNever, reasons: []string{d() + " does not hold"}}
@@ -682,7 +711,13 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 		}
 		return outcome{res: resOpen, reasons: []string{d() + " checks only presence and pins nothing"}}
 	}
+	var buf [4]resolved
+	vals := e.resolveValues(buf[:0], c, key, cl)
 	if c.Op.Negated() {
+		if pres == always && c.Set != ForAllValues && allResolved(vals, func(r resolved) bool { return r.self }) {
+			// The key differs from itself for no caller.
+			return outcome{res: resNever, reasons: []string{d() + " never holds: a policy variable of the same key equals the request's own value"}}
+		}
 		return outcome{res: resOpen, reasons: []string{d() + ": a negated operator does not pin the caller"}}
 	}
 	if f := c.Op.Family(); f != FamilyString && f != FamilyArn {
@@ -694,10 +729,27 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	if c.IfExists && pres != always {
 		return outcome{res: resOpen, reasons: []string{d() + ": IfExists lets a caller that does not send the key through"}}
 	}
-	concrete := allValues(c.Values, func(v string) bool { return ConcreteValue(key, v) })
+	// A value whose variable has no value for this caller matches nothing;
+	// the others are alternatives.
+	live := vals[:0] // filtered in place
+	dependent := false
+	for _, r := range vals {
+		if r.null {
+			continue
+		}
+		live = append(live, r)
+		dependent = dependent || r.dependent
+	}
+	if len(live) == 0 {
+		return outcome{res: resNever, reasons: []string{d() + ": its policy variables have no value for this caller"}}
+	}
+	concrete := allResolved(live, func(r resolved) bool { return ConcreteValue(key, r.text) })
 	if !concrete {
 		if pres == absent {
 			return outcome{res: resNever, reasons: []string{d() + ": the key is absent for this caller"}}
+		}
+		if dependent {
+			return outcome{res: resOpen, reasons: []string{fmt.Sprintf("%s %s is resolved from the request itself and pins nothing", c.Key, quoteValues(c.Values))}}
 		}
 		return outcome{res: resOpen, reasons: []string{fmt.Sprintf("%s %s is a wildcard and pins nothing", c.Key, quoteValues(c.Values))}}
 	}
@@ -705,11 +757,13 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	// The values are alternatives: the pin is the function's own only when
 	// every value is.
 	o.own = true
-	for _, v := range c.Values {
-		a, org := pinOwner(key, v)
+	fold := c.Op.ignoresCase()
+	for _, r := range live {
+		a, org := pinOwner(key, r.text)
+		a, org = unescape(a), unescape(org)
 		switch {
-		case a != "" && (a == e.ctx.Account || e.inOrg(a)):
-		case org != "" && e.ctx.OrgID != "" && org == e.ctx.OrgID:
+		case a != "" && e.ownAccount(a, fold):
+		case org != "" && e.ownOrg(org, fold):
 		case a != "":
 			o.own = false
 			o.accounts = append(o.accounts, a)
@@ -725,6 +779,15 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 		}
 	}
 	return o
+}
+
+func allResolved(vs []resolved, f func(resolved) bool) bool {
+	for _, v := range vs {
+		if !f(v) {
+			return false
+		}
+	}
+	return len(vs) > 0
 }
 
 func allValues(vs []string, f func(string) bool) bool {
@@ -747,27 +810,40 @@ func quoteValues(vs []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-// evalKnown evaluates a condition whose key has a known value (or is absent).
-func evalKnown(c *Condition, present bool, actual []string) bool {
+// evalKnown evaluates a condition whose key has a known value (or is
+// absent). certain is false when the answer depends on a policy variable
+// whose value the request decides.
+func (e *evaluator) evalKnown(c *Condition, key string, cl class, present bool, actual []string) (holds, certain bool) {
 	if c.Op == Null {
 		want := len(c.Values) > 0 && strings.EqualFold(c.Values[0], "true")
-		return want == !present
+		return want == !present, true
 	}
 	if !present {
-		return c.IfExists || c.Op.Negated() || c.Set == ForAllValues
+		return c.IfExists || c.Op.Negated() || c.Set == ForAllValues, true
 	}
-	matched := false
-	for _, a := range actual {
-		for _, v := range c.Values {
-			if compare(c.Op, v, a) {
-				matched = true
+	matched, unsure := false, false
+	var buf [4]resolved
+	for _, r := range e.resolveValues(buf[:0], c, key, cl) {
+		for _, a := range actual {
+			switch {
+			case r.self:
+				// The variable is the key itself: it equals the request's value.
+				matched = matched || compare(c.Op, a, a)
+			case r.null:
+			case r.dependent:
+				unsure = true
+			default:
+				matched = matched || compare(c.Op, r.text, a)
 			}
 		}
 	}
-	if c.Op.Negated() {
-		return !matched
+	if !matched && unsure {
+		return false, false
 	}
-	return matched
+	if c.Op.Negated() {
+		return !matched, true
+	}
+	return matched, true
 }
 
 // compare applies a positive form of op to a policy value and a request value.
@@ -827,26 +903,22 @@ type party struct {
 	service   string
 }
 
-// denied returns the index of a Deny statement that surely removes the action
-// for the caller, or -1.
+// denied returns the index of the first Deny statement that surely removes
+// the action for the caller, or -1.
 func (e *evaluator) denied(cl class, action string, who party) int {
-	for i := range e.doc.Statements {
-		d := &e.doc.Statements[i]
-		if d.Effect != EffectDeny || !d.MatchesAction(action) || !e.resourceApplies(d) || !covers(d, who) {
-			continue
-		}
-		holds := true
-		for k := range d.Conditions {
-			if !e.conditionHolds(&d.Conditions[k], cl, action, who) {
-				holds = false
-				break
+	if e.denyStmts == nil {
+		e.denyStmts = []int{}
+		for i := range e.doc.Statements {
+			if e.doc.Statements[i].Effect == EffectDeny {
+				e.denyStmts = append(e.denyStmts, i)
 			}
 		}
-		if holds {
-			return i
-		}
 	}
-	return -1
+	if len(e.denyStmts) == 0 {
+		return -1
+	}
+	own := who.account != "" && (who.account == e.ctx.Account || e.inOrg(who.account))
+	return e.denyIndexFor(denyKey{cl, action, own}).first(who)
 }
 
 func (e *evaluator) resourceApplies(d *Statement) bool {
@@ -860,49 +932,15 @@ func (e *evaluator) resourceApplies(d *Statement) bool {
 	return d.MatchesResource(arn)
 }
 
-// covers reports whether a Deny's principal element includes the caller.
-func covers(d *Statement, who party) bool {
-	names := func(p *Principals) bool {
-		if p.Anyone() {
-			return true
-		}
-		if who.service != "" {
-			return containsFold(p.Service, who.service)
-		}
-		if who.principal != "" {
-			for _, a := range p.AWS {
-				if a == who.principal || a == who.account || a == "arn:aws:iam::"+who.account+":root" {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	switch {
-	case d.Principal != nil:
-		return names(d.Principal)
-	case d.NotPrincipal != nil:
-		return !names(d.NotPrincipal)
-	}
-	return false
-}
-
-func containsFold(list []string, s string) bool {
-	for _, v := range list {
-		if strings.EqualFold(v, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// conditionHolds reports whether a Deny condition surely holds for the caller.
-func (e *evaluator) conditionHolds(c *Condition, cl class, action string, who party) bool {
+// conditionHolds reports whether a Deny condition surely holds for a caller
+// of the class; own says whether the caller's account is the function's own
+// or in its organization.
+func (e *evaluator) conditionHolds(c *Condition, cl class, action string, own bool) bool {
 	key := c.lowerKey()
 	switch key {
 	case "lambda:functionurlauthtype", "lambda:invokedviafunctionurl", "aws:currenttime", "aws:epochtime":
 		o := e.condition(c, cl, action)
-		return o.res == resOpen
+		return o.res == resOpen && !o.uncertain
 	}
 	if !pinningKeys[key] {
 		return false
@@ -917,47 +955,48 @@ func (e *evaluator) conditionHolds(c *Condition, cl class, action string, who pa
 	}
 	// A negated comparison with the function's own account or organization
 	// holds for every caller outside them (and when the key is absent).
-	for _, v := range c.Values {
-		if !ConcreteValue(key, v) {
+	fold := c.Op.ignoresCase()
+	var buf [4]resolved
+	for _, r := range e.resolveValues(buf[:0], c, key, cl) {
+		if r.dependent || !ConcreteValue(key, r.text) {
 			return false
 		}
-		a, org := pinOwner(key, v)
+		a, org := pinOwner(key, r.text)
 		switch {
-		case a != "" && a == e.ctx.Account:
-		case org != "" && e.ctx.OrgID != "" && org == e.ctx.OrgID:
+		case a != "" && (a == e.ctx.Account || (fold && strings.EqualFold(a, e.ctx.Account))):
+		case org != "" && e.ownOrg(org, fold):
 		default:
 			return false
 		}
 	}
-	if who.account != "" && (who.account == e.ctx.Account || e.inOrg(who.account)) {
-		return false
-	}
-	return true
+	return !own
 }
 
-// mergeExposures joins exposures of the same kind, path, principal and account.
+// mergeExposures joins exposures of the same kind, path, principal, account
+// and missing permission, keeping the order of first appearance.
 func mergeExposures(xs []Exposure) []Exposure {
+	type group struct {
+		kind                      ExposureKind
+		path                      Path
+		principal, account, wants string
+	}
+	at := map[group]int{}
 	var out []Exposure
 	for _, x := range xs {
-		merged := false
-		for k := range out {
+		g := group{x.Kind, x.Path, x.Principal, x.Account, x.Missing}
+		if k, ok := at[g]; ok {
 			o := &out[k]
-			if o.Kind == x.Kind && o.Path == x.Path && o.Principal == x.Principal && o.Account == x.Account && o.Missing == x.Missing {
-				o.Statements = dedupeInts(sortedUnion(o.Statements, x.Statements))
-				o.ThroughService = o.ThroughService && x.ThroughService
-				merged = true
-				break
-			}
+			o.Statements = append(o.Statements, x.Statements...)
+			o.ThroughService = o.ThroughService && x.ThroughService
+			continue
 		}
-		if !merged {
-			out = append(out, x)
-		}
+		at[g] = len(out)
+		x.Statements = append([]int(nil), x.Statements...)
+		out = append(out, x)
+	}
+	for k := range out {
+		sort.Ints(out[k].Statements)
+		out[k].Statements = dedupeInts(out[k].Statements)
 	}
 	return out
-}
-
-func sortedUnion(a, b []int) []int {
-	s := append(append([]int{}, a...), b...)
-	sort.Ints(s)
-	return s
 }

@@ -294,7 +294,19 @@ func TestPropertyPinNeverOpens(t *testing.T) {
 
 func TestPropertyWildcardPinNeverCloses(t *testing.T) {
 	t.Parallel()
-	r := rand.New(rand.NewSource(3))
+	wildcardPinNeverCloses(t, 3, func(key string) string { return "*" })
+}
+
+// A policy variable of the condition's own key resolves to the request's own
+// value, so it pins no more than a wildcard does.
+func TestPropertySelfVariablePinNeverCloses(t *testing.T) {
+	t.Parallel()
+	wildcardPinNeverCloses(t, 5, func(key string) string { return "${" + key + "}" })
+}
+
+func wildcardPinNeverCloses(t *testing.T, seed int64, value func(key string) string) {
+	t.Helper()
+	r := rand.New(rand.NewSource(seed))
 	checked := 0
 	for n := 0; n < propertyCases; n++ {
 		p := genPolicy(r)
@@ -308,7 +320,7 @@ func TestPropertyWildcardPinNeverCloses(t *testing.T) {
 			for k := range q.stmts[i].conds {
 				c := &q.stmts[i].conds[k]
 				if PinningKey(c.key) && !strings.HasPrefix(c.op, "Null") && r.Intn(2) == 0 {
-					c.values = []string{"*"}
+					c.values = []string{value(c.key)}
 					changed = true
 				}
 			}

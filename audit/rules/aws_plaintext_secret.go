@@ -51,8 +51,8 @@ func checkAWSPlaintextSecret(pass *audit.Pass) {
 			}
 		}
 		frag := "detector=" + ev.Detector
-		if ev.Hint != "" {
-			frag += " hint=" + ev.Hint
+		if h := secrets.SafeHint(ev.Detector, ev.Hint); h != "" {
+			frag += " hint=" + h
 		}
 		pass.Report(audit.Result{
 			Key:      ev.Name,

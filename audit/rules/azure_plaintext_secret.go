@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/secrets"
 )
 
 //go:embed azure_plaintext_secret.md
@@ -43,8 +44,8 @@ func checkAzurePlaintextSecret(pass *audit.Pass) {
 			continue
 		}
 		frag := "detector=" + e.Detector
-		if e.Hint != "" {
-			frag += ", value starts " + e.Hint
+		if h := secrets.SafeHint(e.Detector, e.Hint); h != "" {
+			frag += ", hint " + h
 		}
 		pass.Report(audit.Result{
 			Key:      e.Name,

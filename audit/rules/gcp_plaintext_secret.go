@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/secrets"
 )
 
 //go:embed gcp_plaintext_secret.md
@@ -37,8 +38,8 @@ func checkGCPPlaintextSecret(pass *audit.Pass) {
 			continue
 		}
 		frag := "detector=" + ev.Detector
-		if ev.Hint != "" {
-			frag += " hint=" + ev.Hint
+		if h := secrets.SafeHint(ev.Detector, ev.Hint); h != "" {
+			frag += " hint=" + h
 		}
 		pass.Report(audit.Result{
 			Key:   ev.Name,

@@ -4,8 +4,15 @@
 // Inspect is called by every provider adapter at collection time, while the value
 // is still in memory; the adapter keeps only the returned audit.EnvVar (verdict,
 // detector name and a masked hint) and drops the value. The value never leaves
-// Inspect: it is not logged, not put into an error and not stored, and the hint
-// carries at most its first four characters, and none for short values.
+// Inspect: it is not logged, not put into an error and not stored. The hint
+// (see Hint) names the detector's kind and the value's length and, when the
+// value starts with a public type marker of its detector (AKIA, ghp_, xoxb-,
+// sk_live_, a PEM header, a connection string's URL scheme), that marker:
+// "ghp_**** (token, 40 characters)", "**** (password, 15 characters)". No
+// other character of the value is kept; nothing at all of a password or a
+// high-entropy value. SafeHint reduces a stored hint that is not of this
+// shape (an older fnaudit kept the first four characters) to what Hint may
+// show; the rules print hints through it.
 //
 // Decisions, in order:
 //

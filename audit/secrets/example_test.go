@@ -20,6 +20,6 @@ func ExampleInspect() {
 	// Output:
 	// DB_SECRET_ARN reference secretsmanager-arn
 	// DB_PASSWORD reference ssm-parameter-name
-	// DATABASE_URL secret connection-string-password post****
+	// DATABASE_URL secret connection-string-password postgres://**** (connection-string, 47 characters)
 	// MYSQL_ALLOW_EMPTY_PASSWORD plain
 }

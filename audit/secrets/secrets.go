@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -112,24 +113,118 @@ func Lookup(name string) (Detector, bool) {
 	return d, ok
 }
 
-// minHintLen is the shortest value that gets a masked hint; a shorter value
-// would give away too large a part of itself.
-const minHintLen = 12
+// markers are the public type markers a detector's values start with: text
+// that is the same in every credential of that type (the vendor's prefix, a
+// PEM header, a URL scheme), longest first. A hint shows a marker and nothing
+// else of the value. Detectors without markers (passwords, high-entropy
+// values, AWS secret access keys, session tokens, telegram tokens, ...) show
+// no character of the value.
+var markers = map[string][]string{
+	"aws-access-key-id":          {"AKIA", "ASIA", "ABIA", "ACCA"},
+	"github-token":               {"github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_"},
+	"gitlab-token":               {"glpat-"},
+	"slack-token":                {"xoxb-", "xoxp-", "xoxa-", "xoxs-", "xoxr-", "xoxe-"},
+	"slack-webhook":              {"https://hooks.slack.com/services/", "https://hooks.slack.com/workflows/", "https://hooks.slack.com/triggers/"},
+	"discord-webhook":            {"https://discord.com/api/webhooks/", "https://discordapp.com/api/webhooks/"},
+	"stripe-key":                 {"sk_live_", "rk_live_"},
+	"stripe-test-key":            {"sk_test_", "rk_test_"},
+	"twilio-api-key":             {"SK"},
+	"sendgrid-api-key":           {"SG."},
+	"google-api-key":             {"AIza"},
+	"google-oauth-client-secret": {"GOCSPX-"},
+	"npm-token":                  {"npm_"},
+	"pypi-token":                 {"pypi-"},
+	"anthropic-api-key":          {"sk-ant-"},
+	"openai-api-key":             {"sk-svcacct-", "sk-admin-", "sk-proj-", "sk-"},
+	"shopify-token":              {"shpat_", "shpss_", "shpca_", "shppa_"},
+	"square-token":               {"sq0atp-", "sq0csp-", "EAAA"},
+	"mailgun-api-key":            {"key-"},
+	"digitalocean-token":         {"dop_v1_", "doo_v1_", "dor_v1_"},
+	"hashicorp-vault-token":      {"hvs.", "hvb."},
+	"jwt":                        {"eyJ"},
+	"connection-string-password": connectionSchemes,
+}
 
-// Mask returns the masked hint of a value: its first four characters followed
-// by "****", or "" for a value shorter than twelve characters.
-func Mask(value string) string {
-	if utf8.RuneCountInString(value) < minHintLen {
+// connectionSchemes are the URL schemes of connection strings, bare and
+// after "jdbc:", as markers.
+var connectionSchemes = func() []string {
+	schemes := []string{"mongodb+srv", "postgresql", "sqlserver", "postgres", "mongodb", "mariadb",
+		"rediss", "oracle", "mysql", "mssql", "redis", "amqps", "amqp", "https", "http", "ftps", "sftp", "ftp",
+		"smtps", "smtp", "ldaps", "ldap", "nats", "mqtt", "kafka"}
+	var out []string
+	for _, s := range schemes {
+		out = append(out, "jdbc:"+s+"://")
+	}
+	for _, s := range schemes {
+		out = append(out, s+"://")
+	}
+	return out
+}()
+
+// rePEMHeader is the header line of a PEM or PGP private key: a marker.
+var rePEMHeader = regexp.MustCompile(`^-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----`)
+
+// marker returns the public type marker value starts with, for the detector,
+// or "".
+func marker(detector, value string) string {
+	if detector == "private-key" {
+		return rePEMHeader.FindString(value)
+	}
+	for _, m := range markers[detector] {
+		if strings.HasPrefix(value, m) {
+			return m
+		}
+	}
+	return ""
+}
+
+// kindName is the kind a hint names: the detector's kind, or "secret".
+func kindName(detector string) string {
+	if d, ok := detectorIndex[detector]; ok {
+		return string(d.Kind)
+	}
+	return "secret"
+}
+
+// formatHint writes a hint: the marker, "****", and in parentheses the kind
+// and, when known (n >= 0), the length in characters.
+func formatHint(mark, kind string, n int) string {
+	switch {
+	case n < 0:
+		return mark + "**** (" + kind + ")"
+	case n == 1:
+		return mark + "**** (" + kind + ", 1 character)"
+	}
+	return mark + "**** (" + kind + ", " + strconv.Itoa(n) + " characters)"
+}
+
+// Hint returns what may be stored and shown about a secret value found by
+// detector: the detector's kind, the value's length in characters and, when
+// the value starts with a public type marker of that detector, the marker,
+// e.g. "ghp_**** (token, 40 characters)" or "**** (password, 15 characters)".
+// No other character of the value is in it: nothing of a password, a
+// high-entropy value or the credentials of a connection string.
+func Hint(detector, value string) string {
+	value = strings.TrimSpace(value)
+	return formatHint(marker(detector, value), kindName(detector), utf8.RuneCountInString(value))
+}
+
+var reHint = regexp.MustCompile(`^(.*)\*\*\*\* \(([a-z-]+)(, [0-9]+ characters?)?\)$`)
+
+// SafeHint returns a stored hint fit to show: a hint as Hint writes it is
+// returned unchanged; anything else (a hint an older fnaudit stored, which
+// kept the value's first four characters, or text from a crafted inventory)
+// is reduced to the marker it starts with, if that is a whole public marker
+// of the detector, and the kind.
+func SafeHint(detector, stored string) string {
+	if stored == "" {
 		return ""
 	}
-	n := 0
-	for i := range value {
-		if n == 4 {
-			return value[:i] + "****"
-		}
-		n++
+	kind := kindName(detector)
+	if m := reHint.FindStringSubmatch(stored); m != nil && m[2] == kind && (m[1] == "" || marker(detector, m[1]) == m[1]) {
+		return stored
 	}
-	return "" // unreachable: the value has at least minHintLen runes
+	return formatHint(marker(detector, stored), kind, -1)
 }
 
 // Inspect judges an environment variable and returns what may be stored about
@@ -139,7 +234,7 @@ func Inspect(name, value string) audit.EnvVar {
 	verdict, detector := classify(name, value)
 	ev := audit.EnvVar{Name: name, Verdict: verdict, Detector: detector}
 	if verdict == audit.ValueSecret {
-		ev.Hint = Mask(strings.TrimSpace(value))
+		ev.Hint = Hint(detector, value)
 	}
 	return ev
 }

@@ -3,6 +3,7 @@ package secrets
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/fnaudit/fnaudit/audit"
 )
@@ -171,8 +172,8 @@ func TestInspect(t *testing.T) {
 	for _, tt := range tests {
 		got := Inspect(tt.name, tt.value)
 		if got.Name != tt.name || got.Verdict != tt.verdict || got.Detector != tt.detector {
-			t.Errorf("Inspect(%q, <%d-byte value #%s>) = %s/%s, want %s/%s",
-				tt.name, len(tt.value), Mask(tt.value), got.Verdict, got.Detector, tt.verdict, tt.detector)
+			t.Errorf("Inspect(%q, <%d-byte value>) = %s/%s, want %s/%s",
+				tt.name, len(tt.value), got.Verdict, got.Detector, tt.verdict, tt.detector)
 		}
 		if got.Detector != "" {
 			if _, ok := Lookup(got.Detector); !ok {
@@ -182,39 +183,63 @@ func TestInspect(t *testing.T) {
 		if got.Verdict != audit.ValueSecret && got.Hint != "" {
 			t.Errorf("Inspect(%q): hint %q on a %s verdict", tt.name, got.Hint, got.Verdict)
 		}
-		checkHint(t, tt.value, got.Hint)
+		if got.Verdict == audit.ValueSecret {
+			checkHint(t, got.Detector, tt.value, got.Hint)
+		}
 	}
 }
 
-// checkHint asserts the hint never reveals more than four characters of the value.
-func checkHint(t *testing.T, value, hint string) {
+// checkHint asserts the hint of a secret is exactly what Hint may show: a
+// public type marker of the detector that starts the value (or nothing), the
+// detector's kind and the value's length.
+func checkHint(t *testing.T, detector, value, hint string) {
 	t.Helper()
-	if hint == "" {
+	v := strings.TrimSpace(value)
+	m := reHint.FindStringSubmatch(hint)
+	if m == nil {
+		t.Errorf("hint %q is not marker****(kind, length)", hint)
 		return
 	}
-	if !strings.HasSuffix(hint, "****") {
-		t.Errorf("hint %q does not end in ****", hint)
+	mark := m[1]
+	if mark != "" {
+		if !strings.HasPrefix(v, mark) {
+			t.Errorf("hint marker %q does not start the value", mark)
+		}
+		if marker(detector, mark) != mark {
+			t.Errorf("hint shows %q, which is no public marker of %s", mark, detector)
+		}
 	}
-	revealed := strings.TrimSuffix(hint, "****")
-	if n := len([]rune(revealed)); n > 4 {
-		t.Errorf("hint reveals %d characters", n)
-	}
-	if !strings.HasPrefix(strings.TrimSpace(value), revealed) {
-		t.Errorf("hint %q is not a prefix of the value", hint)
-	}
-	if len([]rune(strings.TrimSpace(value))) < minHintLen {
-		t.Errorf("hint given for a %d-character value", len(value))
+	if want := formatHint(mark, kindName(detector), utf8.RuneCountInString(v)); hint != want {
+		t.Errorf("hint %q, want %q", hint, want)
 	}
 }
 
 func TestInspectHint(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, value, hint string }{
-		{"AWS_ACCESS_KEY_ID", fakeAKIA, "AKIA****"},
-		{"GH", fakeGHP, "ghp_****"},
-		{"DB_PASSWORD", "Summer2024!", ""}, // too short for a hint
-		{"DB_PASSWORD", "ünïcödé-pässwörd", "ünïc****"},
-		{"API_KEY", "  " + fakeRand + "\n", "q8Jd****"},
+		{"AWS_ACCESS_KEY_ID", fakeAKIA, "AKIA**** (cloud-key, 20 characters)"},
+		{"AWS_SECRET_ACCESS_KEY", fakeAWSSecret, "**** (cloud-key, 40 characters)"},
+		{"TLS_KEY", fakePEM, "-----BEGIN RSA PRIVATE KEY-----**** (private-key, 70 characters)"},
+		{"GOOGLE_CREDENTIALS", fakeGCPKey, "**** (cloud-key, 198 characters)"},
+		{"AzureWebJobsStorage", fakeAzureConn, "**** (cloud-key, 185 characters)"},
+		{"GH", fakeGHP, "ghp_**** (token, 40 characters)"},
+		{"GH", fakeGHPAT, "github_pat_**** (token, 71 characters)"},
+		{"SLACK", fakeSlack, "xoxb-**** (token, 55 characters)"},
+		{"ALERT_HOOK", fakeHook, "https://hooks.slack.com/services/**** (token, 77 characters)"},
+		{"PAYMENTS", fakeStripe, "sk_live_**** (token, 32 characters)"},
+		{"MAPS", fakeGAPI, "AIza**** (token, 39 characters)"},
+		{"LLM", fakeOpenAI, "sk-proj-**** (token, 58 characters)"},
+		{"SESSION", fakeJWT, "eyJ**** (token, 72 characters)"},
+		{"DATABASE_URL", "postgres://app:" + "s3cr3tPw" + "@db.internal:5432/app", "postgres://**** (connection-string, 44 characters)"},
+		{"JDBC", "jdbc:mysql://db:3306/app?user=app&pass" + "word=pw12345", "jdbc:mysql://**** (connection-string, 50 characters)"},
+		{"SQL", "Server=tcp:acme.database.windows.net,1433;Database=app;User ID=app;Pass" + "word=Xyz123abc;", "**** (connection-string, 86 characters)"},
+		{"DB_PASSWORD", "Summer2024!", "**** (password, 11 characters)"},
+		{"DB_PASSWORD", "ünïcödé-pässwörd", "**** (password, 16 characters)"},
+		{"DB_PASSWORD", "changeme", "**** (password, 8 characters)"},
+		{"DB_PASSWORD", "Q", "**** (password, 1 character)"},
+		{"API_KEY", "  " + fakeRand + "\n", "**** (generic, 24 characters)"},
+		// A vendor prefix that does not start the value is not shown.
+		{"CONFIG", "token=" + fakeGHP, "**** (token, 46 characters)"},
 	}
 	for _, tt := range tests {
 		if got := Inspect(tt.name, tt.value).Hint; got != tt.hint {
@@ -223,16 +248,32 @@ func TestInspectHint(t *testing.T) {
 	}
 }
 
-func TestMask(t *testing.T) {
+func TestSafeHint(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct{ in, want string }{
-		{"", ""},
-		{"short", ""},
-		{"elevenchars", ""},
-		{"twelve-chars", "twel****"},
-	} {
-		if got := Mask(tt.in); got != tt.want {
-			t.Errorf("Mask(%q) = %q, want %q", tt.in, got, tt.want)
+	tests := []struct{ detector, stored, want string }{
+		{"password", "", ""},
+		// Hints as Hint writes them are kept.
+		{"github-token", "ghp_**** (token, 40 characters)", "ghp_**** (token, 40 characters)"},
+		{"password", "**** (password, 15 characters)", "**** (password, 15 characters)"},
+		{"private-key", "-----BEGIN RSA PRIVATE KEY-----**** (private-key, 1675 characters)", "-----BEGIN RSA PRIVATE KEY-----**** (private-key, 1675 characters)"},
+		// Hints of older versions (the first four characters) keep only a
+		// whole public marker.
+		{"aws-access-key-id", "AKIA****", "AKIA**** (cloud-key)"},
+		{"github-token", "ghp_****", "ghp_**** (token)"},
+		{"stripe-key", "sk_l****", "**** (token)"},
+		{"password", "hunt****", "**** (password)"},
+		{"high-entropy", "xK9f****", "**** (generic)"},
+		{"private-key", "----****", "**** (private-key)"},
+		{"connection-string-password", "post****", "**** (connection-string)"},
+		// Crafted text in the shape of a hint shows nothing it should not.
+		{"password", "hunter2**** (password, 7 characters)", "**** (password)"},
+		{"password", "**** (token, 7 characters)", "**** (password)"},
+		{"github-token", "ghp_abc**** (token, 40 characters)", "ghp_**** (token)"},
+		{"no-such-detector", "abcd****", "**** (secret)"},
+	}
+	for _, tt := range tests {
+		if got := SafeHint(tt.detector, tt.stored); got != tt.want {
+			t.Errorf("SafeHint(%q, %q) = %q, want %q", tt.detector, tt.stored, got, tt.want)
 		}
 	}
 }
@@ -283,8 +324,11 @@ func FuzzInspect(f *testing.F) {
 		if got.Verdict == "" {
 			t.Fatal("empty verdict")
 		}
+		if (got.Verdict == audit.ValueSecret) != (got.Hint != "") {
+			t.Fatalf("verdict %s with hint %q", got.Verdict, got.Hint)
+		}
 		if got.Hint != "" {
-			checkHint(t, value, got.Hint)
+			checkHint(t, got.Detector, value, got.Hint)
 		}
 	})
 }
