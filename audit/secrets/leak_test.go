@@ -96,7 +96,7 @@ func TestNoOutputLeaksSecrets(t *testing.T) {
 
 	outputs := map[string]string{}
 	for _, f := range report.Formats {
-		opts := report.Options{SecurityHubAccountID: "123456789012", SecurityHubRegion: "us-east-1"}
+		opts := report.Options{Width: -1} // unwrapped, so a leak cannot hide across a line break
 		var b bytes.Buffer
 		if err := report.Render(&b, f, rep, opts); err != nil {
 			t.Fatal(err)
@@ -104,7 +104,7 @@ func TestNoOutputLeaksSecrets(t *testing.T) {
 		outputs[string(f)] = b.String()
 	}
 	var b bytes.Buffer
-	if err := report.Render(&b, report.Text, rep, report.Options{Details: true}); err != nil {
+	if err := report.Render(&b, report.Text, rep, report.Options{Details: true, Width: -1}); err != nil {
 		t.Fatal(err)
 	}
 	outputs["text --details"] = b.String()
