@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/catalog"
@@ -159,12 +160,18 @@ func gcpGrantsPermission(p *audit.Policy, perm string) bool {
 	return false
 }
 
-// gcpConditionNote describes a binding condition for a finding's detail.
-func gcpConditionNote(cond string) string {
-	if cond == "" {
+// gcpConditionNote describes a binding condition for a finding's detail, with
+// its time bounds evaluated at now (gcpConditionAt).
+func gcpConditionNote(cond string, now time.Time) string {
+	switch st, why := gcpConditionAt(cond, now); st {
+	case gcpCondNone:
 		return ""
+	case gcpCondHolds:
+		return " The binding is conditional (" + cond + "); " + why + ", so it applies now."
+	case gcpCondNever:
+		return " The binding is conditional (" + cond + "); " + why + ", so it grants nothing now."
 	}
-	return " The binding is conditional (" + cond + "); it still applies whenever the condition holds."
+	return " The binding is conditional (" + cond + "); the condition may be satisfiable, and the binding applies whenever it holds."
 }
 
 // gcpServiceAccountProject returns the project id embedded in a user-managed

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/catalog"
@@ -50,12 +51,15 @@ type gcpEscalationHit struct {
 // gcpEscalations finds the escalation methods an identity's bindings allow.
 // Bindings that already make the identity an administrator (FNA-GCP-003) are
 // left out: the admin finding says more than any one method would.
-func gcpEscalations(ident *audit.Identity) []gcpEscalationHit {
+func gcpEscalations(ident *audit.Identity, now time.Time) []gcpEscalationHit {
 	grantedBy := map[string][]*audit.Policy{}
 	for i := range ident.Policies {
 		p := &ident.Policies[i]
 		if _, _, admin := gcpAdminPolicy(p); admin {
 			continue
+		}
+		if !gcpGrantsNow(p.Condition, now) {
+			continue // an expired time-bound binding grants nothing
 		}
 		for _, g := range p.Grants {
 			if g.Effect != audit.Allow {
@@ -169,7 +173,7 @@ func gcpGroupEscalations(hits []gcpEscalationHit) []gcpEscalationGroup {
 
 func checkGCPPrivilegeEscalation(pass *audit.Pass) {
 	for _, ident := range pass.Identities() {
-		groups := pass.Memo(ident.ID, func() any { return gcpGroupEscalations(gcpEscalations(ident)) }).([]gcpEscalationGroup)
+		groups := pass.Memo(ident.ID, func() any { return gcpGroupEscalations(gcpEscalations(ident, pass.Now)) }).([]gcpEscalationGroup)
 		for _, g := range groups {
 			pass.Report(audit.Result{
 				Key:      ident.ID + "|" + strings.Join(g.ids, "+"),

@@ -37,7 +37,7 @@ func checkGCPWildcardPermission(pass *audit.Pass) {
 	for _, ident := range pass.Identities() {
 		for i := range ident.Policies {
 			p := &ident.Policies[i]
-			if p.Kind != audit.PolicyBinding {
+			if p.Kind != audit.PolicyBinding || !gcpGrantsNow(p.Condition, pass.Now) {
 				continue
 			}
 			reason, ok := catalog.GCPBroadRole(p.Name)
@@ -59,7 +59,7 @@ func checkGCPWildcardPermission(pass *audit.Pass) {
 				Severity: sev,
 				Title:    fmt.Sprintf("Cloud Function's service account holds %s on %s", p.Name, p.Scope),
 				Detail: fmt.Sprintf("Service account %s is bound to %s on the whole of %s (%s).%s",
-					ident.ID, p.Name, p.Scope, reason, gcpConditionNote(p.Condition)),
+					ident.ID, p.Name, p.Scope, reason, gcpConditionNote(p.Condition, pass.Now)),
 				Evidence: []audit.Evidence{gcpBindingEvidence(ident, p)},
 			})
 		}
