@@ -215,6 +215,21 @@ func gcpScopeLevel(scope string) string {
 	return "resource"
 }
 
+// gcpScopeServiceAccount returns the service account email of a binding made on
+// a service account resource (projects/P/serviceAccounts/EMAIL, P may be "-"),
+// "" for any other scope.
+func gcpScopeServiceAccount(scope string) string {
+	i := strings.Index(scope, "/serviceAccounts/")
+	if i < 0 || !strings.HasPrefix(scope, "projects/") {
+		return ""
+	}
+	sa := scope[i+len("/serviceAccounts/"):]
+	if sa == "" || strings.Contains(sa, "/") {
+		return ""
+	}
+	return sa
+}
+
 // gcpHasHTTPTrigger reports whether the function has an HTTPS entry point.
 func gcpHasHTTPTrigger(fn *audit.Function) bool {
 	for _, t := range fn.Triggers {

@@ -61,6 +61,12 @@ func gcpEscalations(ident *audit.Identity, now time.Time) []gcpEscalationHit {
 		if !gcpGrantsNow(p.Condition, now) {
 			continue // an expired time-bound binding grants nothing
 		}
+		if sa := gcpScopeServiceAccount(p.Scope); sa != "" && strings.EqualFold(sa, ident.ID) {
+			// Token Creator, Service Account User or key creation on the
+			// function's own service account lets it act as itself: nothing
+			// it does not already have (https://cloud.google.com/iam/docs/service-account-permissions).
+			continue
+		}
 		for _, g := range p.Grants {
 			if g.Effect != audit.Allow {
 				continue
