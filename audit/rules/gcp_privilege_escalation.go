@@ -34,7 +34,9 @@ var GCPPrivilegeEscalation = audit.Rule{
 		"https://cloud.google.com/iam/docs/best-practices-service-accounts",
 		"https://cloud.google.com/iam/docs/service-accounts-actas",
 	},
-	Needs: []audit.DataKind{audit.DataIdentity},
+	// DataImpersonation: grants made on other service accounts (their own IAM
+	// policies); a denied read of one leaves this verdict unknown only.
+	Needs: []audit.DataKind{audit.DataIdentity, audit.DataImpersonation},
 	Check: checkGCPPrivilegeEscalation,
 }
 

@@ -56,7 +56,8 @@ func serviceAccountResource(project, email string) string {
 // serviceAccountBindings reads the IAM policies of the service accounts that
 // matter and returns their bindings by member. A denied or failed read leaves
 // unseen whatever that account's policy grants to the functions' accounts, so
-// it is a gap for the identities of every audited project's functions.
+// it is an impersonation gap (the privilege-escalation verdict) for the
+// identities of every audited project's functions.
 func (col *Collector) serviceAccountBindings(ctx context.Context, fns []audit.Function, results []*projectResult) (map[string][]memberBinding, []audit.Gap) {
 	out := map[string][]memberBinding{}
 	if col.c.sas == nil {
@@ -79,7 +80,7 @@ func (col *Collector) serviceAccountBindings(ctx context.Context, fns []audit.Fu
 	lost := func(api, what string, err error) {
 		for _, p := range sortedKeys(identities) {
 			for _, sa := range identities[p] {
-				gaps = append(gaps, gap(p, "", sa, api, audit.DataIdentity, err,
+				gaps = append(gaps, gap(p, "", sa, api, audit.DataImpersonation, err,
 					"grants on "+what+" to this account are unknown"))
 			}
 		}
