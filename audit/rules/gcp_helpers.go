@@ -120,11 +120,17 @@ func gcpScopeName(scope string) string {
 	return scope
 }
 
-// gcpAdminPolicy reports whether a role binding gives full administrative power
+// gcpAdminPolicy reports whether a role binding at project, folder or
+// organization level (or an unrecorded scope) gives full administrative power
 // and why: the basic Owner (critical) or Editor (high) role, or a custom role
 // that can rewrite a project, folder or organization IAM policy (critical).
 func gcpAdminPolicy(p *audit.Policy) (reason string, sev audit.Severity, ok bool) {
 	if p.Kind != audit.PolicyBinding {
+		return "", "", false
+	}
+	if p.Scope != "" && gcpScopeLevel(p.Scope) == "resource" {
+		// Owner on one service account or bucket administers that resource,
+		// not the project: FNA-GCP-004 judges what it allows there.
 		return "", "", false
 	}
 	if r, ok := catalog.GCPAdminRoleFor(p.Name); ok {
@@ -228,6 +234,12 @@ func gcpScopeServiceAccount(scope string) string {
 		return ""
 	}
 	return sa
+}
+
+// gcpServiceAccountPermission reports whether a permission acts on a service
+// account or its keys, the only ones a binding on a service account can use.
+func gcpServiceAccountPermission(perm string) bool {
+	return strings.HasPrefix(perm, "iam.serviceAccounts.") || strings.HasPrefix(perm, "iam.serviceAccountKeys.")
 }
 
 // gcpHasHTTPTrigger reports whether the function has an HTTPS entry point.

@@ -63,7 +63,8 @@ func gcpEscalations(ident *audit.Identity, now time.Time) []gcpEscalationHit {
 		if !gcpGrantsNow(p.Condition, now) {
 			continue // an expired time-bound binding grants nothing
 		}
-		if sa := gcpScopeServiceAccount(p.Scope); sa != "" && strings.EqualFold(sa, ident.ID) {
+		sa := gcpScopeServiceAccount(p.Scope)
+		if sa != "" && strings.EqualFold(sa, ident.ID) {
 			// Token Creator, Service Account User or key creation on the
 			// function's own service account lets it act as itself: nothing
 			// it does not already have (https://cloud.google.com/iam/docs/service-account-permissions).
@@ -74,6 +75,12 @@ func gcpEscalations(ident *audit.Identity, now time.Time) []gcpEscalationHit {
 				continue
 			}
 			for _, a := range g.Actions {
+				if sa != "" && !gcpServiceAccountPermission(a) {
+					// A role bound on one service account acts on that account
+					// only: its other permissions (functions.update, ...) have
+					// nothing to act on there.
+					continue
+				}
 				grantedBy[a] = append(grantedBy[a], p)
 			}
 		}
