@@ -282,10 +282,14 @@ const (
 	DataIdentity    DataKind = "identity"    // the execution identity's permissions
 	DataEnvironment DataKind = "environment" // environment variables / app settings
 	DataConfig      DataKind = "config"      // runtime and platform configuration
+	// DataImpersonation is what the execution identity may do to other
+	// identities through grants made on them (GCP service-account IAM
+	// policies): only the privilege-escalation verdict needs it.
+	DataImpersonation DataKind = "impersonation"
 )
 
 // DataKinds lists every data kind.
-var DataKinds = []DataKind{DataFunctions, DataAccess, DataTriggers, DataIdentity, DataEnvironment, DataConfig}
+var DataKinds = []DataKind{DataFunctions, DataAccess, DataTriggers, DataIdentity, DataEnvironment, DataConfig, DataImpersonation}
 
 // String returns the kind's name.
 func (k DataKind) String() string { return string(k) }

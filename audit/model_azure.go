@@ -48,6 +48,12 @@ type AzureFunction struct {
 	SiteSource     Source `json:"siteSource,omitzero"`
 	ConfigSource   Source `json:"configSource,omitzero"`
 	SettingsSource Source `json:"settingsSource,omitzero"`
+	// AppOnly marks the record of a Function App with no functions deployed:
+	// Function.ID is the app's ARM id and Function.Name the app's name. The app
+	// still has a runtime, app settings and managed identities, which the
+	// runtime, secret and identity rules judge; it has no triggers, so nothing
+	// invokes it yet.
+	AppOnly bool `json:"appOnly,omitempty"`
 }
 
 // IPRestriction is one access restriction rule of an app.

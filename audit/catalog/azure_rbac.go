@@ -142,3 +142,46 @@ func AzurePermits(allow, deny []string, action string) (string, bool) {
 func AzureReadOnlyPattern(pattern string) bool {
 	return strings.HasSuffix(strings.ToLower(pattern), "/read")
 }
+
+// AzureScopeResourceType returns the resource type of a resource scope
+// (".../providers/Microsoft.KeyVault/vaults/kv" is "Microsoft.KeyVault/vaults",
+// ".../providers/Microsoft.Storage/storageAccounts/sa/blobServices/default" is
+// "Microsoft.Storage/storageAccounts/blobServices"); "" for broader scopes.
+func AzureScopeResourceType(scope string) string {
+	if AzureScopeOf(scope) != AzureScopeResource {
+		return ""
+	}
+	s := strings.Trim(strings.TrimSpace(scope), "/")
+	i := strings.LastIndex(strings.ToLower(s), "/providers/")
+	if i < 0 {
+		return ""
+	}
+	parts := strings.Split(s[i+len("/providers/"):], "/")
+	if len(parts) < 3 {
+		return ""
+	}
+	typ := []string{parts[0]}
+	for j := 1; j < len(parts); j += 2 {
+		typ = append(typ, parts[j])
+	}
+	return strings.Join(typ, "/")
+}
+
+// AzureActionAppliesAt reports whether an operation can act on something at
+// scope (never at an unclassified scope). At subscription, management-group or resource-group scope every
+// operation can; on one resource only the operations of that resource's type
+// and its children, and the Microsoft.Authorization operations (role
+// assignments, locks and policies are extension resources that attach to any
+// scope). So Contributor on a key vault cannot write a web app.
+func AzureActionAppliesAt(action, scope string) bool {
+	typ := AzureScopeResourceType(scope)
+	if typ == "" {
+		l := AzureScopeOf(scope)
+		return l != AzureScopeResource && l != AzureScopeUnknown
+	}
+	a := strings.ToLower(action)
+	if strings.HasPrefix(a, "microsoft.authorization/") {
+		return true
+	}
+	return strings.HasPrefix(a, strings.ToLower(typ)+"/")
+}

@@ -86,3 +86,30 @@ func TestAzureBuiltinRoles(t *testing.T) {
 		t.Error("a custom role id must not be judged by name")
 	}
 }
+
+// TestAzureActionAppliesAt: an assignment applies to its scope and the
+// resources below it (https://learn.microsoft.com/azure/role-based-access-control/scope-overview);
+// on one resource, only that resource type's operations (and the
+// Microsoft.Authorization extension resources) can take effect.
+func TestAzureActionAppliesAt(t *testing.T) {
+	kv := "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"
+	for _, tc := range []struct {
+		action, scope string
+		want          bool
+	}{
+		{"Microsoft.Web/sites/write", "/subscriptions/s/resourceGroups/rg", true},
+		{"Microsoft.Web/sites/write", "/subscriptions/s", true},
+		{"Microsoft.Web/sites/write", kv, false},
+		{"Microsoft.KeyVault/vaults/accessPolicies/write", kv, true},
+		{"microsoft.keyvault/vaults/write", kv, true},
+		{"Microsoft.Authorization/roleAssignments/write", kv, true},
+		{"Microsoft.ManagedIdentity/userAssignedIdentities/assign/action", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1", true},
+		{"Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa/blobServices/default/containers/c", true},
+		{"Microsoft.Storage/storageAccounts/write", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa/blobServices/default", false},
+		{"Microsoft.Web/sites/write", "", false},
+	} {
+		if got := AzureActionAppliesAt(tc.action, tc.scope); got != tc.want {
+			t.Errorf("AzureActionAppliesAt(%q, %q) = %v, want %v", tc.action, tc.scope, got, tc.want)
+		}
+	}
+}

@@ -114,6 +114,25 @@ func AzureStackSupport(runtime string) (AzureRuntimeSupport, bool) {
 	return lookupAzure(stack, version)
 }
 
+// azureWorkerModels are worker models whose support ends on a date of their own,
+// whatever the language version: the .NET in-process model
+// (FUNCTIONS_WORKER_RUNTIME=dotnet) ends on 10 November 2026 ("Migrate C# apps
+// from the in-process model to the isolated worker model",
+// https://learn.microsoft.com/azure/azure-functions/migrate-dotnet-to-isolated-model).
+var azureWorkerModels = map[string]AzureRuntimeSupport{
+	"dotnet": {Stack: "dotnet in-process", Version: "", EndOfSupport: azureDay(2026, time.November, 10),
+		Note: "the in-process model ends on this date for every .NET version; migrate to the isolated worker model (dotnet-isolated)"},
+}
+
+// AzureWorkerModelSupport returns the end of support of the worker model named by
+// a FUNCTIONS_WORKER_RUNTIME value, when that model has one of its own
+// ("dotnet", the in-process model); false for models whose support follows the
+// language version (dotnet-isolated, node, python, java, powershell).
+func AzureWorkerModelSupport(workerRuntime string) (AzureRuntimeSupport, bool) {
+	s, ok := azureWorkerModels[strings.ToLower(strings.TrimSpace(workerRuntime))]
+	return s, ok
+}
+
 func lookupAzure(stack, version string) (AzureRuntimeSupport, bool) {
 	for _, r := range azureRuntimes {
 		if r.Stack == stack && r.Version == version {

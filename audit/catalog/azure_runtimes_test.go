@@ -62,3 +62,29 @@ func TestAzureEscalationsWellFormed(t *testing.T) {
 		}
 	}
 }
+
+// TestAzureWorkerModelSupport pins the in-process model's own end of support
+// (https://learn.microsoft.com/azure/azure-functions/migrate-dotnet-to-isolated-model:
+// "Support ends for the in-process model on November 10, 2026").
+func TestAzureWorkerModelSupport(t *testing.T) {
+	for _, tc := range []struct {
+		worker string
+		want   string // YYYY-MM-DD, "" when the model has no date of its own
+	}{
+		{"dotnet", "2026-11-10"},
+		{" DotNet ", "2026-11-10"},
+		{"dotnet-isolated", ""},
+		{"node", ""},
+		{"python", ""},
+		{"", ""},
+	} {
+		s, ok := AzureWorkerModelSupport(tc.worker)
+		got := ""
+		if ok {
+			got = s.EndOfSupport.Format("2006-01-02")
+		}
+		if got != tc.want {
+			t.Errorf("AzureWorkerModelSupport(%q) = %q, want %q", tc.worker, got, tc.want)
+		}
+	}
+}

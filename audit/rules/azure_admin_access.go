@@ -12,9 +12,10 @@ import (
 var azureAdminAccessDoc string
 
 // AzureAdminAccess reports Azure functions whose managed identity holds an
-// administrative role: Owner, Contributor, User Access Administrator, Role Based
+// administrative role (Owner, Contributor, User Access Administrator, Role Based
 // Access Control Administrator, or a custom role granting every action or the
-// right to write role assignments.
+// right to write role assignments) over a whole subscription, management group
+// or the root.
 var AzureAdminAccess = audit.Rule{
 	ID:       "FNA-AZ-003",
 	Slug:     "azure-admin-access",
@@ -38,6 +39,12 @@ func checkAzureAdminAccess(pass *audit.Pass) {
 	assignments, missing := azureAssignments(pass)
 	reportMissingAzureIdentities(pass, missing)
 	for _, a := range assignments {
+		if !azureAdminScope(a.Level) {
+			// Owner, Contributor or role-assignment rights on a resource group or
+			// one resource do not control the subscription: FNA-AZ-004 and
+			// FNA-AZ-005 report what they allow there.
+			continue
+		}
 		why, ok := azureAdminReason(a.Policy)
 		if !ok {
 			continue
@@ -83,15 +90,13 @@ func azureAdminReason(p *audit.Policy) (string, bool) {
 	return "", false
 }
 
-// azureAdminSeverity grades administrative power by the breadth of its scope.
+// azureAdminSeverity grades administrative power by the breadth of its scope:
+// critical over a subscription, management group or the root; high when the
+// scope could not be classified.
 func azureAdminSeverity(l catalog.AzureScopeLevel) audit.Severity {
 	switch l {
 	case catalog.AzureScopeRoot, catalog.AzureScopeManagementGroup, catalog.AzureScopeSubscription:
 		return audit.Critical
-	case catalog.AzureScopeResourceGroup:
-		return audit.High
-	case catalog.AzureScopeResource:
-		return audit.Low
 	}
 	return audit.High
 }

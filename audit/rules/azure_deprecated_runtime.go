@@ -50,19 +50,45 @@ func checkAzureDeprecatedRuntime(pass *audit.Pass) {
 				Fragment: "FUNCTIONS_EXTENSION_VERSION=" + az.ExtensionVersion}},
 		})
 	}
-	if s, ok := catalog.AzureStackSupport(fn.Runtime); ok && !s.EndOfSupport.IsZero() && !pass.Now.Before(s.EndOfSupport) {
-		ev := audit.Evidence{Source: az.ConfigSource, Path: "properties.linuxFxVersion", Fragment: "linuxFxVersion=" + az.LinuxFxVersion}
-		if az.LinuxFxVersion == "" {
-			ev = audit.Evidence{Source: az.SettingsSource, Path: "properties.FUNCTIONS_WORKER_RUNTIME",
-				Fragment: fmt.Sprintf("FUNCTIONS_WORKER_RUNTIME=%s, runtime %s", az.WorkerRuntime, fn.Runtime)}
-			if az.NetFrameworkVersion != "" {
-				ev.Fragment += ", netFrameworkVersion=" + az.NetFrameworkVersion
-			}
-		}
-		detail := fmt.Sprintf("The app runs %s %s, whose support on Azure Functions ended on %s.", s.Stack, s.Version, s.EndOfSupport.Format("2006-01-02"))
-		if s.Note != "" {
-			detail += " (" + s.Note + ")"
-		}
-		pass.Report(audit.Result{Key: "language", Detail: detail, Evidence: []audit.Evidence{ev}})
+	lang, langOK := catalog.AzureStackSupport(fn.Runtime)
+	langOver := langOK && !lang.EndOfSupport.IsZero() && !pass.Now.Before(lang.EndOfSupport)
+	model, modelOK := catalog.AzureWorkerModelSupport(az.WorkerRuntime)
+	modelOver := modelOK && !pass.Now.Before(model.EndOfSupport)
+	if !langOver && !modelOver {
+		return
 	}
+	ev := audit.Evidence{Source: az.ConfigSource, Path: "properties.linuxFxVersion", Fragment: "linuxFxVersion=" + az.LinuxFxVersion}
+	if az.LinuxFxVersion == "" || modelOver {
+		ev = audit.Evidence{Source: az.SettingsSource, Path: "properties.FUNCTIONS_WORKER_RUNTIME",
+			Fragment: fmt.Sprintf("FUNCTIONS_WORKER_RUNTIME=%s, runtime %s", az.WorkerRuntime, azureRuntimeOrNone(fn.Runtime))}
+		if az.NetFrameworkVersion != "" {
+			ev.Fragment += ", netFrameworkVersion=" + az.NetFrameworkVersion
+		}
+	}
+	var detail string
+	switch {
+	case modelOver && (!langOver || !lang.EndOfSupport.Before(model.EndOfSupport)):
+		// The worker model's own end comes first (or the version is unknown):
+		// an in-process app is past support whatever its .NET version.
+		detail = fmt.Sprintf("The app runs .NET in the in-process model (FUNCTIONS_WORKER_RUNTIME=%s), whose support on Azure Functions ended on %s: %s.",
+			az.WorkerRuntime, model.EndOfSupport.Format("2006-01-02"), model.Note)
+	default:
+		detail = fmt.Sprintf("The app runs %s %s, whose support on Azure Functions ended on %s.", lang.Stack, lang.Version, lang.EndOfSupport.Format("2006-01-02"))
+		if lang.Note != "" {
+			detail += " (" + lang.Note + ")"
+		}
+		if modelOver {
+			detail += fmt.Sprintf(" It also uses the in-process model, whose support ended on %s.", model.EndOfSupport.Format("2006-01-02"))
+		}
+	}
+	pass.Report(audit.Result{Key: "language", Detail: detail, Evidence: []audit.Evidence{ev}})
+}
+
+// azureRuntimeOrNone quotes a runtime for evidence; a stack with no version
+// recorded reads as such.
+func azureRuntimeOrNone(rt string) string {
+	if rt == "" {
+		return "(none recorded)"
+	}
+	return rt
 }

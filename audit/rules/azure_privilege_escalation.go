@@ -39,10 +39,12 @@ var AzurePrivilegeEscalation = audit.Rule{
 func checkAzurePrivilegeEscalation(pass *audit.Pass) {
 	assignments, missing := azureAssignments(pass)
 	reportMissingAzureIdentities(pass, missing)
-	// Administrative assignments are reported once, by FNA-AZ-003.
+	// Administrative assignments over a subscription or broader are reported
+	// once, by FNA-AZ-003; at resource-group or resource scope they are judged
+	// here by what they allow.
 	var rest []azureAssignment
 	for _, a := range assignments {
-		if _, admin := azureAdminReason(a.Policy); !admin {
+		if !azureReportedAsAdmin(a) {
 			rest = append(rest, a)
 		}
 	}
@@ -105,14 +107,18 @@ func azureEscalationPath(esc catalog.AzureEscalation, assignments []azureAssignm
 	return ev, broadest, true
 }
 
-// azurePolicyPermits finds an action of g that a grant of p permits, honouring
-// notActions / notDataActions.
+// azurePolicyPermits finds an action of g that a grant of p permits at p's scope,
+// honouring notActions / notDataActions; on a single resource only that
+// resource type's actions count.
 func azurePolicyPermits(p *audit.Policy, g catalog.AzureActionGroup) (pattern, action string, ok bool) {
 	for _, gr := range p.Grants {
 		if gr.Effect == audit.Deny {
 			continue
 		}
 		for _, act := range g.Actions {
+			if !catalog.AzureActionAppliesAt(act, p.Scope) {
+				continue // e.g. Microsoft.Web/sites/write granted on one key vault
+			}
 			allow, deny := gr.Actions, gr.NotActions
 			if g.Data {
 				allow, deny = gr.DataActions, gr.NotDataActions

@@ -92,3 +92,22 @@ func azureAssignmentEvidence(a azureAssignment, extra string) audit.Evidence {
 		Fragment: frag,
 	}
 }
+
+// azureAdminScope reports whether an administrative role at level is full
+// control in the sense of admin-access: a subscription, a management group or
+// the root. At resource-group or resource scope the same role is judged by what
+// it can do there (privilege-escalation, wildcard-permission). An unclassified
+// scope stays with admin-access, its scope quoted, rather than vanish.
+func azureAdminScope(l catalog.AzureScopeLevel) bool {
+	return l >= catalog.AzureScopeSubscription || l == catalog.AzureScopeUnknown
+}
+
+// azureReportedAsAdmin reports whether FNA-AZ-003 reports the assignment, so the
+// other identity rules leave it to that finding.
+func azureReportedAsAdmin(a azureAssignment) bool {
+	if !azureAdminScope(a.Level) {
+		return false
+	}
+	_, admin := azureAdminReason(a.Policy)
+	return admin
+}

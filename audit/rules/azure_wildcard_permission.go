@@ -3,6 +3,7 @@ package rules
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -14,7 +15,9 @@ var azureWildcardPermissionDoc string
 
 // AzureWildcardPermission reports Azure functions whose managed identity holds a
 // role with wildcard actions ("Microsoft.Storage/*", data actions like
-// ".../blobs/*") assigned at resource-group scope or broader.
+// ".../blobs/*") assigned at resource-group scope or broader, or every action
+// ("*") on a single resource; Owner and Contributor below subscription scope are
+// reported here rather than as admin-access.
 var AzureWildcardPermission = audit.Rule{
 	ID:       "FNA-AZ-005",
 	Slug:     "azure-wildcard-permission",
@@ -37,19 +40,25 @@ func checkAzureWildcardPermission(pass *audit.Pass) {
 	assignments, missing := azureAssignments(pass)
 	reportMissingAzureIdentities(pass, missing)
 	for _, a := range assignments {
-		if a.Level < catalog.AzureScopeResourceGroup {
-			continue
-		}
-		if _, admin := azureAdminReason(a.Policy); admin {
-			continue // reported by FNA-AZ-003
+		if a.Level == catalog.AzureScopeUnknown || azureReportedAsAdmin(a) {
+			continue // unknown scope, or reported by FNA-AZ-003
 		}
 		wild := azureWildcards(a.Policy)
 		if len(wild) == 0 {
 			continue
 		}
 		sev := audit.Medium
-		if a.Level >= catalog.AzureScopeSubscription {
+		switch {
+		case a.Level >= catalog.AzureScopeSubscription:
 			sev = audit.High
+		case a.Level == catalog.AzureScopeResource:
+			// On one resource only every action ("*", Owner or Contributor
+			// there) is reported, low: that resource is all it reaches.
+			if !slices.Contains(wild, "*") {
+				continue
+			}
+			wild = []string{"*"}
+			sev = audit.Low
 		}
 		pass.Report(audit.Result{
 			Key:      azureAssignmentKey(a, ""),

@@ -39,7 +39,7 @@ func checkGCPAdminAccess(pass *audit.Pass) {
 		for i := range ident.Policies {
 			p := &ident.Policies[i]
 			reason, sev, ok := gcpAdminPolicy(p)
-			if !ok {
+			if !ok || !gcpGrantsNow(p.Condition, pass.Now) {
 				continue
 			}
 			pass.Report(audit.Result{
@@ -48,7 +48,7 @@ func checkGCPAdminAccess(pass *audit.Pass) {
 				Title:    fmt.Sprintf("Cloud Function's service account holds %s on %s", p.Name, gcpScopeName(p.Scope)),
 				Detail: fmt.Sprintf("Service account %s is bound to %s on %s (%s). Code running in the function, "+
 					"or anyone who can change it, can administer everything in that scope.%s",
-					ident.ID, p.Name, gcpScopeName(p.Scope), reason, gcpConditionNote(p.Condition)),
+					ident.ID, p.Name, gcpScopeName(p.Scope), reason, gcpConditionNote(p.Condition, pass.Now)),
 				Evidence: []audit.Evidence{gcpBindingEvidence(ident, p)},
 			})
 		}

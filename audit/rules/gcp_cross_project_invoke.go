@@ -80,8 +80,8 @@ func checkGCPCrossProjectInvoke(pass *audit.Pass) {
 	}
 	for i := range fn.Access {
 		a := &fn.Access[i]
-		if a.Effect != audit.Allow || a.Role == "" {
-			continue
+		if a.Effect != audit.Allow || a.Role == "" || !gcpGrantsNow(a.Condition, pass.Now) {
+			continue // an expired time-bound binding grants nothing
 		}
 		if d := gcpMemberDomain(a.Principal.ID); d != "" {
 			if orgDomain == "" || gcpSameDomain(d, orgDomain) || pass.Trusted(d) {
@@ -92,7 +92,7 @@ func checkGCPCrossProjectInvoke(pass *audit.Pass) {
 				Title: fmt.Sprintf("Cloud Function can be invoked by %s from outside %s", a.Principal.ID, orgDomain),
 				Detail: fmt.Sprintf("The function's IAM policy binds %s to %s, whose domain %s is not the organization's "+
 					"domain %s; that identity is managed outside your organization.%s",
-					a.Role, a.Principal.ID, d, orgDomain, gcpConditionNote(a.Condition)),
+					a.Role, a.Principal.ID, d, orgDomain, gcpConditionNote(a.Condition, pass.Now)),
 				Evidence: []audit.Evidence{gcpAccessEvidence(a)},
 			})
 			continue
@@ -109,7 +109,7 @@ func checkGCPCrossProjectInvoke(pass *audit.Pass) {
 			Title: fmt.Sprintf("Cloud Function can be invoked by %s from project %s", a.Principal.ID, other),
 			Detail: fmt.Sprintf("The function's IAM policy binds %s to %s, a principal of project %s; anyone who "+
 				"controls that principal can invoke the function from outside project %s.%s",
-				a.Role, a.Principal.ID, other, fn.Account, gcpConditionNote(a.Condition)),
+				a.Role, a.Principal.ID, other, fn.Account, gcpConditionNote(a.Condition, pass.Now)),
 			Evidence: []audit.Evidence{gcpAccessEvidence(a)},
 		})
 	}

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/catalog"
@@ -119,11 +120,17 @@ func gcpScopeName(scope string) string {
 	return scope
 }
 
-// gcpAdminPolicy reports whether a role binding gives full administrative power
+// gcpAdminPolicy reports whether a role binding at project, folder or
+// organization level (or an unrecorded scope) gives full administrative power
 // and why: the basic Owner (critical) or Editor (high) role, or a custom role
 // that can rewrite a project, folder or organization IAM policy (critical).
 func gcpAdminPolicy(p *audit.Policy) (reason string, sev audit.Severity, ok bool) {
 	if p.Kind != audit.PolicyBinding {
+		return "", "", false
+	}
+	if p.Scope != "" && gcpScopeLevel(p.Scope) == "resource" {
+		// Owner on one service account or bucket administers that resource,
+		// not the project: FNA-GCP-004 judges what it allows there.
 		return "", "", false
 	}
 	if r, ok := catalog.GCPAdminRoleFor(p.Name); ok {
@@ -159,12 +166,18 @@ func gcpGrantsPermission(p *audit.Policy, perm string) bool {
 	return false
 }
 
-// gcpConditionNote describes a binding condition for a finding's detail.
-func gcpConditionNote(cond string) string {
-	if cond == "" {
+// gcpConditionNote describes a binding condition for a finding's detail, with
+// its time bounds evaluated at now (gcpConditionAt).
+func gcpConditionNote(cond string, now time.Time) string {
+	switch st, why := gcpConditionAt(cond, now); st {
+	case gcpCondNone:
 		return ""
+	case gcpCondHolds:
+		return " The binding is conditional (" + cond + "); " + why + ", so it applies now."
+	case gcpCondNever:
+		return " The binding is conditional (" + cond + "); " + why + ", so it grants nothing now."
 	}
-	return " The binding is conditional (" + cond + "); it still applies whenever the condition holds."
+	return " The binding is conditional (" + cond + "); the condition may be satisfiable, and the binding applies whenever it holds."
 }
 
 // gcpServiceAccountProject returns the project id embedded in a user-managed
@@ -206,6 +219,27 @@ func gcpScopeLevel(scope string) string {
 		return "project"
 	}
 	return "resource"
+}
+
+// gcpScopeServiceAccount returns the service account email of a binding made on
+// a service account resource (projects/P/serviceAccounts/EMAIL, P may be "-"),
+// "" for any other scope.
+func gcpScopeServiceAccount(scope string) string {
+	i := strings.Index(scope, "/serviceAccounts/")
+	if i < 0 || !strings.HasPrefix(scope, "projects/") {
+		return ""
+	}
+	sa := scope[i+len("/serviceAccounts/"):]
+	if sa == "" || strings.Contains(sa, "/") {
+		return ""
+	}
+	return sa
+}
+
+// gcpServiceAccountPermission reports whether a permission acts on a service
+// account or its keys, the only ones a binding on a service account can use.
+func gcpServiceAccountPermission(perm string) bool {
+	return strings.HasPrefix(perm, "iam.serviceAccounts.") || strings.HasPrefix(perm, "iam.serviceAccountKeys.")
 }
 
 // gcpHasHTTPTrigger reports whether the function has an HTTPS entry point.

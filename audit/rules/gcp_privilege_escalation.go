@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/catalog"
@@ -33,7 +34,9 @@ var GCPPrivilegeEscalation = audit.Rule{
 		"https://cloud.google.com/iam/docs/best-practices-service-accounts",
 		"https://cloud.google.com/iam/docs/service-accounts-actas",
 	},
-	Needs: []audit.DataKind{audit.DataIdentity},
+	// DataImpersonation: grants made on other service accounts (their own IAM
+	// policies); a denied read of one leaves this verdict unknown only.
+	Needs: []audit.DataKind{audit.DataIdentity, audit.DataImpersonation},
 	Check: checkGCPPrivilegeEscalation,
 }
 
@@ -50,11 +53,21 @@ type gcpEscalationHit struct {
 // gcpEscalations finds the escalation methods an identity's bindings allow.
 // Bindings that already make the identity an administrator (FNA-GCP-003) are
 // left out: the admin finding says more than any one method would.
-func gcpEscalations(ident *audit.Identity) []gcpEscalationHit {
+func gcpEscalations(ident *audit.Identity, now time.Time) []gcpEscalationHit {
 	grantedBy := map[string][]*audit.Policy{}
 	for i := range ident.Policies {
 		p := &ident.Policies[i]
 		if _, _, admin := gcpAdminPolicy(p); admin {
+			continue
+		}
+		if !gcpGrantsNow(p.Condition, now) {
+			continue // an expired time-bound binding grants nothing
+		}
+		sa := gcpScopeServiceAccount(p.Scope)
+		if sa != "" && strings.EqualFold(sa, ident.ID) {
+			// Token Creator, Service Account User or key creation on the
+			// function's own service account lets it act as itself: nothing
+			// it does not already have (https://cloud.google.com/iam/docs/service-account-permissions).
 			continue
 		}
 		for _, g := range p.Grants {
@@ -62,6 +75,12 @@ func gcpEscalations(ident *audit.Identity) []gcpEscalationHit {
 				continue
 			}
 			for _, a := range g.Actions {
+				if sa != "" && !gcpServiceAccountPermission(a) {
+					// A role bound on one service account acts on that account
+					// only: its other permissions (functions.update, ...) have
+					// nothing to act on there.
+					continue
+				}
 				grantedBy[a] = append(grantedBy[a], p)
 			}
 		}
@@ -169,7 +188,7 @@ func gcpGroupEscalations(hits []gcpEscalationHit) []gcpEscalationGroup {
 
 func checkGCPPrivilegeEscalation(pass *audit.Pass) {
 	for _, ident := range pass.Identities() {
-		groups := pass.Memo(ident.ID, func() any { return gcpGroupEscalations(gcpEscalations(ident)) }).([]gcpEscalationGroup)
+		groups := pass.Memo(ident.ID, func() any { return gcpGroupEscalations(gcpEscalations(ident, pass.Now)) }).([]gcpEscalationGroup)
 		for _, g := range groups {
 			pass.Report(audit.Result{
 				Key:      ident.ID + "|" + strings.Join(g.ids, "+"),

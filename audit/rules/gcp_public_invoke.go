@@ -67,8 +67,8 @@ func checkGCPPublicInvoke(pass *audit.Pass) {
 	noEndpoint := fn.GCP != nil && fn.GCP.Generation == "1" && fn.URL == "" && len(fn.Triggers) > 0 && !gcpHasHTTPTrigger(fn)
 	for i := range fn.Access {
 		a := &fn.Access[i]
-		if a.Effect != audit.Allow || a.Role == "" {
-			continue
+		if a.Effect != audit.Allow || a.Role == "" || !gcpGrantsNow(a.Condition, pass.Now) {
+			continue // an expired time-bound binding grants nothing
 		}
 		var who, title string
 		switch a.Principal.Kind {
@@ -90,7 +90,7 @@ func checkGCPPublicInvoke(pass *audit.Pass) {
 			Severity: sev,
 			Title:    title,
 			Detail: fmt.Sprintf("The function's IAM policy binds %s to %s, so %s can invoke it; %s.%s%s",
-				a.Role, a.Principal.ID, who, reach, gcpConditionNote(a.Condition), plainHTTP),
+				a.Role, a.Principal.ID, who, reach, gcpConditionNote(a.Condition, pass.Now), plainHTTP),
 			Evidence: []audit.Evidence{gcpAccessEvidence(a), gcpIngressEvidence(fn)},
 		})
 	}

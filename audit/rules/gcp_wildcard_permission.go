@@ -12,8 +12,9 @@ import (
 var gcpWildcardPermissionDoc string
 
 // GCPWildcardPermission reports Cloud Functions whose service account holds a
-// service-wide predefined role (roles/<service>.admin and similar) on a whole
-// project, folder or organization.
+// service-wide role on a whole project, folder or organization: one whose
+// permissions cover most of what a service can change (catalog.GCPServiceWide),
+// or the basic Viewer role.
 var GCPWildcardPermission = audit.Rule{
 	ID:       "FNA-GCP-005",
 	Slug:     "gcp-wildcard-permission",
@@ -37,10 +38,10 @@ func checkGCPWildcardPermission(pass *audit.Pass) {
 	for _, ident := range pass.Identities() {
 		for i := range ident.Policies {
 			p := &ident.Policies[i]
-			if p.Kind != audit.PolicyBinding {
+			if p.Kind != audit.PolicyBinding || !gcpGrantsNow(p.Condition, pass.Now) {
 				continue
 			}
-			reason, ok := catalog.GCPBroadRole(p.Name)
+			reason, ok := gcpBroadRoleReason(p)
 			if !ok {
 				continue
 			}
@@ -59,9 +60,29 @@ func checkGCPWildcardPermission(pass *audit.Pass) {
 				Severity: sev,
 				Title:    fmt.Sprintf("Cloud Function's service account holds %s on %s", p.Name, p.Scope),
 				Detail: fmt.Sprintf("Service account %s is bound to %s on the whole of %s (%s).%s",
-					ident.ID, p.Name, p.Scope, reason, gcpConditionNote(p.Condition)),
+					ident.ID, p.Name, p.Scope, reason, gcpConditionNote(p.Condition, pass.Now)),
 				Evidence: []audit.Evidence{gcpBindingEvidence(ident, p)},
 			})
 		}
 	}
+}
+
+// gcpBroadRoleReason decides from a binding's permissions (the role's
+// permissions as collected, and for a predefined role its published ones)
+// whether the role is service-wide, and says why with the numbers.
+func gcpBroadRoleReason(p *audit.Policy) (string, bool) {
+	if why, ok := catalog.GCPBasicViewer(p.Name); ok {
+		return why, true
+	}
+	var perms []string
+	for _, g := range p.Grants {
+		if g.Effect == audit.Allow {
+			perms = append(perms, g.Actions...)
+		}
+	}
+	w, ok := catalog.GCPServiceWide(p.Name, perms)
+	if !ok {
+		return "", false
+	}
+	return w.Reason(), true
 }

@@ -416,9 +416,11 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 
 	var fns []audit.Function
 	fp := client.NewListFunctionsPager(rg, name, nil)
+	listed := true // the listing completed, so an empty one means no functions
 	for fp.More() {
 		page, err := fp.NextPage(ctx)
 		if r.failed(err, gap(apiFunctions, audit.DataFunctions)) {
+			listed = false
 			break
 		}
 		for _, fe := range page.Value {
@@ -438,6 +440,9 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 			}
 			fns = append(fns, functionRecord(fe, &app, sub))
 		}
+	}
+	if len(fns) == 0 && listed {
+		fns = append(fns, appRecord(&app, sub)) // appsonly.go
 	}
 	r.c.progress("app %s: %d functions", app.id, len(fns))
 	return fns

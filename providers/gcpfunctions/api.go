@@ -98,6 +98,8 @@ var Permissions = []string{
 	"cloudfunctions.functions.list",
 	"cloudfunctions.runtimes.list",
 	"iam.roles.get",
+	"iam.serviceAccounts.getIamPolicy",
+	"iam.serviceAccounts.list",
 	"resourcemanager.folders.get",
 	"resourcemanager.folders.getIamPolicy",
 	"resourcemanager.organizations.get",

@@ -64,6 +64,7 @@ type clients struct {
 	folders foldersAPI
 	orgs    organizationsAPI
 	roles   rolesAPI
+	sas     serviceAccountsAPI // service-account IAM policies (serviceaccounts.go)
 }
 
 // Collector collects Cloud Functions into an inventory. It implements
@@ -128,7 +129,7 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 		return fail("iam admin", err)
 	}
 	col.closers = append(col.closers, ic)
-	col.init(clients{fnV2: v2, fnV1: v1, run: rs, proj: pc, folders: fc, orgs: oc, roles: ic})
+	col.init(clients{fnV2: v2, fnV1: v1, run: rs, proj: pc, folders: fc, orgs: oc, roles: ic, sas: ic})
 	return col, nil
 }
 

@@ -62,7 +62,7 @@ func (col *Collector) identities(ctx context.Context, fns []audit.Function, resu
 		u.def = u.def || f.GCP.DefaultServiceAccount
 	}
 	var out []audit.Identity
-	var gaps []audit.Gap
+	saBindings, gaps := col.serviceAccountBindings(ctx, fns, results)
 	for _, sa := range sortedKeys(users) {
 		u := users[sa]
 		member := "serviceAccount:" + sa
@@ -77,6 +77,12 @@ func (col *Collector) identities(ctx context.Context, fns []audit.Function, resu
 		}
 		seen := map[memberBinding]bool{}
 		var bindings []memberBinding
+		for _, b := range saBindings[member] {
+			if !seen[b] {
+				seen[b] = true
+				bindings = append(bindings, b)
+			}
+		}
 		for _, r := range results {
 			for _, m := range r.bindings {
 				for _, b := range m[member] {

@@ -102,6 +102,13 @@ type Project struct {
 	Policy *iampb.Policy
 	// Runtimes are the runtimes the v2 API lists, for every location.
 	Runtimes []*functionspb.ListRuntimesResponse_Runtime
+	// ServiceAccounts are the service account emails the IAM admin API lists for
+	// the project; ServiceAccountPolicies their IAM policies by email (missing
+	// means an empty policy); DeniedServiceAccounts answer getIamPolicy with
+	// PERMISSION_DENIED (serviceaccounts.go).
+	ServiceAccounts        []string
+	ServiceAccountPolicies map[string]*iampb.Policy
+	DeniedServiceAccounts  []string
 }
 
 // Folder is a folder with its parent and IAM policy (nil policy: denied).
