@@ -112,8 +112,8 @@ type authDetailsResponse struct {
 		Policies struct {
 			Member []xmlPolicy `xml:"member"`
 		} `xml:"Policies"`
-		IsTruncated    bool        `xml:"IsTruncated"`
-		Marker         string      `xml:"Marker,omitempty"`
+		IsTruncated bool   `xml:"IsTruncated"`
+		Marker      string `xml:"Marker,omitempty"`
 	} `xml:"GetAccountAuthorizationDetailsResult"`
 	RequestID string `xml:"ResponseMetadata>RequestId"`
 }
