@@ -29,7 +29,9 @@ func sendErr(err error) error {
 
 func TestConnFailure(t *testing.T) {
 	t.Parallel()
-	dial := func(err error) error { return &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", err)} }
+	dial := func(err error) error {
+		return &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", err)}
+	}
 	for _, tc := range []struct {
 		name  string
 		err   error
