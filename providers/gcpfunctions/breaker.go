@@ -185,7 +185,7 @@ func foldUnreachable(gaps []audit.Gap, open []*unreachableError) []audit.Gap {
 	}
 	for _, k := range keys {
 		kept = append(kept, audit.Gap{Provider: audit.GCP, Account: k.project, API: api[k], Data: k.data,
-			Reason: audit.GapUnreachable,
+			Reason:  audit.GapUnreachable,
 			Message: fmt.Sprintf("%s; %d resources' %s data not read", strings.Join(names, "; "), len(lost[k]), k.data)})
 	}
 	return kept
