@@ -131,12 +131,13 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	r := &run{c: c, inv: audit.NewInventory(c.opts.Now()), idents: map[string]*audit.Identity{}}
 	subs, err := c.subscriptions(ctx, r)
 	if err != nil {
-		if classify(err) != audit.GapTimeout {
+		reason := classify(err)
+		if reason != audit.GapTimeout && reason != audit.GapInterrupted {
 			return nil, err
 		}
-		// The run's deadline came before the subscriptions were listed: that
-		// is a gap (everything is unread), not a configuration error.
-		r.addGap(audit.Gap{API: apiSubscriptions, Data: audit.DataFunctions, Reason: audit.GapTimeout, Message: gapMessage(err)})
+		// The run ended before the subscriptions were listed: that is a gap
+		// (everything is unread), not a configuration error.
+		r.addGap(audit.Gap{API: apiSubscriptions, Data: audit.DataFunctions, Reason: reason, Message: gapMessage(err)})
 		return r.inv, nil
 	}
 	var wg sync.WaitGroup
@@ -219,6 +220,9 @@ func (c *Collector) subscriptions(ctx context.Context, r *run) ([]subscription, 
 	pager := client.NewListPager(nil)
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
+		if err == nil && page.Value == nil {
+			err = missing("the subscription listing", "value")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("azure: list subscriptions: %w", err)
 		}
@@ -303,6 +307,9 @@ func (r *run) collectSubscription(ctx context.Context, s subscription) {
 	pager := client.NewListPager(nil)
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
+		if err == nil && page.Value == nil {
+			err = missing("the app listing", "value")
+		}
 		if r.failed(err, audit.Gap{Account: s.id, API: apiSites, Data: audit.DataFunctions}) {
 			// Keep what earlier pages returned: those apps are real.
 			if len(sites) == 0 {
@@ -364,13 +371,20 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 	}
 
 	cfg, err := client.GetConfiguration(ctx, rg, name, nil)
-	if !r.failed(err, gap(apiConfig, audit.DataConfig)) && cfg.Properties != nil {
+	if err == nil && cfg.Properties == nil {
+		err = missing("the app's web configuration", "properties")
+	}
+	if !r.failed(err, gap(apiConfig, audit.DataConfig)) {
 		applySiteConfig(&app.azure, cfg.Properties)
 		app.cfgStack = stackFromConfig(cfg.Properties)
 		app.azure.ConfigSource = audit.Source{API: apiConfig, Ref: app.id + "/config/web"}
 	}
 
 	settings, err := client.ListApplicationSettings(ctx, rg, name, nil)
+	if err == nil && settings.Properties == nil {
+		// "properties" is {} for an app without settings.
+		err = missing("the app's application settings", "properties")
+	}
 	if !r.failed(err, gap(apiAppSettings, audit.DataEnvironment)) {
 		settingsFacts(&app, settings.Properties)
 		app.azure.SettingsSource = audit.Source{API: apiAppSettings, Ref: app.id + "/config/appsettings"}
@@ -378,6 +392,11 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 	settings.Properties = nil // the values are not kept past inspection
 
 	auth, err := client.GetAuthSettingsV2WithoutSecrets(ctx, rg, name, nil)
+	if err == nil && auth.Properties == nil {
+		// An app that never configured authentication answers 404 or a
+		// resource with properties; a 200 without them says nothing.
+		err = missing("the app's authentication settings", "properties")
+	}
 	switch {
 	case err == nil:
 		app.azure.Auth = authFacts(auth.Properties, app.id+"/config/authsettingsV2")
@@ -391,6 +410,9 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 	pe := client.NewGetPrivateEndpointConnectionListPager(rg, name, nil)
 	for pe.More() {
 		page, err := pe.NextPage(ctx)
+		if err == nil && page.Value == nil {
+			err = missing("the private endpoint connection listing", "value")
+		}
 		if err != nil {
 			if !isNotFound(err) {
 				r.failed(err, gap(apiPrivateEndpoint, audit.DataAccess))
@@ -418,6 +440,9 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 	fp := client.NewListFunctionsPager(rg, name, nil)
 	for fp.More() {
 		page, err := fp.NextPage(ctx)
+		if err == nil && page.Value == nil {
+			err = missing("the function listing", "value")
+		}
 		if r.failed(err, gap(apiFunctions, audit.DataFunctions)) {
 			break
 		}
@@ -533,6 +558,9 @@ func (r *run) listAssignments(ctx context.Context, client roleAssignmentsAPI, de
 	var out []audit.Policy
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
+		if err == nil && page.Value == nil {
+			err = missing("the role assignment listing", "value")
+		}
 		if err != nil {
 			r.addGap(audit.Gap{Resource: pid, API: apiRoleAssignments, Data: audit.DataIdentity,
 				Reason: classify(err), Message: "subscription " + sub + ": " + gapMessage(err)})
@@ -584,6 +612,9 @@ func (r *run) roleDefinition(ctx context.Context, client roleDefinitionsAPI, id,
 	res := v.(*roleDefResult)
 	res.once.Do(func() {
 		resp, err := client.GetByID(ctx, id, nil)
+		if err == nil && resp.Properties == nil {
+			err = missing("the role definition", "properties")
+		}
 		if err != nil {
 			res.err = err
 			return
