@@ -356,10 +356,7 @@ func foldUnreachable(gaps []audit.Gap, open *unreachableError, acct, region stri
 		default:
 			what = dataWords(data) + " not read"
 		}
-		api := lost[0].API
-		if len(apis) > 1 {
-			api = "lambda:*"
-		}
+		api := strings.Join(sortedKeys(apis), ", ")
 		kept = append(kept, audit.Gap{Provider: audit.AWS, Account: acct, Region: region, API: api, Data: data,
 			Reason: audit.GapUnreachable, Message: open.Error() + "; " + what})
 	}

@@ -44,6 +44,12 @@ type Options struct {
 	Now func() time.Time
 	// Progress, when set, receives one line per subscription and per app.
 	Progress io.Writer
+
+	// UnreachableAfter is how many consecutive connection failures (refused,
+	// reset, DNS, TLS) to the ARM endpoint stop every further call to it; the
+	// calls it stops become one gap per subscription and kind of data
+	// (default 3).
+	UnreachableAfter int
 }
 
 // Collector collects Azure Function Apps; it implements audit.Collector.
@@ -59,6 +65,11 @@ type Collector struct {
 	newRoleDefinitions func() (roleDefinitionsAPI, error)
 
 	progressMu sync.Mutex
+
+	// brk stops calls to an unreachable ARM endpoint; installed into copts
+	// once, before the first client is built.
+	brk     *breakers
+	brkOnce sync.Once
 }
 
 var _ audit.Collector = (*Collector)(nil)
@@ -128,6 +139,10 @@ type roleDefResult struct {
 // Collect reads every subscription in scope. It returns an error only when the
 // subscriptions cannot even be listed; anything narrower is a gap.
 func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
+	c.brkOnce.Do(func() {
+		c.brk = newBreakers(c.opts.UnreachableAfter)
+		c.copts = withBreakers(c.copts, c.brk)
+	})
 	r := &run{c: c, inv: audit.NewInventory(c.opts.Now()), idents: map[string]*audit.Identity{}}
 	subs, err := c.subscriptions(ctx, r)
 	if err != nil {
@@ -164,6 +179,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	sort.Slice(inv.Functions, func(i, j int) bool { return inv.Functions[i].ID < inv.Functions[j].ID })
 	sort.Slice(inv.Identities, func(i, j int) bool { return inv.Identities[i].ID < inv.Identities[j].ID })
 	sort.Slice(inv.Accounts, func(i, j int) bool { return inv.Accounts[i].ID < inv.Accounts[j].ID })
+	inv.Gaps = foldUnreachable(inv.Gaps, c.brk.opened())
 	audit.SortGaps(inv.Gaps)
 	return inv, nil
 }

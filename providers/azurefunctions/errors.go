@@ -28,6 +28,10 @@ func classify(err error) audit.GapReason {
 	if errors.As(err, &me) {
 		return audit.GapInvalidData
 	}
+	var ue *unreachableError
+	if errors.As(err, &ue) {
+		return audit.GapUnreachable
+	}
 	if _, ok := connFailure(err); ok {
 		return audit.GapUnreachable
 	}
@@ -74,6 +78,10 @@ func gapMessage(err error) string {
 	var me *missingError
 	if errors.As(err, &me) {
 		return me.Error()
+	}
+	var ue *unreachableError
+	if errors.As(err, &ue) {
+		return ue.Error()
 	}
 	if cause, ok := connFailure(err); ok {
 		return "endpoint unreachable (" + cause + ")"

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -231,4 +232,65 @@ func asJSON(v any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// countingRefusal refuses every request whose path matches and counts them.
+type countingRefusal struct {
+	inner policy.Transporter
+	path  *regexp.Regexp
+	n     *atomic.Int64
+}
+
+func (c countingRefusal) Do(req *http.Request) (*http.Response, error) {
+	if !c.path.MatchString(req.URL.Path) {
+		return c.inner.Do(req)
+	}
+	c.n.Add(1)
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+}
+
+// TestDeadEndpointMidScan: ARM answers the subscription and app listings and
+// then refuses every connection. The breaker stops the calls after a few
+// attempts, and one gap per subscription and kind of data says what was lost.
+func TestDeadEndpointMidScan(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int64
+	inv, err := faultCollect(t, func(inner policy.Transporter) policy.Transporter {
+		return countingRefusal{inner: inner, path: regexp.MustCompile(`/sites/[^/]+/|/roleAssignments$|/roleDefinitions/`), n: &n}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		sub  string
+		data audit.DataKind
+	}
+	seen := map[key]int{}
+	for _, g := range inv.Gaps {
+		if g.Reason == audit.GapUnreachable && g.Resource == "" &&
+			strings.HasPrefix(g.Message, "management.azure.com: endpoint unreachable (connection refused) after 3 attempts; ") {
+			seen[key{g.Account, g.Data}]++
+			continue
+		}
+		if g.Reason != audit.GapUnreachable {
+			continue // the scenario's own gaps (a denied subscription)
+		}
+		if g.Data == audit.DataIdentity {
+			// Role assignment gaps name the identity and carry no subscription.
+			continue
+		}
+		t.Errorf("gap %s %s %s %s: %s", g.Account, g.Resource, g.Data, g.Reason, g.Message)
+	}
+	for k, c := range seen {
+		if c != 1 {
+			t.Errorf("%d gaps for %v, want one", c, k)
+		}
+	}
+	if len(seen) == 0 {
+		t.Error("no folded gap")
+	}
+	// Without the breaker: 5 calls per app and 4 attempts each.
+	if got := n.Load(); got > 3+4 {
+		t.Errorf("%d refused requests; the breaker did not stop them", got)
+	}
 }

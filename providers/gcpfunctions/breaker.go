@@ -161,7 +161,7 @@ func foldUnreachable(gaps []audit.Gap, open []*unreachableError) []audit.Gap {
 	}
 	var kept []audit.Gap
 	lost := map[key]map[string]bool{}
-	api := map[key]string{}
+	apis := map[key]map[string]bool{}
 	var keys []key
 	for _, g := range gaps {
 		if g.Reason != audit.GapUnreachable || g.Resource == "" {
@@ -171,22 +171,30 @@ func foldUnreachable(gaps []audit.Gap, open []*unreachableError) []audit.Gap {
 		k := key{g.Account, g.Data}
 		if lost[k] == nil {
 			lost[k] = map[string]bool{}
-			api[k] = g.API
+			apis[k] = map[string]bool{}
 			keys = append(keys, k)
 		}
 		lost[k][g.Resource] = true
-		if api[k] != g.API {
-			api[k] = "*"
-		}
+		apis[k][g.API] = true
 	}
 	names := make([]string, len(open))
 	for i, e := range open {
 		names[i] = e.Error()
 	}
 	for _, k := range keys {
-		kept = append(kept, audit.Gap{Provider: audit.GCP, Account: k.project, API: api[k], Data: k.data,
+		kept = append(kept, audit.Gap{Provider: audit.GCP, Account: k.project, API: joinKeys(apis[k]), Data: k.data,
 			Reason:  audit.GapUnreachable,
 			Message: fmt.Sprintf("%s; %d resources' %s data not read", strings.Join(names, "; "), len(lost[k]), k.data)})
 	}
 	return kept
+}
+
+// joinKeys lists a set's members in order, comma-separated.
+func joinKeys(set map[string]bool) string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
 }
