@@ -107,7 +107,6 @@ type breakerSet struct {
 
 type breaker struct {
 	failures int
-	lastErr  string
 	open     *unreachableError
 }
 
