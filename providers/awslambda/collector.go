@@ -189,7 +189,14 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	defer r.progress.stop()
 
 	orgs := organizations.NewFromConfig(base)
-	r.orgID = describeOrg(ctx, orgs)
+	var orgErr error
+	r.orgID, orgErr = describeOrg(ctx, orgs)
+	if orgErr != nil {
+		g := gapFor(caller, "", "", apiDescribeOrg, audit.DataConfig, orgErr)
+		g.Message = "the organization could not be described (" + g.Message +
+			"); conditions on the organization id are judged without knowing the caller's organization"
+		r.addGap(g)
+	}
 	targets := r.targets(ctx, orgs, caller)
 	r.progress.setAccounts(len(targets))
 
@@ -273,12 +280,19 @@ func arnPartition(arn string) string {
 
 // describeOrg returns the organization id, or "" when the account is not in an
 // organization or may not ask (the id only sharpens cross-account verdicts).
-func describeOrg(ctx context.Context, api orgAPI) string {
+// Any other failure, or an answer without the organization, is returned: the
+// id is then unknown, not absent.
+func describeOrg(ctx context.Context, api orgAPI) (string, error) {
 	out, err := api.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
-	if err != nil || out.Organization == nil {
-		return ""
+	switch {
+	case err != nil && (classify(err) == audit.GapNotEnabled || classify(err) == audit.GapAccessDenied):
+		return "", nil
+	case err != nil:
+		return "", err
+	case out.Organization == nil || deref(out.Organization.Id) == "":
+		return "", missing("organizations:DescribeOrganization", "Organization")
 	}
-	return deref(out.Organization.Id)
+	return deref(out.Organization.Id), nil
 }
 
 // targets resolves the accounts to audit. Accounts other than the caller's are

@@ -102,7 +102,7 @@ var faultCases = []faultCase{
 
 // faultOps are the operations of a collection, in the order it makes them.
 var faultOps = []string{
-	"organizations:ListAccounts", "sts:AssumeRole", "account:ListRegions", "iam:GetAccountAuthorizationDetails",
+	"organizations:DescribeOrganization", "organizations:ListAccounts", "sts:AssumeRole", "account:ListRegions", "iam:GetAccountAuthorizationDetails",
 	"lambda:ListFunctions", "lambda:ListEventSourceMappings", "lambda:GetPolicy", "lambda:ListAliases",
 	"lambda:ListFunctionUrlConfigs",
 }
