@@ -125,9 +125,16 @@ func TestConnectionFailuresRetrySoon(t *testing.T) {
 		RetryDelay(int, error) (time.Duration, error)
 	})
 	refused := sendErr(&net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)})
-	for attempt, want := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 9: 500 * time.Millisecond} {
+	for attempt, want := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond} {
 		if d, err := b.RetryDelay(attempt, refused); err != nil || d != want {
 			t.Errorf("delay after attempt %d = %v, %v; want %v", attempt, d, err, want)
 		}
+	}
+	// The third failed attempt ends the call with its own error.
+	if _, err := b.RetryDelay(connAttempts, refused); err != refused {
+		t.Errorf("after %d attempts: %v, want the connection failure itself", connAttempts, err)
+	}
+	if d := connBackoff(9); d != 500*time.Millisecond {
+		t.Errorf("connBackoff(9) = %v, want the 500ms cap", d)
 	}
 }

@@ -4,14 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/time/rate"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -452,5 +455,27 @@ func TestPaceErrorIsADeadline(t *testing.T) {
 	err := paceError(ctx, lim.Wait(ctx))
 	if classify(err) != audit.GapTimeout || errorMessage(err) != "the run's deadline passed before the call finished" {
 		t.Errorf("pace error %v: reason %s, message %q", err, classify(err), errorMessage(err))
+	}
+}
+
+// TestConnectionFailuresAreCappedPerCall: one function's GetPolicy is reset
+// every time while every other call succeeds (so no breaker opens): the call
+// gives up after connAttempts attempts, not MaxAttempts.
+func TestConnectionFailuresAreCappedPerCall(t *testing.T) {
+	t.Parallel()
+	s, a, _ := oneRegion(t, "flaky", "fine")
+	s.Inject(awstest.Fault{Op: "lambda:GetPolicy", Resource: "flaky", Kind: awstest.Reset})
+	// A new connection per request, so the transport never resends one on
+	// its own and the server counts the SDK's attempts.
+	fresh := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.DisableKeepAlives = true })
+	inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}, MaxAttempts: 10,
+		RetryDelay:    func(int, error) time.Duration { return 0 },
+		ConfigOptions: []func(*config.LoadOptions) error{config.WithHTTPClient(fresh)}})
+	want := []string{"us-east-1 " + a.FunctionARN("us-east-1", "flaky") + " lambda:GetPolicy access unreachable endpoint unreachable (connection reset)"}
+	if diff := cmp.Diff(want, gapSummaries(inv)); diff != "" {
+		t.Errorf("gaps (-want +got):\n%s", diff)
+	}
+	if got := s.Calls("lambda:GetPolicy") - 1; got != connAttempts {
+		t.Errorf("GetPolicy calls for flaky = %d, want %d", got, connAttempts)
 	}
 }

@@ -116,9 +116,9 @@ func (l *lambdaLimiters) forOperation(op string) *rate.Limiter {
 // quota was approximating.
 //
 // A connection failure (refused, reset, DNS, TLS) is retried after a short
-// delay (connBackoff): it is no sign of load, and the breakers (breaker.go)
-// stop calling an endpoint that keeps failing, so waiting longer gains
-// nothing. An open breaker's error is never retried. delay, when set, replaces
+// delay (connBackoff), at most connAttempts attempts in all: it is no sign of
+// load, and the breakers (breaker.go) stop calling an endpoint that keeps
+// failing, so waiting longer gains nothing. An open breaker's error is never retried. delay, when set, replaces
 // every delay (tests retry without waiting).
 func newRetryer(maxAttempts int, delay func(attempt int, err error) time.Duration) func() aws.Retryer {
 	return func() aws.Retryer {
@@ -141,6 +141,11 @@ func notWhenUnreachable(err error) aws.Ternary {
 	return aws.UnknownTernary
 }
 
+// connAttempts caps the attempts of one call that fail to connect, whatever
+// MaxAttempts allows: a call the endpoint keeps resetting (while other calls
+// to it succeed, so its breaker stays closed) gives up after this many.
+const connAttempts = 3
+
 // connBackoff is the delay before retrying a connection failure: 100ms after
 // the first, 200ms after the second, at most 500ms.
 func connBackoff(attempt int) time.Duration {
@@ -161,6 +166,10 @@ type retryAfterBackoff struct {
 }
 
 func (b retryAfterBackoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	if _, ok := connFailure(err); ok && attempt >= connAttempts {
+		// Returning the error ends the call's retries with it.
+		return 0, err
+	}
 	if b.delay != nil {
 		return b.delay(attempt, err), nil
 	}
