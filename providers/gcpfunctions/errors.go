@@ -140,15 +140,35 @@ func retryerFor(p RetryPolicy) gax.Retryer {
 type boundedRetryer struct {
 	inner gax.Retryer
 	left  int
+	// conn counts the call's attempts that failed to connect.
+	conn int
 }
+
+// connAttempts caps the attempts of one call that fail to connect, and
+// connMaxDelay the wait before retrying one: a connection failure is no sign
+// of load, and the breakers stop calling an endpoint that keeps failing.
+const (
+	connAttempts = 3
+	connMaxDelay = 500 * time.Millisecond
+)
 
 func (r *boundedRetryer) Retry(err error) (time.Duration, bool) {
 	if r.left <= 0 {
 		return 0, false
 	}
+	_, conn := connFailure(err)
+	if conn {
+		r.conn++
+		if r.conn >= connAttempts {
+			return 0, false
+		}
+	}
 	d, ok := r.inner.Retry(err)
 	if ok {
 		r.left--
+	}
+	if conn && d > connMaxDelay {
+		d = connMaxDelay
 	}
 	return d, ok
 }

@@ -191,3 +191,18 @@ func TestNamelessFunctionIsAGap(t *testing.T) {
 		}
 	}
 }
+
+func TestConnectionFailuresAreCappedPerCall(t *testing.T) {
+	t.Parallel()
+	refused := status.Error(codes.Unavailable, "connection error: desc = \"transport: Error while dialing: dial tcp: connect: connection refused\"")
+	rt := &boundedRetryer{inner: retryerFor(RetryPolicy{Initial: time.Second, Max: 30 * time.Second}), left: 9}
+	for i := 1; i < connAttempts; i++ {
+		d, ok := rt.Retry(refused)
+		if !ok || d > connMaxDelay {
+			t.Fatalf("retry %d: %v, %v; want a retry within %v", i, d, ok, connMaxDelay)
+		}
+	}
+	if _, ok := rt.Retry(refused); ok {
+		t.Errorf("retried after %d failed connection attempts", connAttempts)
+	}
+}
