@@ -308,6 +308,8 @@ const (
 	GapAssumeRole   GapReason = "assume-role"   // could not get credentials for the account
 	GapNotFound     GapReason = "not-found"     // the scope itself does not exist
 	GapTimeout      GapReason = "timeout"       // the run's deadline came first
+	GapInterrupted  GapReason = "interrupted"   // the run was interrupted (a signal, a cancelled context)
+	GapUnreachable  GapReason = "unreachable"   // the endpoint could not be reached (refused, reset, DNS, TLS)
 	GapNotAvailable GapReason = "not-available" // provider not built / not configured
 	GapInvalidData  GapReason = "invalid-data"  // the API answered something we could not parse
 	GapError        GapReason = "error"         // any other failure
@@ -315,7 +317,7 @@ const (
 
 // GapReasons lists every gap reason.
 var GapReasons = []GapReason{GapAccessDenied, GapThrottled, GapNotEnabled, GapAssumeRole, GapNotFound,
-	GapTimeout, GapNotAvailable, GapInvalidData, GapError}
+	GapTimeout, GapInterrupted, GapUnreachable, GapNotAvailable, GapInvalidData, GapError}
 
 // String returns the reason's name.
 func (r GapReason) String() string { return string(r) }

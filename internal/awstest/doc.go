@@ -51,7 +51,10 @@
 // the server throttle each account-region with token buckets at AWS's documented
 // rates, SetPageSize shrinks list pages, and Inject plants faults (HTTP
 // status, error code, Retry-After) for N matching calls, optionally after
-// letting the first few through.
+// letting the first few through. A Fault's Kind breaks a call below the API:
+// EmptyBody answers with no body, Truncate sends half of the real answer,
+// Reset closes the connection without an answer; DeadURL is a port that
+// refuses connections, for AWS_ENDPOINT_URL_<SERVICE>.
 //
 // # Emulating other endpoints
 //

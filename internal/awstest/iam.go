@@ -105,10 +105,15 @@ type authDetailsResponse struct {
 	XMLName xml.Name `xml:"GetAccountAuthorizationDetailsResponse"`
 	Xmlns   string   `xml:"xmlns,attr"`
 	Result  struct {
-		RoleDetailList []xmlRole   `xml:"RoleDetailList>member"`
-		Policies       []xmlPolicy `xml:"Policies>member"`
-		IsTruncated    bool        `xml:"IsTruncated"`
-		Marker         string      `xml:"Marker,omitempty"`
+		// Both lists are sent on every page, empty or not, as IAM does.
+		RoleDetailList struct {
+			Member []xmlRole `xml:"member"`
+		} `xml:"RoleDetailList"`
+		Policies struct {
+			Member []xmlPolicy `xml:"member"`
+		} `xml:"Policies"`
+		IsTruncated bool   `xml:"IsTruncated"`
+		Marker      string `xml:"Marker,omitempty"`
 	} `xml:"GetAccountAuthorizationDetailsResult"`
 	RequestID string `xml:"ResponseMetadata>RequestId"`
 }
@@ -160,9 +165,9 @@ func (h iamService) authDetails(w http.ResponseWriter, r *http.Request) {
 	for _, it := range page {
 		switch v := it.(type) {
 		case xmlRole:
-			resp.Result.RoleDetailList = append(resp.Result.RoleDetailList, v)
+			resp.Result.RoleDetailList.Member = append(resp.Result.RoleDetailList.Member, v)
 		case xmlPolicy:
-			resp.Result.Policies = append(resp.Result.Policies, v)
+			resp.Result.Policies.Member = append(resp.Result.Policies.Member, v)
 		}
 	}
 	if next != "" {

@@ -1,9 +1,12 @@
 package awstest
 
 import (
+	"bufio"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -147,7 +150,62 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = r.WithContext(contextWith(r, c))
-	h.ServeHTTP(w, r)
+	fw := &faultWriter{ResponseWriter: w}
+	h.ServeHTTP(fw, r)
+	fw.finish()
+}
+
+// faultWriter is the ResponseWriter every handler writes to. A Truncate fault
+// makes it hold the handler's answer and send only its first half; a Reset
+// fault hijacks the connection underneath it.
+type faultWriter struct {
+	http.ResponseWriter
+	truncate bool
+	status   int
+	buf      []byte
+}
+
+func (w *faultWriter) WriteHeader(status int) {
+	if !w.truncate {
+		w.ResponseWriter.WriteHeader(status)
+		return
+	}
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *faultWriter) Write(b []byte) (int, error) {
+	if !w.truncate {
+		return w.ResponseWriter.Write(b)
+	}
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.buf = append(w.buf, b...)
+	return len(b), nil
+}
+
+// Hijack hands over the connection (for a Reset fault).
+func (w *faultWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("awstest: the connection cannot be hijacked")
+	}
+	return hj.Hijack()
+}
+
+// finish sends a truncated answer: its status and headers, and the first half
+// of its body with a Content-Length that matches, so the client reads a
+// complete HTTP response whose body stops mid-document.
+func (w *faultWriter) finish() {
+	if !w.truncate || w.status == 0 {
+		return
+	}
+	half := w.buf[:len(w.buf)/2]
+	w.ResponseWriter.Header().Set("Content-Length", strconv.Itoa(len(half)))
+	w.ResponseWriter.WriteHeader(w.status)
+	_, _ = w.ResponseWriter.Write(half)
 }
 
 // AddAccount adds an account (or returns the existing one) with its own access
@@ -265,8 +323,28 @@ func (s *Server) SetQuotas(q Quotas) {
 	s.buckets = map[string]*bucket{}
 }
 
+// FaultKind is how a Fault breaks a call.
+type FaultKind int
+
+// The kinds of fault.
+const (
+	// Respond sends an answer of the Fault's own (the default): an AWS
+	// error, or Body verbatim.
+	Respond FaultKind = iota
+	// EmptyBody answers 200 (or Status) with no body at all.
+	EmptyBody
+	// Truncate serves the call and sends only the first half of the answer's
+	// body (with a Content-Length that matches it).
+	Truncate
+	// Reset closes the connection without sending anything.
+	Reset
+)
+
 // Fault is an error the server returns instead of serving matching calls.
 type Fault struct {
+	// Kind is how the call is broken; Respond (the zero value) sends the
+	// answer the fields below describe.
+	Kind FaultKind
 	// Op is the operation, e.g. "lambda:GetPolicy"; "lambda:*" matches every
 	// operation of a service and "" every operation.
 	Op string
@@ -391,6 +469,32 @@ func (s *Server) Admit(w http.ResponseWriter, r *http.Request, proto Protocol, o
 			s.throttled[op]++
 		}
 		s.mu.Unlock()
+		switch f.Kind {
+		case Truncate:
+			if fw, ok := w.(*faultWriter); ok {
+				fw.truncate = true
+				return true
+			}
+		case Reset:
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					if tc, ok := conn.(*net.TCPConn); ok {
+						// Send a TCP reset rather than an orderly close.
+						_ = tc.SetLinger(0)
+					}
+					_ = conn.Close()
+				}
+			}
+			return false
+		case EmptyBody:
+			status := f.Status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			w.Header().Set("Content-Length", "0")
+			w.WriteHeader(status)
+			return false
+		}
 		status := f.Status
 		if status == 0 {
 			status = http.StatusBadRequest
@@ -591,4 +695,20 @@ func pageOf[T any](items []T, marker string, size int) ([]T, string) {
 		return items[start:], ""
 	}
 	return items[start:end], strconv.Itoa(end)
+}
+
+// DeadURL returns the URL of a local port that refuses connections (a
+// listener opened and closed again). Point one service at it with
+// AWS_ENDPOINT_URL_<SERVICE> to test an endpoint that is down.
+func DeadURL(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + addr
 }

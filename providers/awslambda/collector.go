@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 	"golang.org/x/time/rate"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -60,6 +61,16 @@ type Options struct {
 	// ConfigOptions are extra options for config.LoadDefaultConfig, e.g. a
 	// custom HTTP client or credentials provider.
 	ConfigOptions []func(*config.LoadOptions) error
+
+	// UnreachableAfter is how many consecutive connection failures (refused,
+	// reset, DNS, TLS) to one service in one account-region stop every
+	// further call to it there; the rest of its work becomes one gap
+	// (default 3).
+	UnreachableAfter int
+	// RetryDelay, when set, replaces the delay before every retry; nil waits
+	// what the service's Retry-After asks, else an exponential backoff (a
+	// short one after a connection failure). Tests use it to retry at once.
+	RetryDelay func(attempt int, err error) time.Duration
 }
 
 // Collector lists the Lambda functions, triggers and execution roles of AWS
@@ -104,7 +115,7 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	}
 	opts.Progress = terminalOnly(opts.Progress)
 
-	load := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer(opts.MaxAttempts))}
+	load := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer(opts.MaxAttempts, opts.RetryDelay))}
 	if opts.Profile != "" {
 		load = append(load, config.WithSharedConfigProfile(opts.Profile))
 	}
@@ -129,12 +140,17 @@ type target struct {
 	cfg      aws.Config
 	// assume says cfg is still to be made by assuming the org role.
 	assume bool
+	// breakers stop calls to a service of the account that cannot be reached.
+	breakers *breakerSet
 }
 
 // run is the state of one Collect call.
 type run struct {
 	c     *Collector
 	orgID string
+	// base is the caller's configuration with callerBreakers installed.
+	base           aws.Config
+	callerBreakers *breakerSet
 
 	mu        sync.Mutex
 	functions []audit.Function
@@ -155,20 +171,32 @@ func (r *run) addGap(g audit.Gap) {
 // (no credentials, sts:GetCallerIdentity refused); anything narrower becomes a
 // Gap in the inventory.
 func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
-	stsc := sts.NewFromConfig(c.cfg)
+	// The caller's account is known only from the first answer; its breakers
+	// name it from then on.
+	callerBreakers := newBreakerSet("", c.opts.UnreachableAfter)
+	base := withBreakers(c.cfg, callerBreakers)
+	stsc := sts.NewFromConfig(base)
 	me, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return nil, wrap("get caller identity", "", err)
 	}
 	caller, partition := callerOf(deref(me.Account), deref(me.Arn), c.cfg.Region)
 	if caller == "" {
-		return nil, wrap("get caller identity", "", errors.New("the answer names no account"))
+		return nil, wrap("get caller identity", "", missing("sts:GetCallerIdentity", "Account (nor an ARN naming one)"))
 	}
-	r := &run{c: c, progress: newProgress(c.opts.Progress)}
+	callerBreakers.setAccount(caller)
+	r := &run{c: c, progress: newProgress(c.opts.Progress), base: base, callerBreakers: callerBreakers}
 	defer r.progress.stop()
 
-	orgs := organizations.NewFromConfig(c.cfg)
-	r.orgID = describeOrg(ctx, orgs)
+	orgs := organizations.NewFromConfig(base)
+	var orgErr error
+	r.orgID, orgErr = describeOrg(ctx, orgs)
+	if orgErr != nil {
+		g := gapFor(caller, "", "", apiDescribeOrg, audit.DataConfig, orgErr)
+		g.Message = "the organization could not be described (" + g.Message +
+			"); conditions on the organization id are judged without knowing the caller's organization"
+		r.addGap(g)
+	}
 	targets := r.targets(ctx, orgs, caller)
 	r.progress.setAccounts(len(targets))
 
@@ -189,12 +217,18 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 				cfg, err := assumeRole(ctx, c.cfg, stsc, partition, t.id, c.opts.OrgRole, c.opts.ExternalID)
 				if err != nil {
 					g := gapFor(t.id, "", "", apiAssumeRole, audit.DataFunctions, err)
-					g.Reason = audit.GapAssumeRole
+					switch g.Reason {
+					case audit.GapTimeout, audit.GapInterrupted, audit.GapUnreachable:
+						// The cause is the run or the endpoint, not the role.
+					default:
+						g.Reason = audit.GapAssumeRole
+					}
 					r.addGap(g)
 					r.addAccount(audit.Account{Provider: audit.AWS, ID: t.id, Name: t.name, OrgID: r.orgID})
 					return
 				}
-				t.cfg = cfg
+				t.breakers = newBreakerSet(t.id, c.opts.UnreachableAfter)
+				t.cfg = withBreakers(cfg, t.breakers)
 			}
 			r.collectAccount(ctx, t, sem)
 		}(t)
@@ -246,12 +280,19 @@ func arnPartition(arn string) string {
 
 // describeOrg returns the organization id, or "" when the account is not in an
 // organization or may not ask (the id only sharpens cross-account verdicts).
-func describeOrg(ctx context.Context, api orgAPI) string {
+// Any other failure, or an answer without the organization, is returned: the
+// id is then unknown, not absent.
+func describeOrg(ctx context.Context, api orgAPI) (string, error) {
 	out, err := api.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
-	if err != nil || out.Organization == nil {
-		return ""
+	switch {
+	case err != nil && (classify(err) == audit.GapNotEnabled || classify(err) == audit.GapAccessDenied):
+		return "", nil
+	case err != nil:
+		return "", err
+	case out.Organization == nil || deref(out.Organization.Id) == "":
+		return "", missing("organizations:DescribeOrganization", "Organization")
 	}
-	return deref(out.Organization.Id)
+	return deref(out.Organization.Id), nil
 }
 
 // targets resolves the accounts to audit. Accounts other than the caller's are
@@ -277,7 +318,10 @@ func (r *run) targets(ctx context.Context, orgs orgAPI, caller string) []target 
 			}
 			names = named
 		case err != nil:
-			r.addGap(gapFor(caller, "", "", apiListAccounts, audit.DataFunctions, err))
+			g := gapFor(caller, "", "", apiListAccounts, audit.DataFunctions, err)
+			g.Message = "the organization's accounts could not be listed (" + g.Message + "); only the caller's account " +
+				caller + " was audited"
+			r.addGap(g)
 			names = map[string]string{caller: ""}
 		case len(names) == 0:
 			// An organization always holds its management account; an empty
@@ -304,7 +348,7 @@ func (r *run) targets(ctx context.Context, orgs orgAPI, caller string) []target 
 			continue
 		}
 		if a.id == caller {
-			out = append(out, target{id: a.id, name: a.name, cfg: r.c.cfg})
+			out = append(out, target{id: a.id, name: a.name, cfg: r.base, breakers: r.callerBreakers})
 			continue
 		}
 		unreachable := audit.Account{Provider: audit.AWS, ID: a.id, Name: a.name, OrgID: r.orgID}
@@ -334,6 +378,9 @@ func listOrgAccounts(ctx context.Context, api orgAPI) (map[string]string, error)
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, wrap("organizations list accounts", "", err)
+		}
+		if page.Accounts == nil {
+			return nil, wrap("organizations list accounts", "", missing("organizations:ListAccounts", "Accounts list"))
 		}
 		for _, a := range page.Accounts {
 			// Status is deprecated in favour of State; an account that reports
@@ -448,6 +495,9 @@ func (r *run) regions(ctx context.Context, t target) ([]string, *audit.Gap) {
 		if err != nil {
 			return fallback(err)
 		}
+		if page.Regions == nil {
+			return fallback(missing("account:ListRegions", "Regions list"))
+		}
 		for _, reg := range page.Regions {
 			if name := deref(reg.RegionName); name != "" {
 				out = append(out, name)
@@ -460,7 +510,7 @@ func (r *run) regions(ctx context.Context, t target) ([]string, *audit.Gap) {
 	if len(out) == 0 {
 		// Every account has enabled regions; an empty answer is an endpoint
 		// that does not really implement the listing.
-		return fallback(errors.New("the listing named no region"))
+		return fallback(fmt.Errorf("%w (the listing named no region)", missing("account:ListRegions", "enabled region")))
 	}
 	sort.Strings(out)
 	return dedupe(out), nil
@@ -497,6 +547,11 @@ func readAuthDetails(ctx context.Context, api iamAPI) (iamDetails, error) {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return iamDetails{}, err
+		}
+		if page.RoleDetailList == nil && page.Policies == nil {
+			// Asked for roles and managed policies, IAM sends both lists on
+			// every page, empty or not.
+			return iamDetails{}, missing("iam:GetAccountAuthorizationDetails", "RoleDetailList and Policies lists")
 		}
 		d.Roles = append(d.Roles, page.RoleDetailList...)
 		d.Policies = append(d.Policies, page.Policies...)
@@ -568,4 +623,11 @@ func missingRoleMessage(acct, arn string) string {
 			"; its permissions were not read"
 	}
 	return "execution role " + arn + " is not a role of account " + acct
+}
+
+// withBreakers returns a copy of cfg whose clients go through the breakers of set.
+func withBreakers(cfg aws.Config, set *breakerSet) aws.Config {
+	out := cfg.Copy()
+	out.APIOptions = append(append([]func(*middleware.Stack) error(nil), cfg.APIOptions...), set.middleware)
+	return out
 }

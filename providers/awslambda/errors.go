@@ -18,6 +18,25 @@ func classify(err error) audit.GapReason {
 	if err == nil {
 		return ""
 	}
+	// The run's own end comes first: a call cut short by the deadline or an
+	// interrupt fails with whatever the transport was doing at the time.
+	switch {
+	case errors.Is(err, context.Canceled):
+		return audit.GapInterrupted
+	case errors.Is(err, context.DeadlineExceeded):
+		return audit.GapTimeout
+	}
+	var me *missingError
+	if errors.As(err, &me) {
+		return audit.GapInvalidData
+	}
+	var ue *unreachableError
+	if errors.As(err, &ue) {
+		return audit.GapUnreachable
+	}
+	if _, ok := connFailure(err); ok {
+		return audit.GapUnreachable
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		switch code := ae.ErrorCode(); code {
@@ -46,9 +65,6 @@ func classify(err error) audit.GapReason {
 		if strings.Contains(ae.ErrorCode(), "AccessDenied") {
 			return audit.GapAccessDenied
 		}
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return audit.GapTimeout
 	}
 	if errors.Is(err, errRepeatedMarker) || errors.Is(err, errTruncatedNoMarker) {
 		return audit.GapInvalidData
@@ -134,7 +150,22 @@ func isNotFound(err error) bool {
 // request id, which the gap already names).
 func errorMessage(err error) string {
 	var ae smithy.APIError
+	var me *missingError
+	var ue *unreachableError
 	status := httpStatus(err)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "the run was interrupted before the call finished"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the run's deadline passed before the call finished"
+	case errors.As(err, &me):
+		return oneLine(err.Error())
+	case errors.As(err, &ue):
+		return ue.Error()
+	}
+	if cause, ok := connFailure(err); ok {
+		return "endpoint unreachable (" + cause + ")"
+	}
 	switch {
 	case hasCode(err) && errors.As(err, &ae):
 		msg := ae.ErrorMessage()

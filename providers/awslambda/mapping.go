@@ -27,6 +27,7 @@ const (
 	apiAuthDetails   = "iam:GetAccountAuthorizationDetails"
 	apiListRegions   = "account:ListRegions"
 	apiListAccounts  = "organizations:ListAccounts"
+	apiDescribeOrg   = "organizations:DescribeOrganization"
 	apiAssumeRole    = "sts:AssumeRole"
 )
 

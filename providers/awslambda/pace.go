@@ -3,6 +3,7 @@ package awslambda
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -55,12 +56,26 @@ func paceMiddleware(byOperation func(op string) *rate.Limiter) func(*middleware.
 			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 				if l := byOperation(awsmiddleware.GetOperationName(ctx)); l != nil {
 					if err := l.Wait(ctx); err != nil {
-						return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+						return middleware.FinalizeOutput{}, middleware.Metadata{}, paceError(ctx, err)
 					}
 				}
 				return next.HandleFinalize(ctx, in)
 			}), middleware.After)
 	}
+}
+
+// paceError is the error of a limiter that would not give a token: the
+// context's own error when it has ended, and otherwise (the limiter refuses
+// up front when the next token comes after the deadline) a deadline error, so
+// the call's gap is a timeout like any other call the deadline cut short.
+func paceError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if _, ok := ctx.Deadline(); ok {
+		return fmt.Errorf("%w: the next request slot comes after the run's deadline", context.DeadlineExceeded)
+	}
+	return err
 }
 
 // lambdaLimiters pace one account-region's Lambda calls: GetPolicy has its own
@@ -99,15 +114,46 @@ func (l *lambdaLimiters) forOperation(op string) *rate.Limiter {
 // exactly the gaps this collector exists to avoid. The client-side limiters
 // above bound the request rate, retries included, which is the protection the
 // quota was approximating.
-func newRetryer(maxAttempts int) func() aws.Retryer {
+//
+// A connection failure (refused, reset, DNS, TLS) is retried after a short
+// delay (connBackoff), at most connAttempts attempts in all: it is no sign of
+// load, and the breakers (breaker.go) stop calling an endpoint that keeps
+// failing, so waiting longer gains nothing. An open breaker's error is never retried. delay, when set, replaces
+// every delay (tests retry without waiting).
+func newRetryer(maxAttempts int, delay func(attempt int, err error) time.Duration) func() aws.Retryer {
 	return func() aws.Retryer {
 		return retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts = maxAttempts
 			o.MaxBackoff = 20 * time.Second
 			o.RateLimiter = ratelimit.None
-			o.Backoff = retryAfterBackoff{fallback: retry.NewExponentialJitterBackoff(o.MaxBackoff), max: o.MaxBackoff}
+			o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(notWhenUnreachable)}, o.Retryables...)
+			o.Backoff = retryAfterBackoff{fallback: retry.NewExponentialJitterBackoff(o.MaxBackoff), max: o.MaxBackoff, delay: delay}
 		})
 	}
+}
+
+// notWhenUnreachable stops retries of a call whose service's breaker is open.
+func notWhenUnreachable(err error) aws.Ternary {
+	var ue *unreachableError
+	if errors.As(err, &ue) {
+		return aws.FalseTernary
+	}
+	return aws.UnknownTernary
+}
+
+// connAttempts caps the attempts of one call that fail to connect, whatever
+// MaxAttempts allows: a call the endpoint keeps resetting (while other calls
+// to it succeed, so its breaker stays closed) gives up after this many.
+const connAttempts = 3
+
+// connBackoff is the delay before retrying a connection failure: 100ms after
+// the first, 200ms after the second, at most 500ms.
+func connBackoff(attempt int) time.Duration {
+	d := time.Duration(attempt) * 100 * time.Millisecond
+	if d > 500*time.Millisecond {
+		d = 500 * time.Millisecond
+	}
+	return d
 }
 
 // retryAfterBackoff waits what a Retry-After header asks (seconds or an HTTP
@@ -116,9 +162,20 @@ func newRetryer(maxAttempts int) func() aws.Retryer {
 type retryAfterBackoff struct {
 	fallback retry.BackoffDelayer
 	max      time.Duration
+	delay    func(attempt int, err error) time.Duration
 }
 
 func (b retryAfterBackoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	if _, ok := connFailure(err); ok && attempt >= connAttempts {
+		// Returning the error ends the call's retries with it.
+		return 0, err
+	}
+	if b.delay != nil {
+		return b.delay(attempt, err), nil
+	}
+	if _, ok := connFailure(err); ok {
+		return connBackoff(attempt), nil
+	}
 	if d, ok := retryAfter(err, time.Now()); ok {
 		if d > b.max {
 			d = b.max

@@ -25,6 +25,7 @@ func (r *run) collectRegion(ctx context.Context, t target, region string) []audi
 		o.APIOptions = append(o.APIOptions, paceMiddleware(lim.forOperation))
 	})
 	fns, gaps := collectLambda(ctx, api, t.id, region, r.progress.functionDone)
+	gaps = foldUnreachable(gaps, t.breakers.opened("Lambda", region), t.id, region)
 	r.mu.Lock()
 	r.gaps = append(r.gaps, gaps...)
 	r.mu.Unlock()
@@ -46,6 +47,9 @@ func collectLambda(ctx context.Context, api lambdaAPI, acct, region string, done
 
 	pages := lambda.NewListFunctionsPaginator(api, &lambda.ListFunctionsInput{})
 	first, err := pages.NextPage(ctx)
+	if err == nil && first.Functions == nil {
+		err = missing("lambda:ListFunctions", "Functions list")
+	}
 	if err != nil {
 		// Nothing of this region is readable (opted out, denied): one gap says so,
 		// instead of one per call that would fail the same way.
@@ -113,6 +117,9 @@ func collectLambda(ctx context.Context, api lambdaAPI, acct, region string, done
 	marks.repeated(first.NextMarker) // remembers the first page's marker
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
+		if err == nil && page.Functions == nil {
+			err = missing("lambda:ListFunctions", "Functions list")
+		}
 		if err != nil {
 			stopped(err)
 			break
@@ -148,6 +155,9 @@ func listESMs(ctx context.Context, api lambdaAPI) (map[string][]audit.Trigger, e
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return out, err
+		}
+		if page.EventSourceMappings == nil {
+			return out, missing("lambda:ListEventSourceMappings", "EventSourceMappings list")
 		}
 		for i := range page.EventSourceMappings {
 			m := &page.EventSourceMappings[i]
@@ -197,6 +207,9 @@ func readFunction(ctx context.Context, api lambdaAPI, fn *audit.Function) []audi
 	marks, seenAlias := markers{}, map[string]bool{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
+		if err == nil && page.Aliases == nil {
+			err = missing("lambda:ListAliases", "Aliases list")
+		}
 		if err != nil {
 			aliErr = err
 			break
@@ -229,8 +242,11 @@ func readFunction(ctx context.Context, api lambdaAPI, fn *audit.Function) []audi
 			gap(apiGetPolicy, err)
 			needURL = true
 		case out == nil || strings.TrimSpace(deref(out.Policy)) == "":
-			// An answer without a document (some emulators' way of saying there
-			// is none): it grants nothing.
+			// GetPolicy answers a function without a policy with
+			// ResourceNotFoundException; a success without the document says
+			// nothing about what it grants.
+			gap(apiGetPolicy, missing("lambda:GetPolicy", "Policy document"))
+			needURL = true
 		default:
 			facts, perr := mapPolicy(fn.ID, qualifier, deref(out.Policy))
 			needURL = needURL || facts.URLInvoke
@@ -267,6 +283,9 @@ func readFunction(ctx context.Context, api lambdaAPI, fn *audit.Function) []audi
 	urlMarks, seenURL := markers{}, map[string]bool{}
 	for up.HasMorePages() {
 		page, err := up.NextPage(ctx)
+		if err == nil && page.FunctionUrlConfigs == nil {
+			err = missing("lambda:ListFunctionUrlConfigs", "FunctionUrlConfigs list")
+		}
 		if err != nil {
 			if isNotFound(err) {
 				break
@@ -293,4 +312,63 @@ func readFunction(ctx context.Context, api lambdaAPI, fn *audit.Function) []audi
 	}
 	fn.AWS.URLsChecked = true
 	return gaps
+}
+
+// foldUnreachable replaces the gaps that an open breaker (open, nil when the
+// service stayed reachable) caused in one account-region by one gap per kind
+// of data, naming the cause and how much was lost.
+func foldUnreachable(gaps []audit.Gap, open *unreachableError, acct, region string) []audit.Gap {
+	if open == nil {
+		return gaps
+	}
+	var kept []audit.Gap
+	byData := map[audit.DataKind][]audit.Gap{}
+	for _, g := range gaps {
+		if g.Reason == audit.GapUnreachable {
+			byData[g.Data] = append(byData[g.Data], g)
+			continue
+		}
+		kept = append(kept, g)
+	}
+	for _, data := range audit.DataKinds {
+		lost := byData[data]
+		if len(lost) == 0 {
+			continue
+		}
+		fns := map[string]bool{}
+		apis := map[string]bool{}
+		for _, g := range lost {
+			if g.Resource != "" {
+				fns[g.Resource] = true
+			}
+			apis[g.API] = true
+		}
+		var what string
+		switch {
+		case data == audit.DataFunctions && strings.HasPrefix(lost[0].Message, "listing stopped after"):
+			what = "the function " + strings.SplitN(lost[0].Message, ":", 2)[0]
+		case data == audit.DataFunctions:
+			what = "the region's functions were not listed"
+		case data == audit.DataTriggers && len(fns) == 0:
+			what = "the region's event source mappings were not read"
+		case len(fns) > 0:
+			what = fmt.Sprintf("%d functions' %s not read", len(fns), dataWords(data))
+		default:
+			what = dataWords(data) + " not read"
+		}
+		api := strings.Join(sortedKeys(apis), ", ")
+		kept = append(kept, audit.Gap{Provider: audit.AWS, Account: acct, Region: region, API: api, Data: data,
+			Reason: audit.GapUnreachable, Message: open.Error() + "; " + what})
+	}
+	return kept
+}
+
+func dataWords(d audit.DataKind) string {
+	switch d {
+	case audit.DataAccess:
+		return "policies, aliases or URL configurations"
+	case audit.DataTriggers:
+		return "triggers"
+	}
+	return string(d) + " data"
 }

@@ -188,7 +188,11 @@ func TestSparseResponses(t *testing.T) {
 	s.Inject(awstest.Fault{Op: "lambda:ListAliases", Status: 200, ContentType: "application/json",
 		Body: `{"Aliases":[{"AliasArn":"` + a.FunctionARN("us-east-1", "bare") + `:live"},{}]}`})
 	inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}})
-	want := []string{"us-east-1  lambda:ListFunctions functions invalid-data a listed function had neither a name nor an ARN and was skipped"}
+	// A GetPolicy success without the document is no answer: a gap for the
+	// function and for its alias, and the URL configurations are read.
+	noDoc := " lambda:GetPolicy access invalid-data the answer of lambda:GetPolicy has no Policy document, which the API always returns; the answer was not used"
+	want := []string{"us-east-1  lambda:ListFunctions functions invalid-data a listed function had neither a name nor an ARN and was skipped",
+		"us-east-1 " + a.FunctionARN("us-east-1", "bare") + noDoc, "us-east-1 " + a.FunctionARN("us-east-1", "bare") + noDoc}
 	if diff := cmp.Diff(want, gapSummaries(inv)); diff != "" {
 		t.Errorf("gaps (-want +got):\n%s", diff)
 	}
@@ -316,8 +320,14 @@ func TestOrganizationListingVariants(t *testing.T) {
 		gaps     []string
 	}{
 		{name: "not in use", gaps: []string{"  organizations:ListAccounts functions not-enabled " +
-			"AWSOrganizationsNotInUseException: Your account is not a member of an organization."},
+			"the organization's accounts could not be listed (AWSOrganizationsNotInUseException: Your account is not a member " +
+			"of an organization.); only the caller's account " + mgmtAcct + " was audited"},
 			accounts: []string{mgmtAcct}},
+		{name: "no accounts member", inOrg: true, fault: &awstest.Fault{Status: 200, ContentType: orgJSON, Body: `{}`},
+			accounts: []string{mgmtAcct}, gaps: []string{"  organizations:ListAccounts functions invalid-data " +
+				"the organization's accounts could not be listed (aws: organizations list accounts: the answer of " +
+				"organizations:ListAccounts has no Accounts list, which the API always returns; the answer was not used); " +
+				"only the caller's account " + mgmtAcct + " was audited"}},
 		{name: "no status or state", inOrg: true, fault: &awstest.Fault{Status: 200, ContentType: orgJSON,
 			Body: `{"Accounts":[{"Id":"` + mgmtAcct + `","Name":"m"},{"Id":"` + memberAcct + `"}]}`},
 			accounts: []string{mgmtAcct, memberAcct}},

@@ -44,6 +44,12 @@ type Options struct {
 	Now func() time.Time
 	// Progress, when set, receives one line per subscription and per app.
 	Progress io.Writer
+
+	// UnreachableAfter is how many consecutive connection failures (refused,
+	// reset, DNS, TLS) to the ARM endpoint stop every further call to it; the
+	// calls it stops become one gap per subscription and kind of data
+	// (default 3).
+	UnreachableAfter int
 }
 
 // Collector collects Azure Function Apps; it implements audit.Collector.
@@ -59,6 +65,11 @@ type Collector struct {
 	newRoleDefinitions func() (roleDefinitionsAPI, error)
 
 	progressMu sync.Mutex
+
+	// brk stops calls to an unreachable ARM endpoint; installed into copts
+	// once, before the first client is built.
+	brk     *breakers
+	brkOnce sync.Once
 }
 
 var _ audit.Collector = (*Collector)(nil)
@@ -128,15 +139,20 @@ type roleDefResult struct {
 // Collect reads every subscription in scope. It returns an error only when the
 // subscriptions cannot even be listed; anything narrower is a gap.
 func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
+	c.brkOnce.Do(func() {
+		c.brk = newBreakers(c.opts.UnreachableAfter)
+		c.copts = withBreakers(c.copts, c.brk)
+	})
 	r := &run{c: c, inv: audit.NewInventory(c.opts.Now()), idents: map[string]*audit.Identity{}}
 	subs, err := c.subscriptions(ctx, r)
 	if err != nil {
-		if classify(err) != audit.GapTimeout {
+		reason := classify(err)
+		if reason != audit.GapTimeout && reason != audit.GapInterrupted {
 			return nil, err
 		}
-		// The run's deadline came before the subscriptions were listed: that
-		// is a gap (everything is unread), not a configuration error.
-		r.addGap(audit.Gap{API: apiSubscriptions, Data: audit.DataFunctions, Reason: audit.GapTimeout, Message: gapMessage(err)})
+		// The run ended before the subscriptions were listed: that is a gap
+		// (everything is unread), not a configuration error.
+		r.addGap(audit.Gap{API: apiSubscriptions, Data: audit.DataFunctions, Reason: reason, Message: gapMessage(err)})
 		return r.inv, nil
 	}
 	var wg sync.WaitGroup
@@ -163,6 +179,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	sort.Slice(inv.Functions, func(i, j int) bool { return inv.Functions[i].ID < inv.Functions[j].ID })
 	sort.Slice(inv.Identities, func(i, j int) bool { return inv.Identities[i].ID < inv.Identities[j].ID })
 	sort.Slice(inv.Accounts, func(i, j int) bool { return inv.Accounts[i].ID < inv.Accounts[j].ID })
+	inv.Gaps = foldUnreachable(inv.Gaps, c.brk.opened())
 	audit.SortGaps(inv.Gaps)
 	return inv, nil
 }
@@ -219,6 +236,9 @@ func (c *Collector) subscriptions(ctx context.Context, r *run) ([]subscription, 
 	pager := client.NewListPager(nil)
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
+		if err == nil && page.Value == nil {
+			err = missing("the subscription listing", "value")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("azure: list subscriptions: %w", err)
 		}
@@ -303,6 +323,9 @@ func (r *run) collectSubscription(ctx context.Context, s subscription) {
 	pager := client.NewListPager(nil)
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
+		if err == nil && page.Value == nil {
+			err = missing("the app listing", "value")
+		}
 		if r.failed(err, audit.Gap{Account: s.id, API: apiSites, Data: audit.DataFunctions}) {
 			// Keep what earlier pages returned: those apps are real.
 			if len(sites) == 0 {
@@ -364,13 +387,20 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 	}
 
 	cfg, err := client.GetConfiguration(ctx, rg, name, nil)
-	if !r.failed(err, gap(apiConfig, audit.DataConfig)) && cfg.Properties != nil {
+	if err == nil && cfg.Properties == nil {
+		err = missing("the app's web configuration", "properties")
+	}
+	if !r.failed(err, gap(apiConfig, audit.DataConfig)) {
 		applySiteConfig(&app.azure, cfg.Properties)
 		app.cfgStack = stackFromConfig(cfg.Properties)
 		app.azure.ConfigSource = audit.Source{API: apiConfig, Ref: app.id + "/config/web"}
 	}
 
 	settings, err := client.ListApplicationSettings(ctx, rg, name, nil)
+	if err == nil && settings.Properties == nil {
+		// "properties" is {} for an app without settings.
+		err = missing("the app's application settings", "properties")
+	}
 	if !r.failed(err, gap(apiAppSettings, audit.DataEnvironment)) {
 		settingsFacts(&app, settings.Properties)
 		app.azure.SettingsSource = audit.Source{API: apiAppSettings, Ref: app.id + "/config/appsettings"}
@@ -378,6 +408,11 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 	settings.Properties = nil // the values are not kept past inspection
 
 	auth, err := client.GetAuthSettingsV2WithoutSecrets(ctx, rg, name, nil)
+	if err == nil && auth.Properties == nil {
+		// An app that never configured authentication answers 404 or a
+		// resource with properties; a 200 without them says nothing.
+		err = missing("the app's authentication settings", "properties")
+	}
 	switch {
 	case err == nil:
 		app.azure.Auth = authFacts(auth.Properties, app.id+"/config/authsettingsV2")
@@ -391,6 +426,9 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 	pe := client.NewGetPrivateEndpointConnectionListPager(rg, name, nil)
 	for pe.More() {
 		page, err := pe.NextPage(ctx)
+		if err == nil && page.Value == nil {
+			err = missing("the private endpoint connection listing", "value")
+		}
 		if err != nil {
 			if !isNotFound(err) {
 				r.failed(err, gap(apiPrivateEndpoint, audit.DataAccess))
@@ -419,6 +457,9 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 	listed := true // the listing completed, so an empty one means no functions
 	for fp.More() {
 		page, err := fp.NextPage(ctx)
+		if err == nil && page.Value == nil {
+			err = missing("the function listing", "value")
+		}
 		if r.failed(err, gap(apiFunctions, audit.DataFunctions)) {
 			listed = false
 			break
@@ -538,6 +579,9 @@ func (r *run) listAssignments(ctx context.Context, client roleAssignmentsAPI, de
 	var out []audit.Policy
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
+		if err == nil && page.Value == nil {
+			err = missing("the role assignment listing", "value")
+		}
 		if err != nil {
 			r.addGap(audit.Gap{Resource: pid, API: apiRoleAssignments, Data: audit.DataIdentity,
 				Reason: classify(err), Message: "subscription " + sub + ": " + gapMessage(err)})
@@ -589,6 +633,9 @@ func (r *run) roleDefinition(ctx context.Context, client roleDefinitionsAPI, id,
 	res := v.(*roleDefResult)
 	res.once.Do(func() {
 		resp, err := client.GetByID(ctx, id, nil)
+		if err == nil && resp.Properties == nil {
+			err = missing("the role definition", "properties")
+		}
 		if err != nil {
 			res.err = err
 			return

@@ -230,8 +230,9 @@ func TestNoCredentials(t *testing.T) {
 	}
 }
 
-// TestDeadline: a run whose deadline has passed reports timeout gaps, not an
-// error and not an empty clean inventory.
+// TestDeadline: a run whose deadline has passed reports timeout gaps, and an
+// interrupted run interrupted gaps, not an error and not an empty clean
+// inventory.
 func TestDeadline(t *testing.T) {
 	t.Parallel()
 	for _, subs := range [][]string{nil, {azuretest.SubProd}} {
@@ -245,8 +246,17 @@ func TestDeadline(t *testing.T) {
 		if err != nil {
 			t.Fatalf("subscriptions %v: Collect: %v", subs, err)
 		}
+		if len(inv.Gaps) == 0 || inv.Gaps[0].Reason != audit.GapInterrupted {
+			t.Errorf("subscriptions %v, interrupted: gaps = %+v", subs, inv.Gaps)
+		}
+		ctx, cancel = context.WithDeadline(context.Background(), time.Unix(0, 0))
+		defer cancel()
+		inv, err = c.Collect(ctx)
+		if err != nil {
+			t.Fatalf("subscriptions %v: Collect: %v", subs, err)
+		}
 		if len(inv.Gaps) == 0 || inv.Gaps[0].Reason != audit.GapTimeout {
-			t.Errorf("subscriptions %v: gaps = %+v", subs, inv.Gaps)
+			t.Errorf("subscriptions %v, deadline: gaps = %+v", subs, inv.Gaps)
 		}
 	}
 }

@@ -18,8 +18,22 @@ func classify(err error) audit.GapReason {
 	if err == nil {
 		return ""
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return audit.GapInterrupted
+	case errors.Is(err, context.DeadlineExceeded):
 		return audit.GapTimeout
+	}
+	var me *missingError
+	if errors.As(err, &me) {
+		return audit.GapInvalidData
+	}
+	var ue *unreachableError
+	if errors.As(err, &ue) {
+		return audit.GapUnreachable
+	}
+	if _, ok := connFailure(err); ok {
+		return audit.GapUnreachable
 	}
 	var re *azcore.ResponseError
 	if errors.As(err, &re) {
@@ -55,6 +69,23 @@ func isNotFound(err error) bool {
 // gapMessage is a short, single-line description of err for a Gap: the ARM error
 // code and status when there is one, never a token or request body.
 func gapMessage(err error) string {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "the run was interrupted before the call finished"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the run's deadline passed before the call finished"
+	}
+	var me *missingError
+	if errors.As(err, &me) {
+		return me.Error()
+	}
+	var ue *unreachableError
+	if errors.As(err, &ue) {
+		return ue.Error()
+	}
+	if cause, ok := connFailure(err); ok {
+		return "endpoint unreachable (" + cause + ")"
+	}
 	var re *azcore.ResponseError
 	if errors.As(err, &re) {
 		if re.ErrorCode != "" {

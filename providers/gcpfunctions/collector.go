@@ -53,6 +53,11 @@ type Options struct {
 	Now func() time.Time
 	// Progress, when set, receives one line per project.
 	Progress io.Writer
+
+	// UnreachableAfter is how many consecutive connection failures (refused,
+	// reset, DNS, TLS) to one API stop every further call to it; the calls it
+	// stops become one gap per project and kind of data (default 3).
+	UnreachableAfter int
 }
 
 // clients are the API surfaces the collector uses.
@@ -75,6 +80,7 @@ type Collector struct {
 	closers []io.Closer
 	call    []gax.CallOption
 
+	brk       *breakers // nil with clients that are not gRPC (tests)
 	roleMu    sync.Mutex
 	roleCache map[string]*roleEntry
 	ancMu     sync.Mutex
@@ -87,9 +93,10 @@ var _ audit.Collector = (*Collector)(nil)
 // when a client cannot be created (for example no credentials were found).
 func New(ctx context.Context, opts Options) (*Collector, error) {
 	limiter := newRateLimiter(opts.CallsPerSecond)
+	brk := newBreakers(opts.UnreachableAfter)
 	co := append(append([]option.ClientOption(nil), opts.ClientOptions...),
-		option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(limiter.interceptor())))
-	col := &Collector{opts: opts}
+		option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(brk.interceptor(), limiter.interceptor())))
+	col := &Collector{opts: opts, brk: brk}
 	fail := func(what string, err error) (*Collector, error) {
 		col.Close()
 		return nil, fmt.Errorf("gcp: create %s client: %w", what, err)
@@ -204,6 +211,9 @@ func (col *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	idents, gaps := col.identities(ctx, inv.Functions, results)
 	inv.Identities = idents
 	inv.Gaps = append(inv.Gaps, gaps...)
+	if col.brk != nil {
+		inv.Gaps = foldUnreachable(inv.Gaps, col.brk.opened())
+	}
 
 	sort.Slice(inv.Functions, func(i, j int) bool { return inv.Functions[i].ID < inv.Functions[j].ID })
 	sort.Slice(inv.Identities, func(i, j int) bool { return inv.Identities[i].ID < inv.Identities[j].ID })

@@ -3,6 +3,7 @@ package gcpfunctions
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -22,8 +23,22 @@ func gapReason(err error) audit.GapReason {
 	if err == nil {
 		return ""
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return audit.GapInterrupted
+	case errors.Is(err, context.DeadlineExceeded):
 		return audit.GapTimeout
+	}
+	var ue *unreachableError
+	var me *missingError
+	switch {
+	case errors.As(err, &ue):
+		return audit.GapUnreachable
+	case errors.As(err, &me):
+		return audit.GapInvalidData
+	}
+	if _, ok := connFailure(err); ok {
+		return audit.GapUnreachable
 	}
 	code := status.Code(err)
 	reason := ""
@@ -45,8 +60,10 @@ func gapReason(err error) audit.GapReason {
 		return audit.GapThrottled
 	case codes.NotFound:
 		return audit.GapNotFound
-	case codes.DeadlineExceeded, codes.Canceled:
+	case codes.DeadlineExceeded:
 		return audit.GapTimeout
+	case codes.Canceled:
+		return audit.GapInterrupted
 	case codes.Unimplemented:
 		// The endpoint does not offer the method (an emulator or an
 		// independent implementation without the v1 API or the runtimes
@@ -61,6 +78,15 @@ func gapReason(err error) audit.GapReason {
 // gapMessage shortens an error for Gap.Message: the status message without the
 // details the client libraries append.
 func gapMessage(err error) string {
+	switch {
+	case errors.Is(err, context.Canceled) || status.Code(err) == codes.Canceled:
+		return "the run was interrupted before the call finished"
+	case errors.Is(err, context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded:
+		return "the run's deadline passed before the call finished"
+	}
+	if cause, ok := connFailure(err); ok {
+		return "endpoint unreachable (" + cause + ")"
+	}
 	if s, ok := status.FromError(err); ok && s.Message() != "" {
 		return s.Code().String() + ": " + s.Message()
 	}
@@ -114,15 +140,45 @@ func retryerFor(p RetryPolicy) gax.Retryer {
 type boundedRetryer struct {
 	inner gax.Retryer
 	left  int
+	// conn counts the call's attempts that failed to connect.
+	conn int
 }
+
+// connAttempts caps the attempts of one call that fail to connect, and
+// connMaxDelay the wait before retrying one: a connection failure is no sign
+// of load, and the breakers stop calling an endpoint that keeps failing.
+const (
+	connAttempts = 3
+	connMaxDelay = 500 * time.Millisecond
+)
 
 func (r *boundedRetryer) Retry(err error) (time.Duration, bool) {
 	if r.left <= 0 {
 		return 0, false
 	}
+	_, conn := connFailure(err)
+	if conn {
+		r.conn++
+		if r.conn >= connAttempts {
+			return 0, false
+		}
+	}
 	d, ok := r.inner.Retry(err)
 	if ok {
 		r.left--
 	}
+	if conn && d > connMaxDelay {
+		d = connMaxDelay
+	}
 	return d, ok
+}
+
+// missingError is an answer that lacks a field the API always fills (a
+// listed function without its resource name).
+type missingError struct {
+	call, field string
+}
+
+func (e *missingError) Error() string {
+	return fmt.Sprintf("the answer of %s has no %s, which the API always returns; the answer was not used", e.call, e.field)
 }

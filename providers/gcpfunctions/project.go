@@ -65,6 +65,10 @@ func (col *Collector) collectProject(ctx context.Context, project string) *proje
 	projectName := "projects/" + project
 	var number, parent string
 	p, projErr := col.c.proj.GetProject(ctx, &resourcemanagerpb.GetProjectRequest{Name: projectName}, col.call...)
+	if projErr == nil && !strings.HasPrefix(p.GetName(), "projects/") {
+		// The name (projects/NUMBER) is what the metadata is read for.
+		projErr = &missingError{call: apiGetProject, field: "project name (projects/NUMBER)"}
+	}
 	if err := projErr; err != nil {
 		// Without the project's metadata the audit continues: the number only
 		// sharpens default-account detection and the parent leads to ancestors.
@@ -183,6 +187,10 @@ func (col *Collector) listFunctions(ctx context.Context, project, number string)
 				unreachable[u] = true
 			}
 		}
+		if f.GetName() == "" {
+			gaps = append(gaps, nameless(project, "v2"))
+			continue
+		}
 		fn := mapFunctionV2(f, project, number)
 		if !col.inRegions(fn.Region) {
 			continue
@@ -209,6 +217,10 @@ func (col *Collector) listFunctions(ctx context.Context, project, number string)
 			for _, u := range resp.GetUnreachable() {
 				unreachable[u] = true
 			}
+		}
+		if f.GetName() == "" {
+			gaps = append(gaps, nameless(project, "v1"))
+			continue
 		}
 		fn := mapFunctionV1(f, project, number)
 		if !col.inRegions(fn.Region) {
@@ -502,4 +514,13 @@ func (col *Collector) ancestor(ctx context.Context, name string) *ancestorEntry 
 		e.bindings = bindingsByMember(pol, name, e.src)
 	})
 	return e
+}
+
+// nameless is the gap for a listed function without a resource name: it can
+// be neither identified nor read further, so it is skipped, not dropped
+// silently.
+func nameless(project, version string) audit.Gap {
+	return gap(project, "", "", apiListFunctions, audit.DataFunctions,
+		&missingError{call: apiListFunctions + " (" + version + ")", field: "function name"},
+		"a listed function was skipped")
 }

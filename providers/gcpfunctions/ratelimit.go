@@ -2,6 +2,7 @@ package gcpfunctions
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"golang.org/x/time/rate"
@@ -58,9 +59,23 @@ func (l *rateLimiter) interceptor() grpc.UnaryClientInterceptor {
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
 		if l != nil {
 			if err := l.families[apiFamily(method)].Wait(ctx); err != nil {
-				return err
+				return paceError(ctx, err)
 			}
 		}
 		return invoker(ctx, method, req, reply, cc, opts...)
 	}
+}
+
+// paceError is the error of a limiter that would not give a token: the
+// context's own error when it has ended, and otherwise (the limiter refuses
+// up front when the next token comes after the deadline) a deadline error, so
+// the call's gap is a timeout like any other call the deadline cut short.
+func paceError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if _, ok := ctx.Deadline(); ok {
+		return fmt.Errorf("%w: the next request slot comes after the run's deadline", context.DeadlineExceeded)
+	}
+	return err
 }

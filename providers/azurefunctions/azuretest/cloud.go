@@ -213,7 +213,8 @@ func (fc *Cloud) webServer(sub string) *appfake.ServerFactory {
 		},
 		NewGetPrivateEndpointConnectionListPager: func(rg, name string, _ *armappservice.WebAppsClientGetPrivateEndpointConnectionListOptions) (resp azfake.PagerResponder[armappservice.WebAppsClientGetPrivateEndpointConnectionListResponse]) {
 			a := find(rg, name)
-			var conns []*armappservice.RemotePrivateEndpointConnectionARMResource
+			// ARM sends "value": [] for an app without connections.
+			conns := []*armappservice.RemotePrivateEndpointConnectionARMResource{}
 			if a != nil {
 				for i, st := range a.privateEndpoints {
 					conns = append(conns, &armappservice.RemotePrivateEndpointConnectionARMResource{
@@ -258,7 +259,8 @@ func (fc *Cloud) webServer(sub string) *appfake.ServerFactory {
 				envs = append(envs, env)
 			}
 			if len(envs) == 0 {
-				resp.AddPage(http.StatusOK, armappservice.WebAppsClientListFunctionsResponse{}, nil)
+				resp.AddPage(http.StatusOK, armappservice.WebAppsClientListFunctionsResponse{
+					FunctionEnvelopeCollection: armappservice.FunctionEnvelopeCollection{Value: []*armappservice.FunctionEnvelope{}}}, nil)
 			}
 			for start := 0; start < len(envs); start += fc.pageSize {
 				end := min(start+fc.pageSize, len(envs))
@@ -308,7 +310,8 @@ func (fc *Cloud) authServer() *authfake.ServerFactory {
 				}
 				// One assignment per page, so paging is exercised.
 				if len(out) == 0 {
-					resp.AddPage(http.StatusOK, armauthorization.RoleAssignmentsClientListForScopeResponse{}, nil)
+					resp.AddPage(http.StatusOK, armauthorization.RoleAssignmentsClientListForScopeResponse{
+						RoleAssignmentListResult: armauthorization.RoleAssignmentListResult{Value: []*armauthorization.RoleAssignment{}}}, nil)
 				}
 				for _, ra := range out {
 					resp.AddPage(http.StatusOK, armauthorization.RoleAssignmentsClientListForScopeResponse{
@@ -346,7 +349,8 @@ func (fc *Cloud) subServer() *subfake.ServerFactory {
 	return &subfake.ServerFactory{Server: subfake.Server{
 		NewListPager: func(*armsubscriptions.ClientListOptions) (resp azfake.PagerResponder[armsubscriptions.ClientListResponse]) {
 			if len(fc.subs) == 0 {
-				resp.AddPage(http.StatusOK, armsubscriptions.ClientListResponse{}, nil)
+				resp.AddPage(http.StatusOK, armsubscriptions.ClientListResponse{SubscriptionListResult: armsubscriptions.SubscriptionListResult{
+					Value: []*armsubscriptions.Subscription{}}}, nil)
 			}
 			for _, s := range fc.subs {
 				resp.AddPage(http.StatusOK, armsubscriptions.ClientListResponse{SubscriptionListResult: armsubscriptions.SubscriptionListResult{
