@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 	"github.com/fnaudit/fnaudit/audit/report"
 	"github.com/fnaudit/fnaudit/audit/rules"
 	"github.com/fnaudit/fnaudit/audit/suppress"
+	"github.com/spf13/pflag"
 )
 
 // listFlag is a comma-separated list flag that may also be repeated:
@@ -20,6 +19,9 @@ import (
 type listFlag []string
 
 func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+// Type names the flag's value in help.
+func (l *listFlag) Type() string { return "list" }
 
 func (l *listFlag) Set(s string) error {
 	for _, part := range strings.Split(s, ",") {
@@ -45,9 +47,9 @@ type reportFlags struct {
 	hubRegion    string
 }
 
-func (rf *reportFlags) register(fs *flagSet) {
-	fs.StringVar(&rf.format, "format", "text", "output format: text, json, ocsf, asff or csv")
-	fs.StringVar(&rf.output, "output", "", "write the report to `FILE` instead of standard output")
+func (rf *reportFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&rf.format, "format", "text", "output `FORMAT`: text, json, ocsf, asff or csv")
+	fs.StringVar(&rf.output, "output", "", "write the report to `FILE` instead of standard output (created 0600; symlinks, FIFOs and /dev/stdout are written through)")
 	fs.StringVar(&rf.minSeverity, "min-severity", "", "list only findings at or above `SEVERITY` (the summary still counts all)")
 	fs.StringVar(&rf.failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above `SEVERITY`")
 	fs.StringVar(&rf.suppressions, "suppressions", "", "apply the suppressions `FILE` (YAML)")
@@ -57,6 +59,9 @@ func (rf *reportFlags) register(fs *flagSet) {
 	fs.BoolVar(&rf.color, "color", false, "text format: color severity headings with ANSI escapes")
 	fs.StringVar(&rf.hubAccount, "security-hub-account", "", "asff format: AWS `ACCOUNT` id that GCP and Azure findings are imported under (with --security-hub-region)")
 	fs.StringVar(&rf.hubRegion, "security-hub-region", "", "asff format: AWS `REGION` that GCP and Azure findings are imported under (with --security-hub-account)")
+	for _, name := range []string{"format", "output", "min-severity", "fail-on", "suppressions", "trusted-accounts"} {
+		bindEnv(fs, name)
+	}
 }
 
 // reportPlan is the validated form of reportFlags.
@@ -75,20 +80,20 @@ type reportPlan struct {
 
 // resolve validates every report flag and reads the suppressions file, before any
 // collection or analysis starts, so a typo fails fast with exit 2.
-func (rf *reportFlags) resolve() (*reportPlan, error) {
+func (rf *reportFlags) resolve(o *origins) (*reportPlan, error) {
 	p := &reportPlan{output: rf.output, trusted: rf.trusted}
 	var err error
 	if p.format, err = report.ParseFormat(rf.format); err != nil {
-		return nil, &usageError{"--format: " + err.Error()}
+		return nil, &usageError{o.label("format") + ": " + err.Error()}
 	}
 	if rf.minSeverity != "" {
 		if p.opts.MinSeverity, err = audit.ParseSeverity(rf.minSeverity); err != nil {
-			return nil, &usageError{"--min-severity: " + err.Error()}
+			return nil, &usageError{o.label("min-severity") + ": " + err.Error()}
 		}
 	}
 	if rf.failOn != "" {
 		if p.failOn, err = audit.ParseSeverity(rf.failOn); err != nil {
-			return nil, &usageError{"--fail-on: " + err.Error()}
+			return nil, &usageError{o.label("fail-on") + ": " + err.Error()}
 		}
 	}
 	if p.now, err = parseNow(rf.now); err != nil {
@@ -96,12 +101,18 @@ func (rf *reportFlags) resolve() (*reportPlan, error) {
 	}
 	if rf.suppressions != "" {
 		if p.entries, err = suppress.LoadFile(rf.suppressions); err != nil {
+			if o.fromEnv("suppressions") {
+				return nil, fmt.Errorf("%s: %w", o.label("suppressions"), err)
+			}
 			return nil, err
 		}
 		known := func(id string) bool { _, ok := rules.ByID(id); return ok }
 		if err := suppress.CheckRules(p.entries, known); err != nil {
 			return nil, fmt.Errorf("%s: %w", rf.suppressions, err)
 		}
+	}
+	if err := checkOutput(p.output, o.label("output")); err != nil {
+		return nil, err
 	}
 	if rf.color && p.format != report.Text {
 		return nil, &usageError{"--color applies only to --format text"}
@@ -158,7 +169,7 @@ func (p *reportPlan) write(e *env, r *audit.Report) error {
 		opts.Width = terminalWidth(e.stdout)
 		return report.Render(e.stdout, p.format, r, opts)
 	}
-	return writeFileAtomic(p.output, func(w io.Writer) error {
+	return writeOutput(p.output, func(w io.Writer) error {
 		return report.Render(w, p.format, r, p.opts)
 	})
 }
@@ -196,29 +207,4 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("%d %s", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// writeFileAtomic writes path through a temporary file in the same directory, so
-// a failed run never leaves a half-written report or inventory behind.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
