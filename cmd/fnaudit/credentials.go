@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -178,8 +179,9 @@ func azureTokenCheck(ctx context.Context, cred azcore.TokenCredential, timeout t
 		return &noCredentialsError{audit.Azure, fmt.Sprintf("no Azure credential answered within %s (%s)", timeout, azureFix), err}
 	}
 	var afe *azidentity.AuthenticationFailedError
-	if errors.As(err, &afe) {
+	if errors.As(err, &afe) && !strings.HasPrefix(err.Error(), "DefaultAzureCredential") {
 		return &noCredentialsError{audit.Azure, "Azure sign-in failed (" + azureFix + ")", err}
 	}
+	// DefaultAzureCredential's chain tried every source (--debug lists them).
 	return &noCredentialsError{audit.Azure, "no Azure credential found (" + azureFix + ", or set AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET)", err}
 }

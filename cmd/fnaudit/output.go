@@ -53,7 +53,7 @@ func (rf *reportFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&rf.minSeverity, "min-severity", "", "list only findings at or above `SEVERITY` (the summary still counts all)")
 	fs.StringVar(&rf.failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above `SEVERITY`")
 	fs.StringVar(&rf.suppressions, "suppressions", "", "apply the suppressions `FILE` (YAML)")
-	fs.StringVar(&rf.now, "now", "", "audit clock as RFC 3339 or YYYY-MM-DD, for reproducible output (default: current time)")
+	fs.StringVar(&rf.now, "now", "", "audit clock `TIME` as RFC 3339 or YYYY-MM-DD, for reproducible output (default: current time)")
 	fs.Var(&rf.trusted, "trusted-accounts", "comma-separated account / project / tenant `IDS` treated as your own")
 	fs.BoolVar(&rf.details, "details", false, "text format: show resource, detail, evidence and remediation of each finding")
 	fs.BoolVar(&rf.color, "color", false, "text format: color severity headings with ANSI escapes")

@@ -78,8 +78,10 @@ func runEnv(e *env, args []string) int {
 	}
 	root := newRootCmd(e)
 	if len(args) == 0 {
+		// The whole help, on stderr: a bare "fnaudit" is a usage error.
 		root.SetOut(e.stderr)
-		_ = root.Usage()
+		root.SetArgs([]string{"--help"})
+		_ = root.Execute()
 		return exitUsage
 	}
 	root.SetArgs(args)
@@ -147,11 +149,13 @@ on the command line beats the variable. An invalid value is a usage error.`,
 			return &usageError{msg + "; see fnaudit help"}
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Only global flags (--debug): nothing to do.
 			cmd.SetOut(e.stderr)
 			_ = cmd.Usage()
 			return &exitError{code: exitUsage}
 		},
 	}
+	root.SuggestionsMinimumDistance = 2
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)

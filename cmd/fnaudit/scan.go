@@ -247,7 +247,7 @@ func newCollectCmd(e *env) *cobra.Command {
 	}
 	sc.register(cmd.Flags(), true)
 	cmd.Flags().StringVar(&out, "out", "", "write the inventory JSON to `FILE` (- or empty: standard output)")
-	cmd.Flags().StringVar(&now, "now", "", "collection time stamped on the inventory, RFC 3339 (default: current time)")
+	cmd.Flags().StringVar(&now, "now", "", "collection `TIME` stamped on the inventory, RFC 3339 (default: current time)")
 	registerCompletions(cmd)
 	return cmd
 }
