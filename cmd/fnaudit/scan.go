@@ -390,7 +390,7 @@ func checkCredentials(ctx context.Context, e *env, sf *scanFlags) ([]audit.Provi
 		return sf.Providers, nil
 	}
 	var run []audit.Provider
-	var missing, skipped []string
+	var missing, skipped, skipLines []string
 	var detail []string
 	for i, p := range sf.Providers {
 		err := errs[i]
@@ -405,13 +405,17 @@ func checkCredentials(ctx context.Context, e *env, sf *scanFlags) ([]audit.Provi
 			continue
 		}
 		skipped = append(skipped, string(p))
-		fmt.Fprintf(e.stderr, "fnaudit: skipping %s: %s\n", p, msg)
+		skipLines = append(skipLines, fmt.Sprintf("fnaudit: skipping %s: %s\n", p, msg))
 		if e.debug {
-			fmt.Fprintf(e.stderr, "fnaudit: %s: debug: %s\n", p, oneLine(fmt.Sprint(errors.Unwrap(err))))
+			skipLines = append(skipLines, fmt.Sprintf("fnaudit: %s: debug: %s\n", p, oneLine(fmt.Sprint(errors.Unwrap(err)))))
 		}
 	}
 	if len(missing) > 0 {
+		// Nothing runs: the one line says what to fix.
 		return nil, &exitError{code: exitUsage, msg: strings.Join(missing, "; "), detail: strings.Join(detail, "; ")}
+	}
+	for _, l := range skipLines {
+		fmt.Fprint(e.stderr, l)
 	}
 	if len(run) == 0 {
 		return nil, &exitError{code: exitNoProvider, msg: fmt.Sprintf("no provider could collect: no credentials for %s (see the lines above)", strings.Join(skipped, ", "))}
