@@ -188,7 +188,7 @@ func TestNotAnInventory(t *testing.T) {
 	oneErrorLine(t, runCmd(t, "[]", "analyze", "-"), "<stdin> is a JSON array, not an inventory")
 }
 
-// The scan scope: provider-specific flags need their provider, --provider ''
+// The scan scope: provider-specific flags need their provider, --provider ”
 // is a mistake, and values from the environment for a provider not scanned
 // are left out silently.
 func TestScopeFlags(t *testing.T) {
