@@ -16,6 +16,10 @@ import (
 // readable by their owner only.
 const outputMode fs.FileMode = 0o600
 
+// access is unix.Access; tests that run as root (to whom every directory is
+// writable) replace it to see a read-only directory as a user would.
+var access = unix.Access
+
 // outputPlan is how a report or inventory reaches --output.
 type outputPlan int
 
@@ -50,7 +54,7 @@ func planOutput(path string) (plan outputPlan, target string, err error) {
 		if !dst.IsDir() {
 			return 0, "", fmt.Errorf("%s is not a directory", dir)
 		}
-		if unix.Access(dir, unix.W_OK|unix.X_OK) != nil {
+		if access(dir, unix.W_OK|unix.X_OK) != nil {
 			return 0, "", fmt.Errorf("directory %s is not writable", dir)
 		}
 		return outputAtomic, path, nil
@@ -61,7 +65,7 @@ func planOutput(path string) (plan outputPlan, target string, err error) {
 	case m.IsDir():
 		return 0, "", errors.New("is a directory")
 	case m&(fs.ModeNamedPipe|fs.ModeCharDevice|fs.ModeDevice|fs.ModeSocket) != 0:
-		if unix.Access(path, unix.W_OK) != nil {
+		if access(path, unix.W_OK) != nil {
 			return 0, "", errors.New("not writable")
 		}
 		return outputStream, path, nil
@@ -81,7 +85,7 @@ func planOutput(path string) (plan outputPlan, target string, err error) {
 		}
 		target = resolved // rename over what the link points to; the link stays
 	}
-	if unix.Access(filepath.Dir(target), unix.W_OK|unix.X_OK) == nil {
+	if access(filepath.Dir(target), unix.W_OK|unix.X_OK) == nil {
 		return outputAtomic, target, nil
 	}
 	// A read-only directory: the file itself may still be writable.
@@ -89,7 +93,7 @@ func planOutput(path string) (plan outputPlan, target string, err error) {
 }
 
 func writableFile(path string) error {
-	if unix.Access(path, unix.W_OK) != nil {
+	if access(path, unix.W_OK) != nil {
 		return errors.New("not writable (and its directory is not writable either)")
 	}
 	return nil
@@ -153,7 +157,7 @@ func writeOutput(path string, write func(io.Writer) error) error {
 		defer os.Remove(tmp.Name())
 		if err := write(tmp); err != nil {
 			tmp.Close()
-			return err
+			return fail(err)
 		}
 		if err := tmp.Chmod(outputMode); err != nil {
 			tmp.Close()
@@ -184,7 +188,7 @@ func writeOutput(path string, write func(io.Writer) error) error {
 	}
 	if err := write(f); err != nil {
 		f.Close()
-		return err
+		return fail(err)
 	}
 	if err := f.Close(); err != nil {
 		return fail(err)
