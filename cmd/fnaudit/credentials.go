@@ -104,6 +104,17 @@ func isSSOError(err error) bool {
 	return errors.As(err, &it)
 }
 
+// usesSSO reports whether the loaded shared-config profile signs in with IAM
+// Identity Center (SSO), whose fix is `aws sso login`.
+func usesSSO(sources []any) bool {
+	for _, src := range sources {
+		if sc, ok := src.(config.SharedConfig); ok && (sc.SSOSessionName != "" || sc.SSOStartURL != "") {
+			return true
+		}
+	}
+	return false
+}
+
 func checkAWSCredentials(ctx context.Context, f *scanFlags) error {
 	profile := awsProfile(f)
 	cfg, err := config.LoadDefaultConfig(ctx, awsLoadOptions(f)...)
@@ -114,7 +125,7 @@ func checkAWSCredentials(ctx context.Context, f *scanFlags) error {
 		return &noCredentialsError{audit.AWS, "no credentials found (" + awsFix(profile, false) + ")", errors.New("no credential provider")}
 	}
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		if isSSOError(err) {
+		if isSSOError(err) || usesSSO(cfg.ConfigSources) {
 			return &noCredentialsError{audit.AWS, "the SSO session has expired or was never started (" + awsFix(profile, true) + ")", err}
 		}
 		return &noCredentialsError{audit.AWS, "no credentials found (" + awsFix(profile, false) + ")", err}

@@ -89,10 +89,12 @@ func explainGCP(err error) string {
 		}
 		return fmt.Sprintf("the Application Default Credentials could not get a token (%s; %s)", code, gcpFix)
 	}
-	st, ok := status.FromError(err)
-	if !ok {
+	// The status the service sent, not one rebuilt from the wrapped text.
+	var gs interface{ GRPCStatus() *status.Status }
+	if !errors.As(err, &gs) {
 		return ""
 	}
+	st := gs.GRPCStatus()
 	switch st.Code() {
 	case codes.Unauthenticated:
 		return "Google rejected the Application Default Credentials (" + gcpFix + ")"
