@@ -24,9 +24,7 @@ func newAWSCollector(ctx context.Context, f *scanFlags) (audit.Collector, error)
 	}
 	// The SDK's log lines (the IMDS fallback warning) stay off stderr unless
 	// --debug; the profile is Options.Profile's to apply.
-	for _, o := range awsLoadOptions(&scanFlags{Debug: f.Debug, Log: f.Log}) {
-		opts.ConfigOptions = append(opts.ConfigOptions, o)
-	}
+	opts.ConfigOptions = append(opts.ConfigOptions, awsLoadOptions(&scanFlags{Debug: f.Debug, Log: f.Log})...)
 	if f.awsCredentials != nil {
 		// Resolved once by the credential check (an SSO refresh, a role).
 		opts.ConfigOptions = append(opts.ConfigOptions, config.WithCredentialsProvider(f.awsCredentials))

@@ -60,14 +60,10 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.msg }
 
-// run executes fnaudit with args (without the program name) and returns the exit
-// code. It never panics on bad input and writes errors as one line to stderr.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return runContext(context.Background(), args, stdin, stdout, stderr)
-}
-
-// runContext is run with a context whose cancellation (SIGINT, SIGTERM) stops a
-// collection, which then reports what it has.
+// runContext executes fnaudit with args (without the program name) and returns
+// the exit code. It never panics on bad input and writes errors as one line to
+// stderr. Cancelling ctx (SIGINT, SIGTERM) stops a collection, which then
+// reports what it has. Tests call runEnv to inject the environment.
 func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return runEnv(&env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}, args)
 }
