@@ -40,7 +40,12 @@ type scanFlags struct {
 	// TrustedAccounts lists accounts, projects or tenants treated as your own.
 	TrustedAccounts []string
 	// Progress receives human progress lines; nil means no progress output.
+	// It goes away when the collectors report audit.Progress (OnProgress).
 	Progress io.Writer
+	// OnProgress is the shared progress display's update (progress.go). The
+	// provider_*.go factories hand it to Options.Progress once the collectors
+	// take an audit.ProgressFunc.
+	OnProgress audit.ProgressFunc
 	// Now is the collection time stamped on the inventory.
 	Now time.Time
 	// Debug (--debug) lets the AWS SDK log to Log; otherwise its log lines

@@ -287,7 +287,12 @@ func collect(e *env, sf *scanFlags, timeout time.Duration, quiet bool) (*audit.I
 		return nil, err
 	}
 
+	// One display for every provider. Until the collectors report
+	// audit.Progress through sf.OnProgress, it learns only when each provider
+	// starts and ends, and draws nothing on a terminal (the collectors draw
+	// their own line there through sf.Progress).
 	disp := newDisplay(e.stderr, false, time.Now)
+	sf.OnProgress = disp.update
 	if !quiet && !isTerminal(e.stderr) {
 		stopTicker := disp.every(progressInterval)
 		defer stopTicker()
