@@ -314,3 +314,66 @@ func TestBinarySignalWritesPartialReport(t *testing.T) {
 		})
 	}
 }
+
+// --output through a symlink and into a FIFO, and the completion scripts, as a
+// shell user meets them.
+func TestBinaryOutputLinkFIFOAndCompletion(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	good := writeFile(t, dir, "inv.json", publicGCP)
+	env := noCloudEnv(t)
+
+	target := filepath.Join(dir, "reports", "latest.csv")
+	os.Mkdir(filepath.Dir(target), 0o755)
+	link := filepath.Join(dir, "latest.csv")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // create through the dangling link, then replace through it
+		if r := runBinary(t, env, "", "analyze", good, "--format", "csv", "--output", link, "--now", now); r.code != 0 {
+			t.Fatalf("symlink: exit %d: %s", r.code, r.stderr)
+		}
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symlink was replaced: %v", err)
+	}
+	if st, err := os.Stat(target); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("link target: %v %v", st, err)
+	}
+
+	fifo := filepath.Join(dir, "report.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string)
+	go func() {
+		f, err := os.Open(fifo)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer f.Close()
+		var b bytes.Buffer
+		b.ReadFrom(f)
+		got <- b.String()
+	}()
+	if r := runBinary(t, env, "", "analyze", good, "--format", "csv", "--output", fifo, "--now", now); r.code != 0 {
+		t.Fatalf("fifo: exit %d: %s", r.code, r.stderr)
+	}
+	if s := <-got; !strings.HasPrefix(s, "id,rule,slug") {
+		t.Errorf("FIFO reader got %.100q", s)
+	}
+
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		r := runBinary(t, env, "", "completion", shell)
+		if r.code != 0 || !strings.Contains(r.stdout, "fnaudit") {
+			t.Errorf("completion %s: exit %d, %d bytes", shell, r.code, len(r.stdout))
+		}
+	}
+	r := runBinary(t, env, "", "__complete", "")
+	for _, sub := range []string{"demo", "analyze", "scan", "collect", "rules", "version", "completion"} {
+		if !strings.Contains(r.stdout, sub+"\t") {
+			t.Errorf("the completion scripts' source lacks %s:\n%s", sub, r.stdout)
+		}
+	}
+}
