@@ -93,6 +93,7 @@ func TestHelp(t *testing.T) {
 			t.Errorf("general help lacks %q", want)
 		}
 	}
+	oneErrorLine(t, runCmd(t, "", "help", "nosuch"), `unknown command "nosuch"`)
 	r = runCmd(t, "", "scan", "--help")
 	for _, want := range []string{"--timeout DURATION", "(default 1h0m0s)", "[$FNAUDIT_PROVIDER]", "--quiet", "SIGTERM"} {
 		if !strings.Contains(r.stdout, want) {

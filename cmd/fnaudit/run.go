@@ -160,6 +160,28 @@ on the command line beats the variable. An invalid value is a usage error.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{fmt.Sprintf("%v (see fnaudit %s --help)", err, strings.TrimPrefix(cmd.CommandPath(), "fnaudit "))}
 	})
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [command]",
+		Short: "Print a command's help, flags and examples",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			var names []string
+			for _, sub := range root.Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := root.Find(args)
+			if err != nil || len(rest) > 0 || (cmd == root && len(args) > 0) {
+				return &usageError{fmt.Sprintf("unknown command %q; see fnaudit help", strings.Join(args, " "))}
+			}
+			cmd.InitDefaultHelpFlag()
+			cmd.InitDefaultVersionFlag()
+			return cmd.Help()
+		},
+	})
 	root.PersistentFlags().BoolVar(&e.debug, "debug", false, "on errors, print the whole error chain of the cloud SDKs as well")
 	root.AddCommand(
 		newDemoCmd(e),
