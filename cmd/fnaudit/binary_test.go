@@ -377,3 +377,27 @@ func TestBinaryOutputLinkFIFOAndCompletion(t *testing.T) {
 		}
 	}
 }
+
+// Outside a collection a signal ends fnaudit as usual: analyze waiting on
+// standard input does not hang on SIGTERM.
+func TestBinarySignalOutsideCollection(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(binary(t), "analyze", "-")
+	cmd.Env = noCloudEnv(t)
+	stdin, err := cmd.StdinPipe() // never written: analyze blocks reading it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
+		t.Errorf("fnaudit did not end by SIGTERM: %v", cmd.ProcessState)
+	}
+}

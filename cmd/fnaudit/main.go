@@ -49,10 +49,12 @@ import (
 )
 
 func main() {
-	ctx, stop := notifyContext(context.Background())
-	code := runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	// SIGINT and SIGTERM are caught only while collecting (see collect); at any
+	// other time they end fnaudit as usual, so that a command waiting on its
+	// standard input still stops.
+	e := &env{ctx: context.Background(), stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		getenv: os.Getenv, catchSignals: true}
+	os.Exit(runEnv(e, os.Args[1:]))
 }
 
 // signalError is the cause of a context that a signal cancelled.

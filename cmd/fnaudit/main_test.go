@@ -174,6 +174,10 @@ func TestBadStdin(t *testing.T) {
 
 func TestNoArgs(t *testing.T) {
 	t.Parallel()
+	var out, errb bytes.Buffer
+	if code := run(nil, strings.NewReader(""), &out, &errb); code != exitUsage || !strings.Contains(errb.String(), "Usage:") || out.Len() != 0 {
+		t.Errorf("run(): exit %d, stdout %q", code, out.String())
+	}
 	r := runCmd(t, "")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "Usage:") {
 		t.Errorf("no args: exit %d, stderr %q", r.code, r.stderr)

@@ -43,6 +43,9 @@ type env struct {
 	getenv func(string) string
 	// debug is --debug: errors keep the SDK's whole chain.
 	debug bool
+	// catchSignals makes a collection stop at SIGINT or SIGTERM and report
+	// what it read (set by main; in-process tests cancel ctx instead).
+	catchSignals bool
 }
 
 // usageError is a mistake on the command line or in the environment; it exits 2.
@@ -60,14 +63,16 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.msg }
 
-// runContext executes fnaudit with args (without the program name) and returns
-// the exit code. It never panics on bad input and writes errors as one line to
-// stderr. Cancelling ctx (SIGINT, SIGTERM) stops a collection, which then
-// reports what it has. Tests call runEnv to inject the environment.
-func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return runEnv(&env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}, args)
+// run executes fnaudit in-process with args (without the program name) and
+// the process's environment, and returns the exit code. It never panics on bad
+// input and writes errors as one line to stderr. Tests that inject the
+// environment or cancel the context call runEnv.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runEnv(&env{ctx: context.Background(), stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}, args)
 }
 
+// runEnv executes fnaudit for e. Cancelling e.ctx stops a collection, which
+// then reports what it has.
 func runEnv(e *env, args []string) int {
 	if e.getenv == nil {
 		e.getenv = func(string) string { return "" }

@@ -276,6 +276,11 @@ func collect(e *env, sf *scanFlags, timeout time.Duration, quiet bool) (*audit.I
 		sf.Progress = e.stderr
 	}
 	ctx := e.ctx
+	if e.catchSignals {
+		var stop func()
+		ctx, stop = notifyContext(ctx)
+		defer stop()
+	}
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, timeout, errTimedOut)
