@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -298,5 +299,82 @@ func TestOutputCheckedBeforeCollecting(t *testing.T) {
 	oneErrorLine(t, runCmd(t, "", "scan", "--provider", "gcp", "--output", dir), "--output "+dir+": is a directory")
 	if called {
 		t.Error("a collector ran although the output path was unusable")
+	}
+}
+
+// blockingCollector collects nothing until its context ends, then returns
+// what it has with a gap, as the real collectors do.
+type blockingCollector struct {
+	p   audit.Provider
+	err bool // fail outright once stopped, as a collector stopped before its first answer does
+}
+
+func (b *blockingCollector) Provider() audit.Provider { return b.p }
+
+func (b *blockingCollector) Collect(ctx context.Context) (*audit.Inventory, error) {
+	<-ctx.Done()
+	if b.err {
+		return nil, ctx.Err()
+	}
+	inv, err := audit.ParseInventory([]byte(publicGCP))
+	if err != nil {
+		return nil, err
+	}
+	inv.Gaps = append(inv.Gaps, audit.Gap{Provider: b.p, Account: "acme-data-456", API: "cloudfunctions.functions.list",
+		Data: audit.DataFunctions, Reason: audit.GapTimeout, Message: ctx.Err().Error()})
+	return inv, nil
+}
+
+// A collection that --timeout or a signal stops still writes the report of
+// what was read, with gaps for the rest, and exits 3; a provider that failed
+// because of the stop is a gap too, not "no provider could collect".
+func TestStoppedCollectionWritesReport(t *testing.T) {
+	setFactories(t, map[audit.Provider]collectorFactory{
+		audit.GCP: func(ctx context.Context, f *scanFlags) (audit.Collector, error) {
+			return &blockingCollector{p: audit.GCP}, nil
+		},
+		audit.AWS: func(ctx context.Context, f *scanFlags) (audit.Collector, error) {
+			return &blockingCollector{p: audit.AWS, err: true}, nil
+		},
+	})
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report.json")
+	r := runCmd(t, "", "scan", "--provider", "gcp", "--timeout", "1ns", "--format", "json", "--output", out, "--now", now)
+	if r.code != exitGaps || !strings.Contains(r.stderr, "fnaudit: --timeout reached: collection stopped") {
+		t.Errorf("--timeout: exit %d, stderr %q", r.code, r.stderr)
+	}
+
+	// A signal: the context is cancelled with the signal as its cause.
+	ctx, cancel := context.WithCancelCause(context.Background())
+	var stdout, stderr strings.Builder
+	e := &env{ctx: ctx, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	go func() {
+		cancel(&signalError{syscall.SIGTERM})
+	}()
+	code := runEnv(e, []string{"scan", "--provider", "gcp,aws", "--format", "json", "--output", out, "--now", now})
+	if code != exitGaps {
+		t.Fatalf("signal: exit %d, stderr %q", code, stderr.String())
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep audit.Report
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, f := range rep.Findings {
+		found = found || f.Rule == "FNA-GCP-001"
+	}
+	msgs := map[audit.Provider]string{}
+	for _, g := range rep.Gaps {
+		if g.API == "fnaudit:collect" {
+			msgs[g.Provider] = g.Message
+		}
+	}
+	if !found || !strings.HasPrefix(msgs[audit.GCP], "interrupted by SIGTERM before the collection finished") ||
+		!strings.HasPrefix(msgs[audit.AWS], "interrupted by SIGTERM before the collection finished") {
+		t.Errorf("partial report: finding %v, stop gaps %q; stderr %q", found, msgs, stderr.String())
 	}
 }

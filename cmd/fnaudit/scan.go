@@ -252,7 +252,7 @@ func newCollectCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-// errStopped is the cause of a collection that --timeout ended.
+// errTimedOut is the cause of a collection that --timeout ended.
 var errTimedOut = errors.New("--timeout reached")
 
 // collect runs every requested provider's collector in parallel and merges the
