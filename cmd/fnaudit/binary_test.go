@@ -401,3 +401,27 @@ func TestBinarySignalOutsideCollection(t *testing.T) {
 		t.Errorf("fnaudit did not end by SIGTERM: %v", cmd.ProcessState)
 	}
 }
+
+// Credentials that AWS rejects give one line with the usual fix, not the
+// SDK's error chain, and exit 4 when no provider could collect.
+func TestBinaryRejectedCredentials(t *testing.T) {
+	t.Parallel()
+	s := awstest.New(t)
+	s.AddAccount("123456789012")
+	env := noCloudEnv(t)
+	for k, v := range s.Env("123456789012", "us-east-1") {
+		if k == "AWS_ACCESS_KEY_ID" {
+			v = "AKIAUNKNOWNKEY000000" // not a key the server knows
+		}
+		env = append(env, k+"="+v)
+	}
+	r := runBinary(t, env, "", "scan", "--provider", "aws", "--regions", "us-east-1")
+	want := "fnaudit scan: no provider could collect: aws: AWS rejected the credentials (InvalidClientTokenId; run `aws configure`, or `aws sso login --profile NAME` and pass --profile NAME)\n"
+	if r.code != exitNoProvider || r.stderr != want {
+		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", r.code, r.stderr, want)
+	}
+	r = runBinary(t, env, "", "scan", "--provider", "aws", "--regions", "us-east-1", "--debug")
+	if lines := strings.Split(strings.TrimSpace(r.stderr), "\n"); len(lines) != 2 || !strings.Contains(lines[0], "debug: ") || !strings.Contains(lines[0], "StatusCode: 403") {
+		t.Errorf("--debug: %q", r.stderr)
+	}
+}
