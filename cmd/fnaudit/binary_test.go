@@ -425,3 +425,31 @@ func TestBinaryRejectedCredentials(t *testing.T) {
 		t.Errorf("--debug: %q", r.stderr)
 	}
 }
+
+// The AWS SDK's own log lines (the IMDSv1 fallback warning when the instance
+// metadata service refuses a token) stay off stderr; --debug lets them through.
+func TestBinaryNoSDKLogLines(t *testing.T) {
+	t.Parallel()
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			http.Error(w, "no tokens here", http.StatusForbidden) // makes the SDK fall back to IMDSv1
+			return
+		}
+		http.NotFound(w, r) // no instance role
+	}))
+	t.Cleanup(imds.Close)
+	env := noCloudEnv(t)
+	for i, kv := range env {
+		if strings.HasPrefix(kv, "AWS_EC2_METADATA_DISABLED=") {
+			env[i] = "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + imds.URL
+		}
+	}
+	r := runBinary(t, env, "", "scan", "--provider", "aws")
+	if r.code != exitUsage || strings.Count(r.stderr, "\n") != 1 || strings.Contains(r.stderr, "IMDSv1") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	r = runBinary(t, env, "", "scan", "--provider", "aws", "--debug")
+	if !strings.Contains(r.stderr, "falling back to IMDSv1") {
+		t.Errorf("--debug does not show the SDK's log:\n%s", r.stderr)
+	}
+}
