@@ -297,7 +297,9 @@ func collect(e *env, sf *scanFlags, timeout time.Duration, quiet bool) (*audit.I
 	// starts and ends, and draws nothing on a terminal (the collectors draw
 	// their own line there through sf.Progress).
 	disp := newDisplay(e.stderr, false, time.Now)
-	sf.OnProgress = disp.update
+	if !quiet {
+		sf.OnProgress = disp.update
+	}
 	if !quiet && !isTerminal(e.stderr) {
 		stopTicker := disp.every(progressInterval)
 		defer stopTicker()
