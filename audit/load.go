@@ -30,6 +30,9 @@ func ParseInventory(data []byte) (*Inventory, error) {
 	if err := checkSyntax(data); err != nil {
 		return nil, err
 	}
+	if what := notInventory(data); what != "" {
+		return nil, &NotInventoryError{What: what}
+	}
 	var head struct {
 		Schema *string `json:"schema"`
 	}
@@ -54,6 +57,59 @@ func ParseInventory(data []byte) (*Inventory, error) {
 		return nil, err
 	}
 	return &inv, nil
+}
+
+// NotInventoryError says that valid JSON is another kind of document than an
+// inventory: a fnaudit report, a list of findings, a bare value.
+type NotInventoryError struct {
+	// What the document is, as a phrase: "a fnaudit report (schema
+	// fnaudit.report/v1)", "a JSON array".
+	What string
+}
+
+func (e *NotInventoryError) Error() string {
+	return fmt.Sprintf("input is %s, not an inventory (an inventory must be a JSON object with schema %q)", e.What, InventorySchema)
+}
+
+// notInventory names what syntactically valid data is when it is plainly not an
+// inventory, or returns "".
+func notInventory(data []byte) string {
+	d := bytes.TrimSpace(data)
+	switch d[0] {
+	case '{':
+	case '[':
+		var items []map[string]json.RawMessage
+		if json.Unmarshal(d, &items) == nil && len(items) > 0 {
+			switch first := items[0]; {
+			case first["class_uid"] != nil:
+				return "a JSON array of OCSF findings (fnaudit's --format ocsf report)"
+			case first["SchemaVersion"] != nil && first["ProductArn"] != nil:
+				return "a JSON array of ASFF findings (fnaudit's --format asff report)"
+			}
+		}
+		return "a JSON array"
+	case '"':
+		return "a JSON string"
+	case 't', 'f':
+		return "a JSON boolean"
+	case 'n':
+		return "JSON null"
+	default:
+		return "a JSON number"
+	}
+	var head map[string]json.RawMessage
+	if json.Unmarshal(d, &head) != nil {
+		return ""
+	}
+	var schema string
+	_ = json.Unmarshal(head["schema"], &schema)
+	switch {
+	case strings.HasPrefix(schema, "fnaudit.report/"):
+		return fmt.Sprintf("a fnaudit report (schema %s)", schema)
+	case schema == "" && head["findings"] != nil:
+		return "a report (it has findings)"
+	}
+	return ""
 }
 
 // checkSyntax reports a JSON syntax error with its line and column.

@@ -4,6 +4,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/fnaudit/fnaudit/audit"
 )
 
@@ -14,6 +17,10 @@ import (
 type scanFlags struct {
 	// Providers lists the providers to collect, in the order given.
 	Providers []audit.Provider
+	// Required marks the providers whose missing credentials are an error:
+	// named with --provider, or given one of their own flags (--projects, ...).
+	// Without --provider, a cloud whose credentials do not resolve is skipped.
+	Required map[audit.Provider]bool
 	// Regions limits AWS regions / GCP regions / Azure locations (empty = all).
 	Regions []string
 	// Accounts lists AWS account ids to audit (empty = the caller's account, or the
@@ -33,7 +40,21 @@ type scanFlags struct {
 	// TrustedAccounts lists accounts, projects or tenants treated as your own.
 	TrustedAccounts []string
 	// Progress receives human progress lines; nil means no progress output.
+	// It goes away when the collectors report audit.Progress (OnProgress).
 	Progress io.Writer
+	// OnProgress is the shared progress display's update (progress.go). The
+	// provider_*.go factories hand it to Options.Progress once the collectors
+	// take an audit.ProgressFunc.
+	OnProgress audit.ProgressFunc
 	// Now is the collection time stamped on the inventory.
 	Now time.Time
+	// Debug (--debug) lets the AWS SDK log to Log; otherwise its log lines
+	// (such as the IMDS fallback warning) are dropped.
+	Debug bool
+	Log   io.Writer
+
+	// Credentials that the credential check resolved, handed to the collector
+	// so that they are resolved once per run (an SSO refresh, an az CLI call).
+	awsCredentials  aws.CredentialsProvider
+	azureCredential azcore.TokenCredential
 }

@@ -51,8 +51,17 @@ type result struct {
 
 func runCmd(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
+	return runCmdEnv(t, stdin, nil, args...)
+}
+
+// runCmdEnv runs fnaudit in-process with vars as its FNAUDIT_* variables
+// (those of the test's own environment are ignored).
+func runCmdEnv(t *testing.T, stdin string, vars map[string]string, args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errb)
+	e := &env{ctx: context.Background(), stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+		getenv: func(k string) string { return vars[k] }}
+	code := runEnv(e, args)
 	return result{code, out.String(), errb.String()}
 }
 
@@ -165,6 +174,10 @@ func TestBadStdin(t *testing.T) {
 
 func TestNoArgs(t *testing.T) {
 	t.Parallel()
+	var out, errb bytes.Buffer
+	if code := run(nil, strings.NewReader(""), &out, &errb); code != exitUsage || !strings.Contains(errb.String(), "Usage:") || out.Len() != 0 {
+		t.Errorf("run(): exit %d, stdout %q", code, out.String())
+	}
 	r := runCmd(t, "")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "Usage:") {
 		t.Errorf("no args: exit %d, stderr %q", r.code, r.stderr)
@@ -341,13 +354,15 @@ func (f *fakeCollector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	return audit.ParseInventory([]byte(f.inv))
 }
 
-// setFactories replaces the provider factories for one test; such tests do not
-// run in parallel with each other.
+// setFactories replaces the provider factories for one test, and makes every
+// provider's credentials resolve; such tests do not run in parallel with each
+// other.
 func setFactories(t *testing.T, m map[audit.Provider]collectorFactory) {
 	t.Helper()
-	old := factories
+	old, oldChecks := factories, credentialChecks
 	factories = m
-	t.Cleanup(func() { factories = old })
+	credentialChecks = map[audit.Provider]credentialCheck{}
+	t.Cleanup(func() { factories, credentialChecks = old, oldChecks })
 }
 
 func TestScanAndCollect(t *testing.T) {
@@ -390,7 +405,8 @@ func TestScanAndCollect(t *testing.T) {
 	}
 
 	// All providers: AWS cannot start, Azure fails; both become gaps, exit 3.
-	r = runCmd(t, "", "scan", "--format", "json", "--now", now)
+	// (--timeout 0: no deadline.)
+	r = runCmd(t, "", "scan", "--format", "json", "--now", now, "--timeout", "0")
 	if r.code != exitGaps {
 		t.Fatalf("scan all: exit %d: %s", r.code, r.stderr)
 	}
@@ -405,15 +421,24 @@ func TestScanAndCollect(t *testing.T) {
 	if reasons[audit.AWS] != audit.GapNotAvailable || reasons[audit.Azure] != audit.GapError || len(rep.Gaps) != 2 {
 		t.Errorf("gaps = %+v", rep.Gaps)
 	}
-	for _, w := range []string{"aws: provider aws is not available in this build yet", "azure: collect: no subscriptions visible"} {
+	for _, w := range []string{"fnaudit: aws: provider aws is not available in this build yet", "fnaudit: azure: no subscriptions visible"} {
 		if !strings.Contains(r.stderr, w) {
 			t.Errorf("stderr lacks %q: %q", w, r.stderr)
 		}
 	}
 
-	// Nothing could collect: exit 2, one line.
+	// Nothing could collect: exit 4, one line.
 	r = runCmd(t, "", "scan", "--provider", "aws,azure")
-	oneErrorLine(t, r, "no provider could collect", "provider aws is not available")
+	if r.code != exitNoProvider || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 ||
+		!strings.Contains(r.stderr, "no provider could collect: aws: provider aws is not available") {
+		t.Errorf("nothing collected: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+
+	// The default --timeout puts a deadline on the collection.
+	gotDeadline = false
+	if r = runCmd(t, "", "scan", "--provider", "gcp", "--now", now); r.code != 0 || !gotDeadline {
+		t.Errorf("default timeout: exit %d, deadline %v: %s", r.code, gotDeadline, r.stderr)
+	}
 
 	// collect writes an inventory that analyze reads back.
 	dir := t.TempDir()
@@ -475,31 +500,34 @@ func TestGapReason(t *testing.T) {
 	}
 }
 
-func TestParseArgs(t *testing.T) {
+// Flags stand anywhere on the line (pflag's interspersed parsing), "--" ends
+// them, and "-" is a positional argument (standard input).
+func TestFlagsAnywhere(t *testing.T) {
 	t.Parallel()
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.json", publicGCP)
+	b := writeFile(t, dir, "b.json", emptyInv)
 	tests := []struct {
-		args []string
-		pos  string
-		fmt  string
+		args  []string
+		stdin string
+		want  string // a line prefix of the output
 	}{
-		{[]string{"a.json"}, "a.json", ""},
-		{[]string{"--format", "json", "a.json"}, "a.json", "json"},
-		{[]string{"a.json", "--format", "json"}, "a.json", "json"},
-		{[]string{"a.json", "-format=csv", "b.json"}, "a.json b.json", "csv"},
-		{[]string{"--", "--format"}, "--format", ""},
-		{[]string{"-", "--format", "ocsf"}, "-", "ocsf"},
+		{[]string{"analyze", a}, "", "fnaudit report"},
+		{[]string{"analyze", "--format", "json", a}, "", `  "schema": "fnaudit.report/v1"`},
+		{[]string{"analyze", a, "--format", "json"}, "", `  "schema": "fnaudit.report/v1"`},
+		{[]string{"analyze", a, "--format=csv", b}, "", "id,rule,slug"},
+		{[]string{"analyze", "--format", "csv", "--", a}, "", "id,rule,slug"},
+		{[]string{"analyze", "-", "--format", "ocsf"}, publicGCP, "["},
+		{[]string{"--debug", "analyze", a, "--format", "csv"}, "", "id,rule,slug"},
 	}
 	for _, tt := range tests {
-		e := &env{stdout: new(bytes.Buffer), stderr: new(bytes.Buffer)}
-		fs := newFlagSet(e, "x", "x")
-		f := fs.String("format", "", "")
-		pos, err := parseArgs(fs, tt.args)
-		if err != nil {
-			t.Errorf("%q: %v", tt.args, err)
+		r := runCmd(t, tt.stdin, append([]string{"--now", now}, tt.args...)...)
+		if r.code != 0 {
+			t.Errorf("%q: exit %d: %s", tt.args, r.code, r.stderr)
 			continue
 		}
-		if strings.Join(pos, " ") != tt.pos || *f != tt.fmt {
-			t.Errorf("%q: positional %q format %q, want %q %q", tt.args, pos, *f, tt.pos, tt.fmt)
+		if !strings.HasPrefix(r.stdout, tt.want) && !strings.Contains(r.stdout, "\n"+tt.want) {
+			t.Errorf("%q: output lacks %q:\n%.300s", tt.args, tt.want, r.stdout)
 		}
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/fnaudit/fnaudit/audit/rules"
 	"github.com/fnaudit/fnaudit/audit/suppress"
 	"github.com/fnaudit/fnaudit/securityhub"
+	"github.com/spf13/pflag"
 )
 
 // formatASFF is the Security Hub format, rendered by package securityhub (it
@@ -25,6 +24,9 @@ const formatASFF report.Format = "asff"
 type listFlag []string
 
 func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+// Type names the flag's value in help.
+func (l *listFlag) Type() string { return "list" }
 
 func (l *listFlag) Set(s string) error {
 	for _, part := range strings.Split(s, ",") {
@@ -50,18 +52,21 @@ type reportFlags struct {
 	hubRegion    string
 }
 
-func (rf *reportFlags) register(fs *flagSet) {
-	fs.StringVar(&rf.format, "format", "text", "output format: text, json, ocsf, asff or csv")
-	fs.StringVar(&rf.output, "output", "", "write the report to `FILE` instead of standard output")
+func (rf *reportFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&rf.format, "format", "text", "output `FORMAT`: text, json, ocsf, csv, html or asff")
+	fs.StringVar(&rf.output, "output", "", "write the report to `FILE` instead of standard output (created 0600; symlinks, FIFOs and /dev/stdout are written through)")
 	fs.StringVar(&rf.minSeverity, "min-severity", "", "list only findings at or above `SEVERITY` (the summary still counts all)")
 	fs.StringVar(&rf.failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above `SEVERITY`")
 	fs.StringVar(&rf.suppressions, "suppressions", "", "apply the suppressions `FILE` (YAML)")
-	fs.StringVar(&rf.now, "now", "", "audit clock as RFC 3339 or YYYY-MM-DD, for reproducible output (default: current time)")
+	fs.StringVar(&rf.now, "now", "", "audit clock `TIME` as RFC 3339 or YYYY-MM-DD, for reproducible output (default: current time)")
 	fs.Var(&rf.trusted, "trusted-accounts", "comma-separated account / project / tenant `IDS` treated as your own")
 	fs.BoolVar(&rf.details, "details", false, "text format: show resource, detail, evidence and remediation of each finding")
 	fs.BoolVar(&rf.color, "color", false, "text format: color severity headings with ANSI escapes")
 	fs.StringVar(&rf.hubAccount, "security-hub-account", "", "asff format: AWS `ACCOUNT` id that GCP and Azure findings are imported under (with --security-hub-region)")
 	fs.StringVar(&rf.hubRegion, "security-hub-region", "", "asff format: AWS `REGION` that GCP and Azure findings are imported under (with --security-hub-account)")
+	for _, name := range []string{"format", "output", "min-severity", "fail-on", "suppressions", "trusted-accounts"} {
+		bindEnv(fs, name)
+	}
 }
 
 // reportPlan is the validated form of reportFlags.
@@ -81,22 +86,22 @@ type reportPlan struct {
 
 // resolve validates every report flag and reads the suppressions file, before any
 // collection or analysis starts, so a typo fails fast with exit 2.
-func (rf *reportFlags) resolve() (*reportPlan, error) {
+func (rf *reportFlags) resolve(o *origins) (*reportPlan, error) {
 	p := &reportPlan{output: rf.output, trusted: rf.trusted}
 	var err error
 	if strings.EqualFold(strings.TrimSpace(rf.format), string(formatASFF)) {
 		p.format = formatASFF
 	} else if p.format, err = report.ParseFormat(rf.format); err != nil {
-		return nil, &usageError{"--format: " + err.Error() + " (or asff)"}
+		return nil, &usageError{o.label("format") + ": " + err.Error() + " (or asff)"}
 	}
 	if rf.minSeverity != "" {
 		if p.opts.MinSeverity, err = audit.ParseSeverity(rf.minSeverity); err != nil {
-			return nil, &usageError{"--min-severity: " + err.Error()}
+			return nil, &usageError{o.label("min-severity") + ": " + err.Error()}
 		}
 	}
 	if rf.failOn != "" {
 		if p.failOn, err = audit.ParseSeverity(rf.failOn); err != nil {
-			return nil, &usageError{"--fail-on: " + err.Error()}
+			return nil, &usageError{o.label("fail-on") + ": " + err.Error()}
 		}
 	}
 	if p.now, err = parseNow(rf.now); err != nil {
@@ -104,12 +109,18 @@ func (rf *reportFlags) resolve() (*reportPlan, error) {
 	}
 	if rf.suppressions != "" {
 		if p.entries, err = suppress.LoadFile(rf.suppressions); err != nil {
+			if o.fromEnv("suppressions") {
+				return nil, fmt.Errorf("%s: %w", o.label("suppressions"), err)
+			}
 			return nil, err
 		}
 		known := func(id string) bool { _, ok := rules.ByID(id); return ok }
 		if err := suppress.CheckRules(p.entries, known); err != nil {
 			return nil, fmt.Errorf("%s: %w", rf.suppressions, err)
 		}
+	}
+	if err := checkOutput(p.output, o.label("output")); err != nil {
+		return nil, err
 	}
 	if rf.color && p.format != report.Text {
 		return nil, &usageError{"--color applies only to --format text"}
@@ -169,7 +180,7 @@ func (p *reportPlan) write(e *env, r *audit.Report) error {
 		opts.Width = terminalWidth(e.stdout)
 		return report.Render(e.stdout, p.format, r, opts)
 	}
-	return writeFileAtomic(p.output, func(w io.Writer) error {
+	return writeOutput(p.output, func(w io.Writer) error {
 		return report.Render(w, p.format, r, p.opts)
 	})
 }
@@ -186,7 +197,7 @@ func (p *reportPlan) writeASFF(e *env, r *audit.Report) error {
 	if p.output == "" || p.output == "-" {
 		err = render(e.stdout)
 	} else {
-		err = writeFileAtomic(p.output, render)
+		err = writeOutput(p.output, render)
 	}
 	if err != nil {
 		return err
@@ -230,29 +241,4 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("%d %s", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// writeFileAtomic writes path through a temporary file in the same directory, so
-// a failed run never leaves a half-written report or inventory behind.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

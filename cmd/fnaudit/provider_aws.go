@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/providers/awslambda"
 )
@@ -19,6 +21,13 @@ func newAWSCollector(ctx context.Context, f *scanFlags) (audit.Collector, error)
 		ExternalID: f.ExternalID,
 		Profile:    f.Profile,
 		Progress:   f.Progress,
+	}
+	// The SDK's log lines (the IMDS fallback warning) stay off stderr unless
+	// --debug; the profile is Options.Profile's to apply.
+	opts.ConfigOptions = append(opts.ConfigOptions, awsLoadOptions(&scanFlags{Debug: f.Debug, Log: f.Log})...)
+	if f.awsCredentials != nil {
+		// Resolved once by the credential check (an SSO refresh, a role).
+		opts.ConfigOptions = append(opts.ConfigOptions, config.WithCredentialsProvider(f.awsCredentials))
 	}
 	if !f.Now.IsZero() {
 		now := f.Now

@@ -26,6 +26,8 @@ func newAzureCollector(ctx context.Context, f *scanFlags) (audit.Collector, erro
 		now := f.Now
 		opts.Now = func() time.Time { return now }
 	}
+	// The credential that answered the credential check, with its token.
+	opts.Credential = f.azureCredential
 	if azureOptionsHook != nil {
 		azureOptionsHook(&opts)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/rules"
+	"github.com/spf13/cobra"
 )
 
 // ruleInfo is a rule's metadata as `rules --format json` prints it.
@@ -33,32 +34,69 @@ func infoOf(r audit.Rule, withDoc bool) ruleInfo {
 	return ri
 }
 
-func cmdRules(e *env, args []string) error {
-	fs := newFlagSet(e, "rules", "rules [--format text|json] [ID or SLUG]")
-	format := fs.String("format", "text", "output format: text or json")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
+func newRulesCmd(e *env) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "rules [--format text|json] [ID or SLUG]",
+		Short: "Print the rule catalogue, or one rule's documentation",
+		Long: `Prints the rule catalogue, or with a rule id or slug (in any case) that rule's
+documentation: what it checks, why it matters and how to fix it.`,
+		Example: `  fnaudit rules
+  fnaudit rules FNA-AWS-001
+  fnaudit rules fna-aws-001
+  fnaudit rules aws-public-invoke --format json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return &usageError{"want at most one rule ID"}
+			}
+			return nil
+		},
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var ids []string
+			for _, r := range rules.All() {
+				ids = append(ids, r.ID+"\t"+r.Title)
+			}
+			return ids, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, pos []string) error {
+			return runRules(e, format, pos)
+		},
 	}
-	if *format != "text" && *format != "json" {
-		return &usageError{fmt.Sprintf("--format: unknown format %q for rules (want text or json)", *format)}
+	cmd.Flags().StringVar(&format, "format", "text", "output `FORMAT`: text or json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// findRule looks a rule up by id or slug, ignoring case.
+func findRule(name string) (audit.Rule, bool) {
+	for _, r := range rules.All() {
+		if strings.EqualFold(r.ID, name) || strings.EqualFold(r.Slug, name) {
+			return r, true
+		}
 	}
-	if len(pos) > 1 {
-		return &usageError{"want at most one rule ID"}
+	return audit.Rule{}, false
+}
+
+func runRules(e *env, format string, pos []string) error {
+	if format != "text" && format != "json" {
+		return &usageError{fmt.Sprintf("--format: unknown format %q for rules (want text or json)", format)}
 	}
 	if len(pos) == 1 {
-		r, ok := rules.ByID(pos[0])
+		r, ok := findRule(pos[0])
 		if !ok {
 			return &usageError{fmt.Sprintf("unknown rule %q (see fnaudit rules)", pos[0])}
 		}
-		if *format == "json" {
+		if format == "json" {
 			return writeJSON(e, infoOf(r, true))
 		}
 		printRuleDoc(e, r)
 		return nil
 	}
 	all := rules.All()
-	if *format == "json" {
+	if format == "json" {
 		infos := make([]ruleInfo, len(all))
 		for i, r := range all {
 			infos[i] = infoOf(r, false)
