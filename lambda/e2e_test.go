@@ -102,7 +102,9 @@ func TestEndToEndBadConfig(t *testing.T) {
 		t.Fatalf("invocation succeeded: %s", body)
 	}
 	want := `fnaudit: configuration: FNAUDIT_MIN_SEVERITY: "urgent" is not a severity`
-	deadline := time.Now().Add(5 * time.Second)
+	// The log line is written before the invocation fails; the wait is a
+	// budget far above that, for a busy machine.
+	deadline := time.Now().Add(time.Minute)
 	for !strings.Contains(logs.String(), want) && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -111,8 +113,25 @@ func TestEndToEndBadConfig(t *testing.T) {
 	}
 }
 
-// buildBootstrap builds the function for the host, or skips when the emulator
-// is missing.
+// built is the bootstrap binary, built once for every end-to-end test of the
+// package run and removed by TestMain.
+var built struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildBootstrap builds the function for the host (once per package run), or
+// skips when the emulator is missing.
 func buildBootstrap(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
@@ -121,13 +140,19 @@ func buildBootstrap(t *testing.T) string {
 	if _, err := exec.LookPath("aws-lambda-rie"); err != nil {
 		t.Skip("aws-lambda-rie is not on PATH; install it with: " + rieInstall)
 	}
-	bootstrap := filepath.Join(t.TempDir(), "bootstrap")
-	build := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", bootstrap, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("build bootstrap: %v", err)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "fnaudit-bootstrap-"); built.err != nil {
+			return
+		}
+		built.path = filepath.Join(built.dir, "bootstrap")
+		build := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", built.path, ".")
+		build.Stderr = os.Stderr
+		built.err = build.Run()
+	})
+	if built.err != nil {
+		t.Fatalf("build bootstrap: %v", built.err)
 	}
-	return bootstrap
+	return built.path
 }
 
 // syncBuffer is a bytes.Buffer safe for the emulator's writes and the test's reads.
@@ -254,7 +279,8 @@ func freeAddr(t *testing.T) string {
 
 func waitListening(t *testing.T, addr string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	// Far above the emulator's start-up time, for a busy machine.
+	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
 			_ = c.Close()
@@ -262,5 +288,5 @@ func waitListening(t *testing.T, addr string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("the emulator did not listen on %s within 20s", addr)
+	t.Fatalf("the emulator did not listen on %s within 2 minutes", addr)
 }
