@@ -55,7 +55,10 @@ func TestRateLimiterPaces(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	invoked := 0
-	count := func(context.Context, string, any, any, *grpc.ClientConn, ...grpc.CallOption) error { invoked++; return nil }
+	count := func(context.Context, string, any, any, *grpc.ClientConn, ...grpc.CallOption) error {
+		invoked++
+		return nil
+	}
 	if newRateLimiter(-1) != nil {
 		t.Error("a negative rate built a limiter")
 	}
