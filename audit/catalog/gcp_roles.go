@@ -1,6 +1,9 @@
 package catalog
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // GCPAdminRole describes why a GCP role, by name, confers full administrative
 // power over the scope it is bound at.
@@ -30,7 +33,11 @@ func GCPAdminRoleFor(role string) (GCPAdminRole, bool) {
 
 // GCPIAMAdminPermissions are the permissions that let a principal rewrite the IAM
 // policy of a whole project, folder or organization, and so grant itself any role.
-var GCPIAMAdminPermissions = []string{
+func GCPIAMAdminPermissions() []string {
+	return slices.Clone(gcpIAMAdminPermissions)
+}
+
+var gcpIAMAdminPermissions = []string{
 	"resourcemanager.projects.setIamPolicy",
 	"resourcemanager.folders.setIamPolicy",
 	"resourcemanager.organizations.setIamPolicy",

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -21,11 +22,15 @@ const (
 )
 
 // Formats lists every format.
-var Formats = []Format{Text, JSON, OCSF, CSV, ASFF}
+func Formats() []Format {
+	return slices.Clone(formats)
+}
+
+var formats = []Format{Text, JSON, OCSF, CSV, ASFF}
 
 // ParseFormat returns the format named s.
 func ParseFormat(s string) (Format, error) {
-	for _, f := range Formats {
+	for _, f := range formats {
 		if string(f) == strings.ToLower(strings.TrimSpace(s)) {
 			return f, nil
 		}

@@ -118,7 +118,7 @@ func (t *textWriter) summary(r *audit.Report) {
 	s := r.Summary
 	t.line("SUMMARY")
 	var sev []string
-	for _, v := range audit.Severities {
+	for _, v := range audit.Severities() {
 		sev = append(sev, fmt.Sprintf("%s %d", v, s.BySeverity[v]))
 	}
 	rows := [][2]string{
@@ -129,7 +129,7 @@ func (t *textWriter) summary(r *audit.Report) {
 		{"gaps", fmt.Sprint(s.Gaps)},
 	}
 	var cats []string
-	for _, c := range audit.Categories {
+	for _, c := range audit.Categories() {
 		if n := s.ByCategory[c]; n > 0 {
 			cats = append(cats, fmt.Sprintf("%s %d", c, n))
 		}
@@ -138,7 +138,7 @@ func (t *textWriter) summary(r *audit.Report) {
 		rows = append(rows, [2]string{"by category", strings.Join(cats, ", ")})
 	}
 	var provs []string
-	for _, p := range audit.Providers {
+	for _, p := range audit.Providers() {
 		if n := s.ByProvider[p]; n > 0 {
 			provs = append(provs, fmt.Sprintf("%s %d", p, n))
 		}
@@ -168,7 +168,7 @@ func (t *textWriter) findings(shown []audit.Finding) {
 	// Title, function, account and region give way, widest first, down to a floor
 	// that keeps an AWS account id and a typical region whole.
 	widths := tableLayout(header, rows, t.opts.Width, map[int]int{5: 12, 4: 10, 2: 12, 3: 9})
-	for _, sev := range audit.Severities {
+	for _, sev := range audit.Severities() {
 		var group [][]string
 		for i := range shown {
 			if shown[i].Severity == sev {

@@ -182,13 +182,13 @@ func parseEntry(n *yaml.Node, index int) (Entry, error) {
 }
 
 func parseCategory(s string) (audit.Category, error) {
-	for _, c := range audit.Categories {
+	for _, c := range audit.Categories() {
 		if string(c) == s {
 			return c, nil
 		}
 	}
-	names := make([]string, len(audit.Categories))
-	for i, c := range audit.Categories {
+	names := make([]string, len(audit.Categories()))
+	for i, c := range audit.Categories() {
 		names[i] = string(c)
 	}
 	return "", fmt.Errorf("unknown category %q (want one of %s)", s, strings.Join(names, ", "))

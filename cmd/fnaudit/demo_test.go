@@ -45,7 +45,7 @@ func TestDemoJSONMatchesSchema(t *testing.T) {
 func TestDemoHasFindingsForEveryProvider(t *testing.T) {
 	t.Parallel()
 	rep, _, _ := demoReport(t)
-	for _, p := range audit.Providers {
+	for _, p := range audit.Providers() {
 		if rep.Summary.ByProvider[p] == 0 {
 			t.Errorf("demo has no open %s findings", p)
 		}

@@ -53,7 +53,7 @@ func (sf *scopeFlags) resolve(now time.Time, trusted []string) (*scanFlags, erro
 		TrustedAccounts: trusted, Now: now,
 	}
 	if len(sf.providers) == 0 {
-		out.Providers = append([]audit.Provider(nil), audit.Providers...)
+		out.Providers = append([]audit.Provider(nil), audit.Providers()...)
 	}
 	seen := map[audit.Provider]bool{}
 	for _, s := range sf.providers {

@@ -374,11 +374,16 @@ func TestSearchProjects(t *testing.T) {
 func TestPermissionsListCoversCalls(t *testing.T) {
 	for _, api := range []string{apiListFunctions, apiFunctionIAM, apiListRuntimes, apiRunGetService, apiRunServiceIAM,
 		apiGetProject, apiProjectIAM, apiGetFolder, apiFolderIAM, apiOrganizationIAM, apiGetOrganization, apiGetRole} {
-		if !slices.Contains(Permissions, api) {
+		if !slices.Contains(Permissions(), api) {
 			t.Errorf("Permissions lacks %s", api)
 		}
 	}
-	if !slices.IsSorted(Permissions) {
+	if !slices.IsSorted(Permissions()) {
 		t.Errorf("Permissions is not sorted")
+	}
+	got := Permissions()
+	got[0] = "changed"
+	if Permissions()[0] == "changed" {
+		t.Error("Permissions() returned the package's own slice")
 	}
 }
