@@ -31,7 +31,7 @@ func paceEstate(t testing.TB, n int, latency time.Duration) *awstest.Server {
 		reg.Functions = append(reg.Functions, f)
 	}
 	s.SetLatency(latency)
-	s.SetQuotas(awstest.DocumentedQuotas)
+	s.SetQuotas(awstest.DocumentedQuotas())
 	return s
 }
 
@@ -47,7 +47,7 @@ type paceFigures struct {
 func measure(t testing.TB, n int, latency time.Duration) paceFigures {
 	s := paceEstate(t, n, latency)
 	start := time.Now()
-	inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}, Quotas: DefaultQuotas})
+	inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}, Quotas: DefaultQuotas()})
 	wall := time.Since(start)
 	if len(inv.Functions) != n || len(inv.Gaps) != 0 {
 		t.Fatalf("collected %d functions with gaps %+v, want %d and none", len(inv.Functions), inv.Gaps, n)
@@ -55,7 +55,8 @@ func measure(t testing.TB, n int, latency time.Duration) paceFigures {
 	lambdaCalls := s.Calls("lambda:*")
 	policy := s.Calls("lambda:GetPolicy")
 	other := lambdaCalls - policy
-	bound := math.Max(float64(policy)/DefaultQuotas.LambdaGetPolicy, float64(other)/DefaultQuotas.LambdaControl)
+	q := DefaultQuotas()
+	bound := math.Max(float64(policy)/q.LambdaGetPolicy, float64(other)/q.LambdaControl)
 	thr := s.Throttled("lambda:*")
 	return paceFigures{
 		callsPerFunction: float64(lambdaCalls) / float64(n),
