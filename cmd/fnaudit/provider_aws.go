@@ -18,7 +18,6 @@ func newAWSCollector(ctx context.Context, f *scanFlags) (audit.Collector, error)
 		OrgRole:    f.OrgRole,
 		ExternalID: f.ExternalID,
 		Profile:    f.Profile,
-		Progress:   f.Progress,
 	}
 	if !f.Now.IsZero() {
 		now := f.Now

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/account"
@@ -46,9 +47,10 @@ type Options struct {
 	// uses the SDK's default chain (environment, AWS_PROFILE, default profile,
 	// container and instance roles).
 	Profile string
-	// Progress receives a one-line progress display (rewritten with \r). It is
-	// only written when it is a terminal; nil means no progress.
-	Progress io.Writer
+	// Progress, when set, receives the run's counts as it goes: accounts,
+	// account-regions and functions (audit.Progress), at most ten reports a
+	// second and a final one with Done set. The collector prints nothing.
+	Progress audit.ProgressFunc
 	// Now is the clock stamped on the inventory; nil means time.Now.
 	Now func() time.Time
 	// Concurrency is how many account-regions are collected at once (default 8).
@@ -67,6 +69,9 @@ type Options struct {
 type Collector struct {
 	opts Options
 	cfg  aws.Config
+	// http is the HTTP client the collector built (nil when ConfigOptions
+	// supplied one); Close releases its idle connections.
+	http *http.Client
 }
 
 var _ audit.Collector = (*Collector)(nil)
@@ -102,7 +107,6 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.Progress = terminalOnly(opts.Progress)
 
 	load := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer(opts.MaxAttempts))}
 	if opts.Profile != "" {
@@ -117,7 +121,42 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 		// Global services (IAM, Organizations, account) need some region to sign.
 		cfg.Region = "us-east-1"
 	}
-	return &Collector{opts: opts, cfg: cfg}, nil
+	c := &Collector{opts: opts, cfg: cfg}
+	c.cfg.HTTPClient, c.http = ownHTTPClient(cfg.HTTPClient)
+	return c, nil
+}
+
+// ownHTTPClient replaces the SDK's default buildable HTTP client, whose
+// connection pool cannot be reached, with a client of the same transport
+// settings and timeout that Close can release. Any other client (one passed
+// in ConfigOptions, or a buildable client with a read timeout) is kept as it
+// is and stays the caller's.
+func ownHTTPClient(hc aws.HTTPClient) (aws.HTTPClient, *http.Client) {
+	bc, ok := hc.(*awshttp.BuildableClient)
+	if !ok {
+		return hc, nil
+	}
+	if _, set := bc.GetReadTimeout(); set {
+		return hc, nil
+	}
+	own := &http.Client{
+		Transport: bc.GetTransport(),
+		Timeout:   bc.GetTimeout(),
+		// The AWS APIs the collector calls do not redirect; a 3xx answer is
+		// returned to the SDK, which reports it, rather than followed.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return own, own
+}
+
+// Close releases the idle connections of the HTTP client the collector built;
+// a client passed in ConfigOptions is the caller's and left alone. It is safe
+// to call more than once, and a later Collect opens new connections.
+func (c *Collector) Close() error {
+	if c.http != nil {
+		c.http.CloseIdleConnections()
+	}
+	return nil
 }
 
 // Provider returns audit.AWS.
@@ -142,7 +181,7 @@ type run struct {
 	gaps      []audit.Gap
 	accounts  []audit.Account
 
-	progress *progress
+	progress *audit.ProgressCounter
 }
 
 func (r *run) addGap(g audit.Gap) {
@@ -164,13 +203,13 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	if caller == "" {
 		return nil, wrap("get caller identity", "", errors.New("the answer names no account"))
 	}
-	r := &run{c: c, progress: newProgress(c.opts.Progress)}
-	defer r.progress.stop()
+	r := &run{c: c, progress: audit.NewProgressCounter(audit.AWS, c.opts.Progress)}
+	defer r.progress.Finish()
 
 	orgs := organizations.NewFromConfig(c.cfg)
 	r.orgID = describeOrg(ctx, orgs)
 	targets := r.targets(ctx, orgs, caller)
-	r.progress.setAccounts(len(targets))
+	r.progress.AddScopes(len(targets))
 
 	// Accounts and account-regions each run Concurrency at a time. An account
 	// holds its slot while its regions wait for theirs; region slots never wait
@@ -182,7 +221,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 		wg.Add(1)
 		go func(t target) {
 			defer wg.Done()
-			defer r.progress.accountDone()
+			defer r.progress.AddScopesDone(1)
 			acctSem <- struct{}{}
 			defer func() { <-acctSem }()
 			if t.assume {
@@ -382,7 +421,7 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 		r.addGap(*regionGap)
 	}
 	r.addAccount(audit.Account{Provider: audit.AWS, ID: t.id, Name: t.name, OrgID: r.orgID, Regions: regions})
-	r.progress.addRegions(len(regions))
+	r.progress.AddRegions(len(regions))
 
 	var details iamDetails
 	var iamErr error
@@ -405,7 +444,7 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 			fnsMu.Lock()
 			fns = append(fns, got...)
 			fnsMu.Unlock()
-			r.progress.regionDone()
+			r.progress.AddRegionsDone(1)
 		}(region)
 	}
 	wg.Wait()

@@ -24,7 +24,7 @@ func (r *run) collectRegion(ctx context.Context, t target, region string) []audi
 		o.Region = region
 		o.APIOptions = append(o.APIOptions, paceMiddleware(lim.forOperation))
 	})
-	fns, gaps := collectLambda(ctx, api, t.id, region, r.progress.functionDone)
+	fns, gaps := collectLambda(ctx, api, t.id, region, func() { r.progress.AddFunctions(1) })
 	r.mu.Lock()
 	r.gaps = append(r.gaps, gaps...)
 	r.mu.Unlock()
