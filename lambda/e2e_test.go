@@ -29,6 +29,7 @@ const rieInstall = "go install github.com/aws/aws-lambda-runtime-interface-emula
 // email digest name the planted findings and the account that could not be
 // audited.
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	bootstrap := buildBootstrap(t)
 	srv := seedOrganization(t)
 	const topic = "arn:aws:sns:us-east-1:" + securityID + ":fnaudit-digest"
@@ -91,6 +92,7 @@ func TestEndToEnd(t *testing.T) {
 // TestEndToEndBadConfig: a bad variable fails the function's start, and the
 // runtime's log names the variable.
 func TestEndToEndBadConfig(t *testing.T) {
+	t.Parallel()
 	bootstrap := buildBootstrap(t)
 	addr, logs := startEmulator(t, bootstrap,
 		"FNAUDIT_SNS_TOPIC_ARN=arn:aws:sns:us-east-1:"+securityID+":fnaudit-digest",
