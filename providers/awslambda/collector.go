@@ -127,10 +127,14 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 }
 
 // ownHTTPClient replaces the SDK's default buildable HTTP client, whose
-// connection pool cannot be reached, with a client of the same transport
-// settings and timeout that Close can release. Any other client (one passed
-// in ConfigOptions, or a buildable client with a read timeout) is kept as it
-// is and stays the caller's.
+// connection pools cannot be reached (each service client copies it), with a
+// client of the same transport settings (proxy, TLS, custom CA bundle) and
+// timeout that every service client shares and Close can release. What the
+// SDK adds only to buildable clients is lost: defaults-mode timeouts (none in
+// the default legacy mode) and the opt-in per-service read timeouts
+// (AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026; Lambda has none). Any other client
+// (one passed in ConfigOptions, or a buildable client with a read timeout) is
+// kept as it is and stays the caller's.
 func ownHTTPClient(hc aws.HTTPClient) (aws.HTTPClient, *http.Client) {
 	bc, ok := hc.(*awshttp.BuildableClient)
 	if !ok {
