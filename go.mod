@@ -1,6 +1,6 @@
 module github.com/fnaudit/fnaudit
 
-go 1.26.8
+go 1.26.0
 
 require (
 	cloud.google.com/go/functions v1.27.1

@@ -349,7 +349,7 @@ func scopeOf(inv *Inventory) Scope {
 			regions[fn.Region] = true
 		}
 	}
-	for _, p := range Providers {
+	for _, p := range allProviders {
 		if provs[p] {
 			s.Providers = append(s.Providers, p)
 		}
@@ -380,13 +380,13 @@ func (r *Report) Summarize() {
 		ByProvider: map[Provider]int{},
 		Gaps:       len(r.Gaps),
 	}
-	for _, sev := range Severities {
+	for _, sev := range allSeverities {
 		s.BySeverity[sev] = 0
 	}
-	for _, c := range Categories {
+	for _, c := range allCategories {
 		s.ByCategory[c] = 0
 	}
-	for _, st := range Statuses {
+	for _, st := range allStatuses {
 		s.ByStatus[st] = 0
 	}
 	for i := range r.Findings {

@@ -3,6 +3,7 @@ package audit
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -47,17 +48,21 @@ const (
 )
 
 // Providers lists every provider in report order.
-var Providers = []Provider{AWS, GCP, Azure}
+func Providers() []Provider {
+	return slices.Clone(allProviders)
+}
+
+var allProviders = []Provider{AWS, GCP, Azure}
 
 // String returns the provider's name.
 func (p Provider) String() string { return string(p) }
 
 // UnmarshalJSON accepts only known providers.
-func (p *Provider) UnmarshalJSON(b []byte) error { return decodeEnum(b, "provider", Providers, p) }
+func (p *Provider) UnmarshalJSON(b []byte) error { return decodeEnum(b, "provider", allProviders, p) }
 
 // ParseProvider returns the provider named s.
 func ParseProvider(s string) (Provider, error) {
-	for _, p := range Providers {
+	for _, p := range allProviders {
 		if string(p) == strings.ToLower(strings.TrimSpace(s)) {
 			return p, nil
 		}
@@ -78,7 +83,11 @@ const (
 )
 
 // Severities lists every severity, most severe first.
-var Severities = []Severity{Critical, High, Medium, Low, Info}
+func Severities() []Severity {
+	return slices.Clone(allSeverities)
+}
+
+var allSeverities = []Severity{Critical, High, Medium, Low, Info}
 
 // String returns the severity's name.
 func (s Severity) String() string { return string(s) }
@@ -104,11 +113,11 @@ func (s Severity) Rank() int {
 func (s Severity) AtLeast(min Severity) bool { return s.Rank() >= min.Rank() }
 
 // UnmarshalJSON accepts only known severities.
-func (s *Severity) UnmarshalJSON(b []byte) error { return decodeEnum(b, "severity", Severities, s) }
+func (s *Severity) UnmarshalJSON(b []byte) error { return decodeEnum(b, "severity", allSeverities, s) }
 
 // ParseSeverity returns the severity named s (case-insensitive).
 func ParseSeverity(s string) (Severity, error) {
-	for _, v := range Severities {
+	for _, v := range allSeverities {
 		if string(v) == strings.ToLower(strings.TrimSpace(s)) {
 			return v, nil
 		}
@@ -132,14 +141,18 @@ const (
 )
 
 // Categories lists every category in report order.
-var Categories = []Category{PublicInvoke, CrossAccountInvoke, AdminAccess, PrivilegeEscalation,
+func Categories() []Category {
+	return slices.Clone(allCategories)
+}
+
+var allCategories = []Category{PublicInvoke, CrossAccountInvoke, AdminAccess, PrivilegeEscalation,
 	WildcardPermission, DeprecatedRuntime, PlaintextSecret}
 
 // String returns the category's name.
 func (c Category) String() string { return string(c) }
 
 // UnmarshalJSON accepts only known categories.
-func (c *Category) UnmarshalJSON(b []byte) error { return decodeEnum(b, "category", Categories, c) }
+func (c *Category) UnmarshalJSON(b []byte) error { return decodeEnum(b, "category", allCategories, c) }
 
 // Status is the outcome of a finding.
 type Status string
@@ -157,13 +170,17 @@ const (
 )
 
 // Statuses lists every status.
-var Statuses = []Status{StatusFail, StatusSuppressed, StatusUnknown, StatusError}
+func Statuses() []Status {
+	return slices.Clone(allStatuses)
+}
+
+var allStatuses = []Status{StatusFail, StatusSuppressed, StatusUnknown, StatusError}
 
 // String returns the status's name.
 func (s Status) String() string { return string(s) }
 
 // UnmarshalJSON accepts only known statuses.
-func (s *Status) UnmarshalJSON(b []byte) error { return decodeEnum(b, "status", Statuses, s) }
+func (s *Status) UnmarshalJSON(b []byte) error { return decodeEnum(b, "status", allStatuses, s) }
 
 // PrincipalKind classifies who an access entry lets in.
 type PrincipalKind string
@@ -189,7 +206,11 @@ const (
 )
 
 // PrincipalKinds lists every principal kind.
-var PrincipalKinds = []PrincipalKind{PrincipalPublic, PrincipalAnyAuthenticated, PrincipalAccount,
+func PrincipalKinds() []PrincipalKind {
+	return slices.Clone(allPrincipalKinds)
+}
+
+var allPrincipalKinds = []PrincipalKind{PrincipalPublic, PrincipalAnyAuthenticated, PrincipalAccount,
 	PrincipalOrganization, PrincipalService, PrincipalSpecific, PrincipalKeyHolder}
 
 // String returns the kind's name.
@@ -197,7 +218,7 @@ func (k PrincipalKind) String() string { return string(k) }
 
 // UnmarshalJSON accepts only known principal kinds.
 func (k *PrincipalKind) UnmarshalJSON(b []byte) error {
-	return decodeEnum(b, "principal kind", PrincipalKinds, k)
+	return decodeEnum(b, "principal kind", allPrincipalKinds, k)
 }
 
 // TriggerKind classifies what invokes a function.
@@ -218,7 +239,11 @@ const (
 )
 
 // TriggerKinds lists every trigger kind.
-var TriggerKinds = []TriggerKind{TriggerHTTPURL, TriggerAPIGateway, TriggerQueue, TriggerStream,
+func TriggerKinds() []TriggerKind {
+	return slices.Clone(allTriggerKinds)
+}
+
+var allTriggerKinds = []TriggerKind{TriggerHTTPURL, TriggerAPIGateway, TriggerQueue, TriggerStream,
 	TriggerStorage, TriggerPubSub, TriggerSchedule, TriggerEvent, TriggerService, TriggerOther}
 
 // String returns the kind's name.
@@ -226,7 +251,7 @@ func (k TriggerKind) String() string { return string(k) }
 
 // UnmarshalJSON accepts only known trigger kinds.
 func (k *TriggerKind) UnmarshalJSON(b []byte) error {
-	return decodeEnum(b, "trigger kind", TriggerKinds, k)
+	return decodeEnum(b, "trigger kind", allTriggerKinds, k)
 }
 
 // AuthKind says how callers of an entry point authenticate.
@@ -244,13 +269,17 @@ const (
 )
 
 // AuthKinds lists every auth kind.
-var AuthKinds = []AuthKind{AuthNone, AuthIAM, AuthKey, AuthJWT, AuthAuthorizer, AuthService, AuthUnknown}
+func AuthKinds() []AuthKind {
+	return slices.Clone(allAuthKinds)
+}
+
+var allAuthKinds = []AuthKind{AuthNone, AuthIAM, AuthKey, AuthJWT, AuthAuthorizer, AuthService, AuthUnknown}
 
 // String returns the kind's name.
 func (k AuthKind) String() string { return string(k) }
 
 // UnmarshalJSON accepts only known auth kinds.
-func (k *AuthKind) UnmarshalJSON(b []byte) error { return decodeEnum(b, "auth kind", AuthKinds, k) }
+func (k *AuthKind) UnmarshalJSON(b []byte) error { return decodeEnum(b, "auth kind", allAuthKinds, k) }
 
 // Effect is Allow or Deny.
 type Effect string
@@ -262,13 +291,17 @@ const (
 )
 
 // Effects lists both effects.
-var Effects = []Effect{Allow, Deny}
+func Effects() []Effect {
+	return slices.Clone(allEffects)
+}
+
+var allEffects = []Effect{Allow, Deny}
 
 // String returns the effect's name.
 func (e Effect) String() string { return string(e) }
 
 // UnmarshalJSON accepts only Allow and Deny.
-func (e *Effect) UnmarshalJSON(b []byte) error { return decodeEnum(b, "effect", Effects, e) }
+func (e *Effect) UnmarshalJSON(b []byte) error { return decodeEnum(b, "effect", allEffects, e) }
 
 // DataKind names a part of the inventory a provider collects; a Gap says which part
 // it is missing and a Rule says which parts it needs.
@@ -289,13 +322,17 @@ const (
 )
 
 // DataKinds lists every data kind.
-var DataKinds = []DataKind{DataFunctions, DataAccess, DataTriggers, DataIdentity, DataEnvironment, DataConfig, DataImpersonation}
+func DataKinds() []DataKind {
+	return slices.Clone(allDataKinds)
+}
+
+var allDataKinds = []DataKind{DataFunctions, DataAccess, DataTriggers, DataIdentity, DataEnvironment, DataConfig, DataImpersonation}
 
 // String returns the kind's name.
 func (k DataKind) String() string { return string(k) }
 
 // UnmarshalJSON accepts only known data kinds.
-func (k *DataKind) UnmarshalJSON(b []byte) error { return decodeEnum(b, "data kind", DataKinds, k) }
+func (k *DataKind) UnmarshalJSON(b []byte) error { return decodeEnum(b, "data kind", allDataKinds, k) }
 
 // GapReason classifies why data is missing.
 type GapReason string
@@ -316,14 +353,20 @@ const (
 )
 
 // GapReasons lists every gap reason.
-var GapReasons = []GapReason{GapAccessDenied, GapThrottled, GapNotEnabled, GapAssumeRole, GapNotFound,
+func GapReasons() []GapReason {
+	return slices.Clone(allGapReasons)
+}
+
+var allGapReasons = []GapReason{GapAccessDenied, GapThrottled, GapNotEnabled, GapAssumeRole, GapNotFound,
 	GapTimeout, GapInterrupted, GapUnreachable, GapNotAvailable, GapInvalidData, GapError}
 
 // String returns the reason's name.
 func (r GapReason) String() string { return string(r) }
 
 // UnmarshalJSON accepts only known reasons.
-func (r *GapReason) UnmarshalJSON(b []byte) error { return decodeEnum(b, "gap reason", GapReasons, r) }
+func (r *GapReason) UnmarshalJSON(b []byte) error {
+	return decodeEnum(b, "gap reason", allGapReasons, r)
+}
 
 // ValueVerdict is what the collector's secret detector concluded about an
 // environment value it saw and then dropped.
@@ -339,12 +382,16 @@ const (
 )
 
 // ValueVerdicts lists every verdict.
-var ValueVerdicts = []ValueVerdict{ValueUnknown, ValueEmpty, ValuePlain, ValueReference, ValueSecret}
+func ValueVerdicts() []ValueVerdict {
+	return slices.Clone(allValueVerdicts)
+}
+
+var allValueVerdicts = []ValueVerdict{ValueUnknown, ValueEmpty, ValuePlain, ValueReference, ValueSecret}
 
 // String returns the verdict's name.
 func (v ValueVerdict) String() string { return string(v) }
 
 // UnmarshalJSON accepts only known verdicts.
 func (v *ValueVerdict) UnmarshalJSON(b []byte) error {
-	return decodeEnum(b, "value verdict", ValueVerdicts, v)
+	return decodeEnum(b, "value verdict", allValueVerdicts, v)
 }

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -170,12 +171,16 @@ const (
 )
 
 // PolicyKinds lists every policy kind.
-var PolicyKinds = []PolicyKind{PolicyInline, PolicyManaged, PolicyAWSManaged, PolicyBoundary,
+func PolicyKinds() []PolicyKind {
+	return slices.Clone(allPolicyKinds)
+}
+
+var allPolicyKinds = []PolicyKind{PolicyInline, PolicyManaged, PolicyAWSManaged, PolicyBoundary,
 	PolicyBinding, PolicyRoleAssignment}
 
 // UnmarshalJSON accepts only known policy kinds.
 func (k *PolicyKind) UnmarshalJSON(b []byte) error {
-	return decodeEnum(b, "policy kind", PolicyKinds, k)
+	return decodeEnum(b, "policy kind", allPolicyKinds, k)
 }
 
 // Policy is one grant of permissions to an identity: an AWS policy document, a GCP

@@ -48,18 +48,18 @@ var requiredFields = map[string][]string{
 func enumValues() map[reflect.Type][]string {
 	m := map[reflect.Type][]string{}
 	add := func(t reflect.Type, vals []string) { m[t] = vals }
-	add(reflect.TypeOf(Provider("")), strs(Providers))
-	add(reflect.TypeOf(Severity("")), strs(Severities))
-	add(reflect.TypeOf(Category("")), strs(Categories))
-	add(reflect.TypeOf(Status("")), strs(Statuses))
-	add(reflect.TypeOf(PrincipalKind("")), strs(PrincipalKinds))
-	add(reflect.TypeOf(TriggerKind("")), strs(TriggerKinds))
-	add(reflect.TypeOf(AuthKind("")), strs(AuthKinds))
-	add(reflect.TypeOf(Effect("")), strs(Effects))
-	add(reflect.TypeOf(DataKind("")), strs(DataKinds))
-	add(reflect.TypeOf(GapReason("")), strs(GapReasons))
-	add(reflect.TypeOf(ValueVerdict("")), strs(ValueVerdicts))
-	add(reflect.TypeOf(PolicyKind("")), strs(PolicyKinds))
+	add(reflect.TypeOf(Provider("")), strs(allProviders))
+	add(reflect.TypeOf(Severity("")), strs(allSeverities))
+	add(reflect.TypeOf(Category("")), strs(allCategories))
+	add(reflect.TypeOf(Status("")), strs(allStatuses))
+	add(reflect.TypeOf(PrincipalKind("")), strs(allPrincipalKinds))
+	add(reflect.TypeOf(TriggerKind("")), strs(allTriggerKinds))
+	add(reflect.TypeOf(AuthKind("")), strs(allAuthKinds))
+	add(reflect.TypeOf(Effect("")), strs(allEffects))
+	add(reflect.TypeOf(DataKind("")), strs(allDataKinds))
+	add(reflect.TypeOf(GapReason("")), strs(allGapReasons))
+	add(reflect.TypeOf(ValueVerdict("")), strs(allValueVerdicts))
+	add(reflect.TypeOf(PolicyKind("")), strs(allPolicyKinds))
 	return m
 }
 

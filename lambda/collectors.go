@@ -42,8 +42,11 @@ func providerCollectors(cfg Config, secrets secretsAPI) CollectorFactory {
 			reason := audit.GapError
 			switch p {
 			case audit.AWS:
-				c, err = awslambda.New(ctx, awslambda.Options{Regions: s.Regions, Accounts: s.Accounts,
-					OrgRole: cfg.OrgRole, ExternalID: cfg.ExternalID})
+				var ac *awslambda.Collector
+				if ac, err = awslambda.New(ctx, awslambda.Options{Regions: s.Regions, Accounts: s.Accounts,
+					OrgRole: cfg.OrgRole, ExternalID: cfg.ExternalID}); err == nil {
+					c = closing{ac, ac}
+				}
 			case audit.GCP:
 				var creds []byte
 				if creds, reason, err = readSecret(ctx, secrets, cfg.GCPSecret); err == nil {
@@ -61,7 +64,10 @@ func providerCollectors(cfg Config, secrets secretsAPI) CollectorFactory {
 				if creds, reason, err = readSecret(ctx, secrets, cfg.AzureSecret); err == nil {
 					var cred *azidentity.ClientSecretCredential
 					if cred, err = azureCredential(creds); err == nil {
-						c, err = azurefunctions.New(azurefunctions.Options{Subscriptions: s.AzureSubscriptions, Credential: cred})
+						var zc *azurefunctions.Collector
+						if zc, err = azurefunctions.New(ctx, azurefunctions.Options{Subscriptions: s.AzureSubscriptions, Credential: cred}); err == nil {
+							c = closing{zc, zc}
+						}
 					}
 				}
 			default:

@@ -160,7 +160,7 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 	grants := roleGrants(t, tmpl, "AuditRole")
 
 	needed := map[string]bool{}
-	for _, a := range append(awslambda.Actions(), handlerActions()...) {
+	for _, a := range append(awslambda.Permissions(), handlerActions()...) {
 		needed[a] = true
 	}
 	// What the Lambda service itself does with the function's role: write its
@@ -339,7 +339,7 @@ func TestTemplateFunction(t *testing.T) {
 func TestMemberRole(t *testing.T) {
 	t.Parallel()
 	var want, got []string
-	for _, a := range awslambda.Actions() {
+	for _, a := range awslambda.Permissions() {
 		if !strings.HasPrefix(a, "organizations:") && !strings.HasPrefix(a, "sts:") {
 			want = append(want, a)
 		}

@@ -185,7 +185,7 @@ func TestEscalations(t *testing.T) {
 func TestMethodsTable(t *testing.T) {
 	t.Parallel()
 	seen := map[string]bool{}
-	for _, m := range Methods {
+	for _, m := range methods {
 		if seen[m.ID] {
 			t.Errorf("duplicate method id %s", m.ID)
 		}
@@ -194,7 +194,7 @@ func TestMethodsTable(t *testing.T) {
 			t.Errorf("%s: incomplete entry", m.ID)
 		}
 		for _, c := range m.Catalogues {
-			if References[c] == "" {
+			if references[c] == "" {
 				t.Errorf("%s: catalogue %q has no reference", m.ID, c)
 			}
 		}

@@ -52,7 +52,7 @@ func (r *Role) Escalations() []Escalation {
 	tab := methodActions()
 	cache := make([]Access, len(tab.actions))
 	seen := make([]bool, len(tab.actions))
-	for mi, m := range Methods {
+	for mi, m := range methods {
 		e := Escalation{Method: m}
 		ok := true
 		for ai, action := range m.Requires {
@@ -73,6 +73,7 @@ func (r *Role) Escalations() []Escalation {
 			e.Steps = append(e.Steps, acc)
 		}
 		if ok {
+			e.Method = m.clone() // the caller's to keep; the table stays unshared
 			out = append(out, e)
 		}
 	}
@@ -88,9 +89,9 @@ type methodTable struct {
 }
 
 var methodActions = sync.OnceValue(func() methodTable {
-	t := methodTable{index: make([][]int, len(Methods))}
+	t := methodTable{index: make([][]int, len(methods))}
 	pos := map[string]int{}
-	for i, m := range Methods {
+	for i, m := range methods {
 		t.index[i] = make([]int, len(m.Requires))
 		for j, a := range m.Requires {
 			u, ok := pos[a]

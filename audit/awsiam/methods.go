@@ -1,6 +1,10 @@
 package awsiam
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // Method is a known way for an AWS principal to raise its own privileges or take
 // over another principal's. Methods are data: the escalation check is one
@@ -33,8 +37,12 @@ const (
 	pathfinding = "pathfinding.cloud"
 )
 
-// Reference pages of the catalogues.
-var References = map[string]string{
+// References returns the reference page of each catalogue, by catalogue name.
+func References() map[string]string {
+	return maps.Clone(references)
+}
+
+var references = map[string]string{
 	rhino:       "https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/",
 	pathfinding: "https://pathfinding.cloud/",
 }
@@ -42,7 +50,21 @@ var References = map[string]string{
 // Methods is the table of escalation methods the privilege-escalation check
 // looks for, in catalogue order: IAM changes first, then passing a role to a
 // new compute resource, then taking over existing compute.
-var Methods = []Method{
+func Methods() []Method {
+	out := make([]Method, len(methods))
+	for i, m := range methods {
+		out[i] = m.clone()
+	}
+	return out
+}
+
+// clone returns a copy of m that shares no slice with the table.
+func (m Method) clone() Method {
+	m.Requires, m.Broad, m.Catalogues = slices.Clone(m.Requires), slices.Clone(m.Broad), slices.Clone(m.Catalogues)
+	return m
+}
+
+var methods = []Method{
 	// --- changing IAM directly ---
 	{ID: "iam-create-policy-version", Requires: []string{"iam:CreatePolicyVersion"},
 		Description: "Publish a new default version of a customer-managed policy attached to the role (or to another principal) that grants everything.",
@@ -265,7 +287,7 @@ var Methods = []Method{
 
 // MethodByID returns the method with the given id.
 func MethodByID(id string) (Method, bool) {
-	for _, m := range Methods {
+	for _, m := range methods {
 		if m.ID == id {
 			return m, true
 		}

@@ -1,6 +1,7 @@
 package awsiam
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -13,7 +14,11 @@ import (
 // without a finding: the CloudWatch Logs permissions of
 // AWSLambdaBasicExecutionRole and the network-interface permissions of
 // AWSLambdaVPCAccessExecutionRole, which the Lambda service itself needs.
-var Baseline = []string{
+func Baseline() []string {
+	return slices.Clone(baseline)
+}
+
+var baseline = []string{
 	"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
 	"ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
 	"ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
@@ -189,7 +194,7 @@ func (s *stmt) widensService(svc string) bool {
 
 var baselineSet = sync.OnceValue(func() *catalog.AWSSet {
 	s := catalog.NewAWSSet()
-	for _, a := range Baseline {
+	for _, a := range baseline {
 		s.UnionInPlace(catalog.ExpandAWSSet(a))
 	}
 	return s

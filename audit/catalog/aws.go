@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -32,11 +33,15 @@ const (
 )
 
 // AccessLevels lists the levels from least to most privileged.
-var AccessLevels = []AccessLevel{List, Read, Tagging, Write, PermissionsManagement}
+func AccessLevels() []AccessLevel {
+	return slices.Clone(accessLevels)
+}
+
+var accessLevels = []AccessLevel{List, Read, Tagging, Write, PermissionsManagement}
 
 // Rank orders the levels: List 0 ... Permissions management 4; unknown -1.
 func (l AccessLevel) Rank() int {
-	for i, v := range AccessLevels {
+	for i, v := range accessLevels {
 		if v == l {
 			return i
 		}
@@ -460,9 +465,9 @@ func (s *AWSSet) Covers(t *AWSSet) bool {
 // ok is false for an empty set.
 func (s *AWSSet) MaxLevel() (level AccessLevel, ok bool) {
 	c := loadAWS()
-	for r := len(AccessLevels) - 1; r >= 0; r-- {
+	for r := len(accessLevels) - 1; r >= 0; r-- {
 		if s.CountIntersect(c.levelSets[r]) > 0 {
-			return AccessLevels[r], true
+			return accessLevels[r], true
 		}
 	}
 	return "", false

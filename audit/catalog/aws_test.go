@@ -141,7 +141,7 @@ func TestAWSSet(t *testing.T) {
 		t.Errorf("Services = %v", got)
 	}
 	sum := 0
-	for _, l := range AccessLevels {
+	for _, l := range accessLevels {
 		sum += AWSLevelSet(l).Len()
 	}
 	if sum != AllAWS().Len() {

@@ -126,7 +126,7 @@ func TestParseGCPPermissionFactsRejectsBadLines(t *testing.T) {
 
 func TestGCPEscalationsWellFormed(t *testing.T) {
 	seen := map[string]bool{}
-	for _, m := range append(GCPEscalations, GCPEscalationActAsAlone) {
+	for _, m := range append(gcpEscalations, gcpEscalationActAsAlone) {
 		if seen[m.ID] {
 			t.Errorf("duplicate escalation id %s", m.ID)
 		}

@@ -1,5 +1,7 @@
 package catalog
 
+import "slices"
+
 // GCPEscalation is one way a GCP principal holding a set of permissions can raise
 // its own privileges or act as another principal. A principal can use the method
 // when it holds every permission in Requires.
@@ -17,7 +19,15 @@ type GCPEscalation struct {
 // direct first. Methods that need iam.serviceAccounts.actAs plus a way to run code
 // are listed with both permissions; GCPEscalationActAsAlone covers actAs held
 // without any such way.
-var GCPEscalations = []GCPEscalation{
+func GCPEscalations() []GCPEscalation {
+	out := slices.Clone(gcpEscalations)
+	for i := range out {
+		out[i].Requires = slices.Clone(out[i].Requires)
+	}
+	return out
+}
+
+var gcpEscalations = []GCPEscalation{
 	{ID: "set-org-iam-policy", Requires: []string{"resourcemanager.organizations.setIamPolicy"}, Severity: "critical",
 		Summary: "rewrite the organization IAM policy and grant itself any role everywhere"},
 	{ID: "set-folder-iam-policy", Requires: []string{"resourcemanager.folders.setIamPolicy"}, Severity: "critical",
@@ -59,7 +69,13 @@ var GCPEscalations = []GCPEscalation{
 // GCPEscalationActAsAlone is reported when a principal can act as other service
 // accounts but holds no permission in GCPEscalations that turns it into running
 // code: not exploitable alone, one extra grant away.
-var GCPEscalationActAsAlone = GCPEscalation{
+func GCPEscalationActAsAlone() GCPEscalation {
+	e := gcpEscalationActAsAlone
+	e.Requires = slices.Clone(e.Requires)
+	return e
+}
+
+var gcpEscalationActAsAlone = GCPEscalation{
 	ID: "sa-actas", Requires: []string{"iam.serviceAccounts.actAs"}, Severity: "medium",
 	Summary: "act as other service accounts; any permission to deploy code (functions, Cloud Run, VMs) completes an escalation",
 }

@@ -3,6 +3,7 @@ package catalog
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,7 +38,11 @@ func GCPAdminRoleFor(role string) (GCPAdminRole, bool) {
 
 // GCPIAMAdminPermissions are the permissions that let a principal rewrite the IAM
 // policy of a whole project, folder or organization, and so grant itself any role.
-var GCPIAMAdminPermissions = []string{
+func GCPIAMAdminPermissions() []string {
+	return slices.Clone(gcpIAMAdminPermissions)
+}
+
+var gcpIAMAdminPermissions = []string{
 	"resourcemanager.projects.setIamPolicy",
 	"resourcemanager.folders.setIamPolicy",
 	"resourcemanager.organizations.setIamPolicy",

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,7 +47,11 @@ const (
 )
 
 // Operators lists every condition operator.
-var Operators = []Operator{StringEquals, StringNotEquals, StringEqualsIgnoreCase,
+func Operators() []Operator {
+	return slices.Clone(operators)
+}
+
+var operators = []Operator{StringEquals, StringNotEquals, StringEqualsIgnoreCase,
 	StringNotEqualsIgnoreCase, StringLike, StringNotLike, NumericEquals, NumericNotEquals,
 	NumericLessThan, NumericLessThanEquals, NumericGreaterThan, NumericGreaterThanEquals,
 	DateEquals, DateNotEquals, DateLessThan, DateLessThanEquals, DateGreaterThan,
@@ -54,8 +59,8 @@ var Operators = []Operator{StringEquals, StringNotEquals, StringEqualsIgnoreCase
 	ArnNotEquals, ArnNotLike, Null}
 
 var operatorByLower = func() map[string]Operator {
-	m := make(map[string]Operator, len(Operators))
-	for _, o := range Operators {
+	m := make(map[string]Operator, len(operators))
+	for _, o := range operators {
 		m[strings.ToLower(string(o))] = o
 	}
 	return m

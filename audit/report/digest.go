@@ -204,7 +204,7 @@ func (d *digester) unit(n int) string {
 
 func (d *digester) severityCounts() []string {
 	var parts []string
-	for _, s := range audit.Severities {
+	for _, s := range audit.Severities() {
 		if !d.atLeast(s) {
 			continue
 		}
@@ -281,7 +281,7 @@ func (d *digester) writeBody(b *strings.Builder) {
 		fmt.Fprintf(b, "Open findings at %s: %d\n", d.threshold(), len(d.open))
 		fmt.Fprintf(b, "  by severity: %s\n", strings.Join(d.severityCounts(), ", "))
 		var cats []string
-		for _, c := range audit.Categories {
+		for _, c := range audit.Categories() {
 			n := 0
 			for _, f := range d.open {
 				if f.Category == c {

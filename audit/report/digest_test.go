@@ -185,7 +185,7 @@ func TestDigestSubjectIsShortASCII(t *testing.T) {
 	r, _ := digestReport()
 	r.Scope.Accounts = 1 << 40
 	for i := range r.Findings {
-		r.Findings[i].Severity = audit.Severities[i%len(audit.Severities)]
+		r.Findings[i].Severity = audit.Severities()[i%len(audit.Severities())]
 		r.Findings[i].Status = audit.StatusFail
 	}
 	d := NewDigest(r, DigestOptions{})

@@ -192,17 +192,17 @@ func summaryCharts(r *audit.Report, public, cross int) []htmlChart {
 		}, max(total, public, cross))
 
 	var sev []barValue
-	for _, v := range audit.Severities {
+	for _, v := range audit.Severities() {
 		sev = append(sev, barValue{string(v), s.BySeverity[v], "sev-" + string(v), ""})
 	}
 	var cats []barValue
-	for _, c := range audit.Categories {
+	for _, c := range audit.Categories() {
 		if n := s.ByCategory[c]; n > 0 {
 			cats = append(cats, barValue{string(c), n, "count", ""})
 		}
 	}
 	var provs []barValue
-	for _, p := range audit.Providers {
+	for _, p := range audit.Providers() {
 		if n := s.ByProvider[p]; n > 0 {
 			provs = append(provs, barValue{string(p), n, "count", ""})
 		}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -22,12 +23,16 @@ const (
 
 // Formats lists every format audit/report renders. ASFF (Security Hub) is
 // rendered by the securityhub package, which builds it from the AWS SDK's types.
-var Formats = []Format{Text, JSON, OCSF, CSV, HTML}
+func Formats() []Format {
+	return slices.Clone(formats)
+}
+
+var formats = []Format{Text, JSON, OCSF, CSV, HTML}
 
 // formatList names the formats for error messages: "text, json, ... or html".
 func formatList() string {
-	names := make([]string, len(Formats))
-	for i, f := range Formats {
+	names := make([]string, len(formats))
+	for i, f := range formats {
 		names[i] = string(f)
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
@@ -35,7 +40,7 @@ func formatList() string {
 
 // ParseFormat returns the format named s.
 func ParseFormat(s string) (Format, error) {
-	for _, f := range Formats {
+	for _, f := range formats {
 		if string(f) == strings.ToLower(strings.TrimSpace(s)) {
 			return f, nil
 		}

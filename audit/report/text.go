@@ -214,7 +214,7 @@ func (t *textWriter) summary(r *audit.Report) {
 	s := r.Summary
 	t.line("SUMMARY")
 	var sev []string
-	for _, v := range audit.Severities {
+	for _, v := range audit.Severities() {
 		sev = append(sev, fmt.Sprintf("%s %d", v, s.BySeverity[v]))
 	}
 	rows := [][2]string{
@@ -225,7 +225,7 @@ func (t *textWriter) summary(r *audit.Report) {
 		{"gaps", fmt.Sprint(s.Gaps)},
 	}
 	var cats []string
-	for _, c := range audit.Categories {
+	for _, c := range audit.Categories() {
 		if n := s.ByCategory[c]; n > 0 {
 			cats = append(cats, fmt.Sprintf("%s %d", c, n))
 		}
@@ -234,7 +234,7 @@ func (t *textWriter) summary(r *audit.Report) {
 		rows = append(rows, [2]string{"by category", strings.Join(cats, ", ")})
 	}
 	var provs []string
-	for _, p := range audit.Providers {
+	for _, p := range audit.Providers() {
 		if n := s.ByProvider[p]; n > 0 {
 			provs = append(provs, fmt.Sprintf("%s %d", p, n))
 		}
@@ -266,7 +266,7 @@ func (t *textWriter) findings(shown []audit.Finding) {
 		statusW = max(statusW, utf8.RuneCountInString(string(shown[i].Status)))
 		ruleW = max(ruleW, utf8.RuneCountInString(Visible(shown[i].Rule)))
 	}
-	for _, sev := range audit.Severities {
+	for _, sev := range audit.Severities() {
 		n := 0
 		for i := range shown {
 			if shown[i].Severity == sev {

@@ -45,14 +45,14 @@ func TestCatalogueMetadata(t *testing.T) {
 		if r.Severity.Rank() < 0 {
 			t.Errorf("%s: invalid severity %q", r.ID, r.Severity)
 		}
-		if !slices.Contains(audit.Categories, r.Category) {
+		if !slices.Contains(audit.Categories(), r.Category) {
 			t.Errorf("%s: invalid category %q", r.ID, r.Category)
 		}
 		if r.Title == "" || r.Remediation == "" || len(r.References) == 0 || r.Check == nil {
 			t.Errorf("%s: title, remediation, references and check are all required", r.ID)
 		}
 		for _, k := range r.Needs {
-			if !slices.Contains(audit.DataKinds, k) {
+			if !slices.Contains(audit.DataKinds(), k) {
 				t.Errorf("%s: unknown data kind %q in Needs", r.ID, k)
 			}
 		}
@@ -65,8 +65,8 @@ func TestCatalogueMetadata(t *testing.T) {
 		covered[r.Provider][r.Category] = true
 	}
 	// Every provider judges every category of the finding contract.
-	for _, p := range audit.Providers {
-		for _, c := range audit.Categories {
+	for _, p := range audit.Providers() {
+		for _, c := range audit.Categories() {
 			if !covered[p][c] {
 				t.Errorf("no %s rule in category %s", p, c)
 			}

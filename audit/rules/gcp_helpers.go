@@ -143,7 +143,7 @@ func gcpAdminPolicy(p *audit.Policy) (reason string, sev audit.Severity, ok bool
 	if !catalog.IsGCPCustomRole(p.Name) && !catalog.IsGCPCustomRole(p.ID) {
 		return "", "", false
 	}
-	for _, perm := range catalog.GCPIAMAdminPermissions {
+	for _, perm := range catalog.GCPIAMAdminPermissions() {
 		if gcpGrantsPermission(p, perm) {
 			return "custom role with " + perm + ": can grant itself any role", audit.Critical, true
 		}

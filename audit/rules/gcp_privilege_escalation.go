@@ -87,7 +87,7 @@ func gcpEscalations(ident *audit.Identity, now time.Time) []gcpEscalationHit {
 	}
 	var hits []gcpEscalationHit
 	usedActAs := false
-	for _, m := range catalog.GCPEscalations {
+	for _, m := range catalog.GCPEscalations() {
 		ok := true
 		for _, perm := range m.Requires {
 			if len(grantedBy[perm]) == 0 {
@@ -106,7 +106,7 @@ func gcpEscalations(ident *audit.Identity, now time.Time) []gcpEscalationHit {
 		}
 	}
 	if !usedActAs && len(grantedBy["iam.serviceAccounts.actAs"]) > 0 {
-		hits = append(hits, gcpHit(ident, catalog.GCPEscalationActAsAlone, grantedBy))
+		hits = append(hits, gcpHit(ident, catalog.GCPEscalationActAsAlone(), grantedBy))
 	}
 	return hits
 }

@@ -1,6 +1,10 @@
 package rules
 
-import "github.com/fnaudit/fnaudit/audit"
+import (
+	"strings"
+
+	"github.com/fnaudit/fnaudit/audit"
+)
 
 // All returns every rule, AWS first, then GCP, then Azure. The lists are explicit
 // (no registration from init) so the catalogue is visible in one place per provider.
@@ -12,10 +16,10 @@ func All() []audit.Rule {
 	return out
 }
 
-// ByID returns the rule with the given id or slug.
+// ByID returns the rule with the given id or slug, matched case-insensitively.
 func ByID(id string) (audit.Rule, bool) {
 	for _, r := range All() {
-		if r.ID == id || r.Slug == id {
+		if strings.EqualFold(r.ID, id) || strings.EqualFold(r.Slug, id) {
 			return r, true
 		}
 	}

@@ -95,7 +95,7 @@ func TestNoOutputLeaksSecrets(t *testing.T) {
 	}
 
 	outputs := map[string]string{}
-	for _, f := range report.Formats {
+	for _, f := range report.Formats() {
 		opts := report.Options{Width: -1} // unwrapped, so a leak cannot hide across a line break
 		var b bytes.Buffer
 		if err := report.Render(&b, f, rep, opts); err != nil {

@@ -17,8 +17,10 @@
 //	    reason: "legacy project is being decommissioned"
 //
 // Each entry needs rule or category (or both, which must then both match), a
-// resource glob and a reason. Unknown keys are errors, so a misspelt key never
-// turns into a suppression that silently matches nothing or everything.
+// resource glob and a reason. Unknown keys are errors, and so is a rule that
+// fnaudit does not have (ids and slugs match case-insensitively; ParseOptions
+// names other rules or lets unknown ones through), so a misspelt key or rule
+// never turns into a suppression that silently matches nothing or everything.
 //
 // # Resource globs
 //

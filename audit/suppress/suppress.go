@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/rules"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -17,8 +18,8 @@ type Entry struct {
 	Index int
 	// Line is the entry's line in its file (0 when built in code).
 	Line int
-	// Rule is a rule id ("FNA-AWS-001") or slug ("aws-public-invoke"); empty
-	// matches any rule.
+	// Rule is a rule id ("FNA-AWS-001") or slug ("aws-public-invoke"),
+	// matched case-insensitively; empty matches any rule.
 	Rule string
 	// Category matches every rule of a category; empty matches any category.
 	Category audit.Category
@@ -62,7 +63,7 @@ func (e Entry) Expired(now time.Time) bool {
 
 // Matches reports whether the entry covers the finding (ignoring expiry and status).
 func (e Entry) Matches(f *audit.Finding) bool {
-	if e.Rule != "" && e.Rule != f.Rule && e.Rule != f.Slug {
+	if e.Rule != "" && !strings.EqualFold(e.Rule, f.Rule) && !strings.EqualFold(e.Rule, f.Slug) {
 		return false
 	}
 	if e.Category != "" && e.Category != f.Category {
@@ -71,22 +72,85 @@ func (e Entry) Matches(f *audit.Finding) bool {
 	return MatchResource(e.Resource, f.Resource, f.Provider == audit.Azure)
 }
 
-// LoadFile reads and parses the suppressions file at path.
-func LoadFile(path string) ([]Entry, error) {
+// ParseOptions say how a suppressions file is parsed. The zero value checks
+// every entry's rule against fnaudit's own rules.
+type ParseOptions struct {
+	// Rules are the rules an entry may name, by id or slug (matched
+	// case-insensitively). Nil means the built-in catalogue, rules.All(); a
+	// program that analyzes with rules of its own passes those.
+	Rules []audit.Rule
+	// AllowUnknownRules accepts an entry naming a rule outside Rules (a file
+	// shared with a newer fnaudit that knows more rules, say); such an entry
+	// matches nothing here. By default it is an error, so a misspelt rule id
+	// never becomes a suppression that silently matches nothing.
+	AllowUnknownRules bool
+}
+
+// LoadFile reads and parses the suppressions file at path with the default
+// ParseOptions.
+func LoadFile(path string) ([]Entry, error) { return ParseOptions{}.LoadFile(path) }
+
+// LoadFile reads and parses the suppressions file at path; errors name the file.
+func (o ParseOptions) LoadFile(path string) ([]Entry, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("suppressions: %w", err)
 	}
-	entries, err := Parse(data)
+	entries, err := o.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return entries, nil
 }
 
-// Parse parses a suppressions file. Errors are one line and name the entry and
-// field, e.g. `suppressions[2] (line 9): reason: required`.
-func Parse(data []byte) ([]Entry, error) {
+// Parse parses a suppressions file with the default ParseOptions: an entry
+// naming a rule that fnaudit does not have is an error. Errors are one line and
+// name the entry and field, e.g. `suppressions[2] (line 9): reason: required`.
+func Parse(data []byte) ([]Entry, error) { return ParseOptions{}.Parse(data) }
+
+// Parse parses a suppressions file. A rule named in another case than the
+// rule's own id or slug is stored in the rule's spelling.
+func (o ParseOptions) Parse(data []byte) ([]Entry, error) {
+	entries, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	if o.AllowUnknownRules {
+		return entries, nil
+	}
+	known := o.Rules
+	if known == nil {
+		known = rules.All()
+	}
+	for i := range entries {
+		e := &entries[i]
+		if e.Rule == "" {
+			continue
+		}
+		name, ok := ruleName(known, e.Rule)
+		if !ok {
+			return nil, fmt.Errorf("suppressions[%d] (line %d): rule: unknown rule %q", e.Index, e.Line, e.Rule)
+		}
+		e.Rule = name
+	}
+	return entries, nil
+}
+
+// ruleName returns the id or slug of the rule that s names, case-insensitively,
+// in the rule's own spelling.
+func ruleName(known []audit.Rule, s string) (string, bool) {
+	for _, r := range known {
+		switch {
+		case strings.EqualFold(r.ID, s):
+			return r.ID, true
+		case strings.EqualFold(r.Slug, s):
+			return r.Slug, true
+		}
+	}
+	return "", false
+}
+
+func parse(data []byte) ([]Entry, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("invalid YAML: %s", oneLine(err.Error()))
@@ -182,13 +246,13 @@ func parseEntry(n *yaml.Node, index int) (Entry, error) {
 }
 
 func parseCategory(s string) (audit.Category, error) {
-	for _, c := range audit.Categories {
+	for _, c := range audit.Categories() {
 		if string(c) == s {
 			return c, nil
 		}
 	}
-	names := make([]string, len(audit.Categories))
-	for i, c := range audit.Categories {
+	names := make([]string, len(audit.Categories()))
+	for i, c := range audit.Categories() {
 		names[i] = string(c)
 	}
 	return "", fmt.Errorf("unknown category %q (want one of %s)", s, strings.Join(names, ", "))

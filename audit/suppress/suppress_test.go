@@ -245,3 +245,63 @@ func TestExpired(t *testing.T) {
 		}
 	}
 }
+
+func TestParseChecksRules(t *testing.T) {
+	t.Parallel()
+	file := func(rule string) []byte {
+		return []byte("suppressions:\n  - category: admin-access\n    resource: \"**\"\n    reason: ok\n  - rule: " + rule +
+			"\n    resource: \"**\"\n    reason: accepted\n")
+	}
+	// Ids and slugs of the built-in rules, in any case, stored in the rule's spelling.
+	for in, want := range map[string]string{
+		"FNA-AWS-001": "FNA-AWS-001", "fna-aws-001": "FNA-AWS-001",
+		"aws-public-invoke": "aws-public-invoke", "AWS-Public-Invoke": "aws-public-invoke",
+	} {
+		entries, err := Parse(file(in))
+		if err != nil {
+			t.Errorf("Parse(rule %s): %v", in, err)
+			continue
+		}
+		if entries[1].Rule != want {
+			t.Errorf("Parse(rule %s): rule = %q, want %q", in, entries[1].Rule, want)
+		}
+	}
+	const wantErr = `suppressions[2] (line 5): rule: unknown rule "FNA-AWS-999"`
+	if _, err := Parse(file("FNA-AWS-999")); err == nil || err.Error() != wantErr {
+		t.Errorf("Parse(unknown rule) error = %v, want %s", err, wantErr)
+	}
+	// Told not to check, the entry stays as written.
+	entries, err := ParseOptions{AllowUnknownRules: true}.Parse(file("FNA-AWS-999"))
+	if err != nil || entries[1].Rule != "FNA-AWS-999" {
+		t.Errorf("AllowUnknownRules: entries %+v, error %v", entries, err)
+	}
+	// A program's own rules replace the catalogue.
+	own := []audit.Rule{{ID: "ACME-001", Slug: "acme-no-public-urls"}}
+	if _, err := (ParseOptions{Rules: own}).Parse(file("acme-no-public-urls")); err != nil {
+		t.Errorf("own rules: %v", err)
+	}
+	if _, err := (ParseOptions{Rules: own}).Parse(file("FNA-AWS-001")); err == nil {
+		t.Error("own rules: a built-in rule outside them was accepted")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(path, file("FNA-AWS-999"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadFile(path); err == nil || err.Error() != path+": "+wantErr {
+		t.Errorf("LoadFile(unknown rule) error = %v", err)
+	}
+	if _, err := (ParseOptions{AllowUnknownRules: true}).LoadFile(path); err != nil {
+		t.Errorf("LoadFile with AllowUnknownRules: %v", err)
+	}
+}
+
+func TestRuleMatchesCaseInsensitively(t *testing.T) {
+	t.Parallel()
+	f := finding("FNA-AWS-001", "aws-public-invoke", audit.PublicInvoke, audit.AWS, "arn:aws:lambda:us-east-1:123456789012:function:x", audit.StatusFail)
+	for _, rule := range []string{"fna-aws-001", "AWS-PUBLIC-INVOKE"} {
+		if !(Entry{Rule: rule, Resource: "**"}).Matches(&f) {
+			t.Errorf("rule %q does not match %s", rule, f.Rule)
+		}
+	}
+}

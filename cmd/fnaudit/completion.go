@@ -45,16 +45,16 @@ func newCompletionCmd(e *env, root *cobra.Command) *cobra.Command {
 // registerCompletions completes the values of cmd's flags that take one of a
 // fixed set.
 func registerCompletions(cmd *cobra.Command) {
-	severities := make([]string, 0, len(audit.Severities))
-	for _, s := range audit.Severities {
+	severities := make([]string, 0, len(audit.Severities()))
+	for _, s := range audit.Severities() {
 		severities = append(severities, string(s))
 	}
-	providers := make([]string, 0, len(audit.Providers))
-	for _, p := range audit.Providers {
+	providers := make([]string, 0, len(audit.Providers()))
+	for _, p := range audit.Providers() {
 		providers = append(providers, string(p))
 	}
-	formats := make([]string, 0, len(report.Formats))
-	for _, f := range report.Formats {
+	formats := make([]string, 0, len(report.Formats()))
+	for _, f := range report.Formats() {
 		formats = append(formats, string(f))
 	}
 	formats = append(formats, string(formatASFF))

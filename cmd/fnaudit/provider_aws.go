@@ -20,7 +20,6 @@ func newAWSCollector(ctx context.Context, f *scanFlags) (audit.Collector, error)
 		OrgRole:    f.OrgRole,
 		ExternalID: f.ExternalID,
 		Profile:    f.Profile,
-		Progress:   f.Progress,
 	}
 	// The SDK's log lines (the IMDS fallback warning) stay off stderr unless
 	// --debug; the profile is Options.Profile's to apply.

@@ -20,7 +20,6 @@ func newAzureCollector(ctx context.Context, f *scanFlags) (audit.Collector, erro
 	opts := azurefunctions.Options{
 		Subscriptions: append([]string(nil), f.Subscriptions...),
 		Regions:       f.Regions,
-		Progress:      f.Progress,
 	}
 	if !f.Now.IsZero() {
 		now := f.Now
@@ -31,5 +30,5 @@ func newAzureCollector(ctx context.Context, f *scanFlags) (audit.Collector, erro
 	if azureOptionsHook != nil {
 		azureOptionsHook(&opts)
 	}
-	return azurefunctions.New(opts)
+	return azurefunctions.New(ctx, opts)
 }

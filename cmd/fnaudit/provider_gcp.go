@@ -21,7 +21,6 @@ func newGCPCollector(ctx context.Context, f *scanFlags) (audit.Collector, error)
 	opts := gcpfunctions.Options{
 		Projects: append([]string(nil), f.Projects...),
 		Regions:  f.Regions,
-		Progress: f.Progress,
 	}
 	if !f.Now.IsZero() {
 		now := f.Now

@@ -79,7 +79,7 @@ func (sf *scopeFlags) resolve(fs *pflag.FlagSet, o *origins, now time.Time, trus
 		return nil, &usageError{o.label("provider") + ": empty (want aws, gcp, azure or a comma-separated list; leave it out to scan every cloud with credentials)"}
 	}
 	if !explicit {
-		out.Providers = append([]audit.Provider(nil), audit.Providers...)
+		out.Providers = append([]audit.Provider(nil), audit.Providers()...)
 	}
 	seen := map[audit.Provider]bool{}
 	for _, s := range sf.providers {

@@ -27,7 +27,7 @@ func TestLoad(t *testing.T) {
 		ids[fn.ID] = fn.Name
 		perProvider[fn.Provider]++
 	}
-	for _, p := range audit.Providers {
+	for _, p := range audit.Providers() {
 		if perProvider[p] == 0 {
 			t.Errorf("the sample estate has no %s functions", p)
 		}

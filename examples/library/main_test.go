@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/suppress"
 )
 
 var now = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
@@ -63,5 +64,32 @@ func TestBuiltInventoryRoundTrips(t *testing.T) {
 	}
 	if _, err := audit.ParseInventory(data); err != nil {
 		t.Errorf("built inventory does not parse back: %v", err)
+	}
+}
+
+// TestExampleSuppressionsStayLive keeps the example suppressions files true
+// for years: every entry parses (its rule exists) and none expires within two
+// years of today, so a new user never starts with an expired example.
+func TestExampleSuppressionsStayLive(t *testing.T) {
+	t.Parallel()
+	horizon := time.Now().UTC().AddDate(2, 0, 0)
+	for _, path := range []string{"suppressions.yaml", filepath.Join("..", "suppressions.yaml")} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries, err := suppress.Parse(data)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(entries) == 0 {
+			t.Errorf("%s has no entries", path)
+		}
+		for _, e := range entries {
+			if e.Expired(horizon) {
+				t.Errorf("%s: entry %s expires %s, within two years of today; move it at least two years out",
+					path, e, e.Expires.Format("2006-01-02"))
+			}
+		}
 	}
 }

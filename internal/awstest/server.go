@@ -310,10 +310,10 @@ type Quotas struct {
 	Burst             float64
 }
 
-// DocumentedQuotas are AWS's published rates: 15 GetPolicy and 15 other
+// DocumentedQuotas returns AWS's published rates: 15 GetPolicy and 15 other
 // control-plane requests per second per account-region for Lambda, and about 20
 // requests per second per account for IAM.
-var DocumentedQuotas = Quotas{LambdaGetPolicy: 15, LambdaControl: 15, IAM: 20}
+func DocumentedQuotas() Quotas { return Quotas{LambdaGetPolicy: 15, LambdaControl: 15, IAM: 20} }
 
 // SetQuotas makes the server throttle calls beyond q.
 func (s *Server) SetQuotas(q Quotas) {

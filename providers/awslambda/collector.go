@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/account"
@@ -47,9 +48,10 @@ type Options struct {
 	// uses the SDK's default chain (environment, AWS_PROFILE, default profile,
 	// container and instance roles).
 	Profile string
-	// Progress receives a one-line progress display (rewritten with \r). It is
-	// only written when it is a terminal; nil means no progress.
-	Progress io.Writer
+	// Progress, when set, receives the run's counts as it goes: accounts,
+	// account-regions and functions (audit.Progress), at most ten reports a
+	// second and a final one with Done set. The collector prints nothing.
+	Progress audit.ProgressFunc
 	// Now is the clock stamped on the inventory; nil means time.Now.
 	Now func() time.Time
 	// Concurrency is how many account-regions are collected at once (default 8).
@@ -78,6 +80,9 @@ type Options struct {
 type Collector struct {
 	opts Options
 	cfg  aws.Config
+	// http is the HTTP client the collector built (nil when ConfigOptions
+	// supplied one); Close releases its idle connections.
+	http *http.Client
 }
 
 var _ audit.Collector = (*Collector)(nil)
@@ -113,7 +118,6 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	opts.Progress = terminalOnly(opts.Progress)
 
 	load := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer(opts.MaxAttempts, opts.RetryDelay))}
 	if opts.Profile != "" {
@@ -128,7 +132,46 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 		// Global services (IAM, Organizations, account) need some region to sign.
 		cfg.Region = "us-east-1"
 	}
-	return &Collector{opts: opts, cfg: cfg}, nil
+	c := &Collector{opts: opts, cfg: cfg}
+	c.cfg.HTTPClient, c.http = ownHTTPClient(cfg.HTTPClient)
+	return c, nil
+}
+
+// ownHTTPClient replaces the SDK's default buildable HTTP client, whose
+// connection pools cannot be reached (each service client copies it), with a
+// client of the same transport settings (proxy, TLS, custom CA bundle) and
+// timeout that every service client shares and Close can release. What the
+// SDK adds only to buildable clients is lost: defaults-mode timeouts (none in
+// the default legacy mode) and the opt-in per-service read timeouts
+// (AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026; Lambda has none). Any other client
+// (one passed in ConfigOptions, or a buildable client with a read timeout) is
+// kept as it is and stays the caller's.
+func ownHTTPClient(hc aws.HTTPClient) (aws.HTTPClient, *http.Client) {
+	bc, ok := hc.(*awshttp.BuildableClient)
+	if !ok {
+		return hc, nil
+	}
+	if _, set := bc.GetReadTimeout(); set {
+		return hc, nil
+	}
+	own := &http.Client{
+		Transport: bc.GetTransport(),
+		Timeout:   bc.GetTimeout(),
+		// The AWS APIs the collector calls do not redirect; a 3xx answer is
+		// returned to the SDK, which reports it, rather than followed.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return own, own
+}
+
+// Close releases the idle connections of the HTTP client the collector built;
+// a client passed in ConfigOptions is the caller's and left alone. It is safe
+// to call more than once, and a later Collect opens new connections.
+func (c *Collector) Close() error {
+	if c.http != nil {
+		c.http.CloseIdleConnections()
+	}
+	return nil
 }
 
 // Provider returns audit.AWS.
@@ -158,7 +201,7 @@ type run struct {
 	gaps      []audit.Gap
 	accounts  []audit.Account
 
-	progress *progress
+	progress *audit.ProgressCounter
 }
 
 func (r *run) addGap(g audit.Gap) {
@@ -185,8 +228,8 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 		return nil, wrap("get caller identity", "", missing("sts:GetCallerIdentity", "Account (nor an ARN naming one)"))
 	}
 	callerBreakers.setAccount(caller)
-	r := &run{c: c, progress: newProgress(c.opts.Progress), base: base, callerBreakers: callerBreakers}
-	defer r.progress.stop()
+	r := &run{c: c, progress: audit.NewProgressCounter(audit.AWS, c.opts.Progress), base: base, callerBreakers: callerBreakers}
+	defer r.progress.Finish()
 
 	orgs := organizations.NewFromConfig(base)
 	var orgErr error
@@ -198,7 +241,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 		r.addGap(g)
 	}
 	targets := r.targets(ctx, orgs, caller)
-	r.progress.setAccounts(len(targets))
+	r.progress.AddScopes(len(targets))
 
 	// Accounts and account-regions each run Concurrency at a time. An account
 	// holds its slot while its regions wait for theirs; region slots never wait
@@ -210,7 +253,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 		wg.Add(1)
 		go func(t target) {
 			defer wg.Done()
-			defer r.progress.accountDone()
+			defer r.progress.AddScopesDone(1)
 			acctSem <- struct{}{}
 			defer func() { <-acctSem }()
 			if t.assume {
@@ -429,7 +472,7 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 		r.addGap(*regionGap)
 	}
 	r.addAccount(audit.Account{Provider: audit.AWS, ID: t.id, Name: t.name, OrgID: r.orgID, Regions: regions})
-	r.progress.addRegions(len(regions))
+	r.progress.AddRegions(len(regions))
 
 	var details iamDetails
 	var iamErr error
@@ -452,7 +495,7 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 			fnsMu.Lock()
 			fns = append(fns, got...)
 			fnsMu.Unlock()
-			r.progress.regionDone()
+			r.progress.AddRegionsDone(1)
 		}(region)
 	}
 	wg.Wait()

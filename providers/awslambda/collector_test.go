@@ -49,6 +49,11 @@ func collect(t testing.TB, s *awstest.Server, acct string, o Options) *audit.Inv
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer func() {
+		if err := c.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	}()
 	inv, err := c.Collect(context.Background())
 	if err != nil {
 		t.Fatal(err)

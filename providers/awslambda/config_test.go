@@ -4,11 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/internal/awstest"
+	"github.com/fnaudit/fnaudit/providers/providertest"
 )
 
 // isolateAWSEnv clears the environment the SDK reads, so only what a test sets
@@ -156,19 +156,32 @@ func TestDeniedAccountIsAGap(t *testing.T) {
 func TestProgressDuringCollect(t *testing.T) {
 	t.Parallel()
 	s := smallEstate(t)
-	var buf strings.Builder
-	w := &syncWriter{w: &buf}
-	collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1", "eu-west-1"}, Progress: w})
-	if got := buf.String(); !strings.HasSuffix(got, "aws: accounts 1/1  regions 2/2  functions 2\n") {
-		t.Errorf("progress output %q", got)
-	}
-	f, err := os.CreateTemp(t.TempDir(), "progress")
+	var rec providertest.ProgressRecorder
+	collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1", "eu-west-1"}, Progress: rec.Record})
+	rec.Check(t, audit.Progress{Provider: audit.AWS, Scopes: 1, ScopesDone: 1, Regions: 2, RegionsDone: 2, Functions: 2, Done: true})
+}
+
+// TestCloseTwice: Close releases the collector's own connections, may be
+// called again, and a later Collect still works.
+func TestCloseTwice(t *testing.T) {
+	t.Parallel()
+	s := smallEstate(t)
+	c, err := New(context.Background(), testOptions(s, mgmtAcct, Options{Regions: []string{"us-east-1"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}, Progress: f})
-	if st, _ := f.Stat(); st.Size() != 0 {
-		t.Errorf("progress written to a file that is not a terminal (%d bytes)", st.Size())
+	if c.http == nil {
+		t.Fatal("the collector did not build its own HTTP client")
+	}
+	if _, err := c.Collect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if err := c.Close(); err != nil {
+			t.Errorf("Close #%d: %v", i+1, err)
+		}
+	}
+	if inv, err := c.Collect(context.Background()); err != nil || len(inv.Functions) != 1 {
+		t.Errorf("Collect after Close: %v", err)
 	}
 }

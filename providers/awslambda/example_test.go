@@ -37,6 +37,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
+	defer c.Close()
 	inv, err := c.Collect(ctx)
 	if err != nil {
 		fmt.Println(err)

@@ -3,15 +3,9 @@ package awslambda
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -278,33 +272,4 @@ func TestParseRetryAfter(t *testing.T) {
 			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
-}
-
-func TestProgressLine(t *testing.T) {
-	t.Parallel()
-	var buf strings.Builder
-	p := newProgress(&syncWriter{w: &buf})
-	p.setAccounts(2)
-	p.addRegions(3)
-	p.functionDone()
-	p.regionDone()
-	p.accountDone()
-	p.stop()
-	if got := buf.String(); !strings.HasSuffix(got, "aws: accounts 1/2  regions 1/3  functions 1\n") {
-		t.Errorf("progress output %q", got)
-	}
-	if w := terminalOnly(os.Stderr); w != nil && !term.IsTerminal(int(os.Stderr.Fd())) {
-		t.Error("progress would be written to a stderr that is not a terminal")
-	}
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }

@@ -31,18 +31,19 @@ type Quotas struct {
 	IAM float64
 }
 
-// DefaultQuotas are AWS's documented rates.
-var DefaultQuotas = Quotas{LambdaGetPolicy: 15, LambdaControl: 15, IAM: 20}
+// DefaultQuotas returns AWS's documented rates, the values zero fields take.
+func DefaultQuotas() Quotas { return Quotas{LambdaGetPolicy: 15, LambdaControl: 15, IAM: 20} }
 
 func (q Quotas) withDefaults() Quotas {
+	d := DefaultQuotas()
 	if q.LambdaGetPolicy <= 0 {
-		q.LambdaGetPolicy = DefaultQuotas.LambdaGetPolicy
+		q.LambdaGetPolicy = d.LambdaGetPolicy
 	}
 	if q.LambdaControl <= 0 {
-		q.LambdaControl = DefaultQuotas.LambdaControl
+		q.LambdaControl = d.LambdaControl
 	}
 	if q.IAM <= 0 {
-		q.IAM = DefaultQuotas.IAM
+		q.IAM = d.IAM
 	}
 	return q
 }

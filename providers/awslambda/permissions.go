@@ -16,9 +16,12 @@ var auditorPolicy []byte
 // organizations and sts:AssumeRole statements.
 func AuditorPolicy() []byte { return append([]byte(nil), auditorPolicy...) }
 
-// Actions returns the IAM actions the collector calls, sorted. It is derived
-// from the collector's client interfaces, so it is the exact list of calls.
-func Actions() []string {
+// Permissions returns the IAM actions the collector calls ("lambda:GetPolicy"),
+// sorted, as a new slice. It is derived from the collector's client
+// interfaces, so it is the exact list of calls; AuditorPolicy grants them.
+// The three collectors share this shape: gcpfunctions.Permissions and
+// azurefunctions.Permissions.
+func Permissions() []string {
 	var out []string
 	for prefix, iface := range map[string]reflect.Type{
 		"lambda":        reflect.TypeFor[lambdaAPI](),

@@ -32,10 +32,10 @@ func TestAuditorPolicyMatchesClients(t *testing.T) {
 		}
 	}
 	sort.Strings(granted)
-	if diff := cmp.Diff(Actions(), granted); diff != "" {
+	if diff := cmp.Diff(Permissions(), granted); diff != "" {
 		t.Errorf("auditor-policy.json actions differ from the client interfaces (-calls +policy):\n%s", diff)
 	}
-	for _, a := range Actions() {
+	for _, a := range Permissions() {
 		if strings.HasPrefix(a, "lambda:") || strings.HasPrefix(a, "iam:") {
 			if !strings.HasPrefix(a[strings.Index(a, ":")+1:], "List") && !strings.HasPrefix(a[strings.Index(a, ":")+1:], "Get") {
 				t.Errorf("%s is not a read call", a)

@@ -24,7 +24,7 @@ func (r *run) collectRegion(ctx context.Context, t target, region string) []audi
 		o.Region = region
 		o.APIOptions = append(o.APIOptions, paceMiddleware(lim.forOperation))
 	})
-	fns, gaps := collectLambda(ctx, api, t.id, region, r.progress.functionDone)
+	fns, gaps := collectLambda(ctx, api, t.id, region, func() { r.progress.AddFunctions(1) })
 	gaps = foldUnreachable(gaps, t.breakers.opened("Lambda", region), t.id, region)
 	r.mu.Lock()
 	r.gaps = append(r.gaps, gaps...)
@@ -330,7 +330,7 @@ func foldUnreachable(gaps []audit.Gap, open *unreachableError, acct, region stri
 		}
 		kept = append(kept, g)
 	}
-	for _, data := range audit.DataKinds {
+	for _, data := range audit.DataKinds() {
 		lost := byData[data]
 		if len(lost) == 0 {
 			continue

@@ -2,6 +2,7 @@ package azurefunctions
 
 import (
 	"context"
+	"slices"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/appservice/armappservice/v4"
@@ -46,16 +47,16 @@ var (
 	_ roleDefinitionsAPI = (*armauthorization.RoleDefinitionsClient)(nil)
 )
 
-// Permission is one Azure RBAC action the collector needs and the SDK call that
+// permission is one Azure RBAC action the collector needs and the SDK call that
 // uses it.
-type Permission struct {
+type permission struct {
 	Action string
 	Call   string
 }
 
-// permissions is the collector's least-privilege action list, one entry per
-// interface method above.
-var permissions = []Permission{
+// permissionCalls is the collector's least-privilege action list, one entry
+// per interface method above.
+var permissionCalls = []permission{
 	{"Microsoft.Resources/subscriptions/read", "armsubscriptions.Client.NewListPager"},
 	{"Microsoft.Resources/subscriptions/read", "armsubscriptions.Client.Get"},
 	{"Microsoft.Web/sites/read", "armappservice.WebAppsClient.NewListPager"},
@@ -68,8 +69,15 @@ var permissions = []Permission{
 	{"Microsoft.Authorization/roleDefinitions/read", "armauthorization.RoleDefinitionsClient.GetByID"},
 }
 
-// Permissions returns the Azure RBAC actions the collector uses, with the call
-// that needs each. The built-in Reader role covers all but
+// Permissions returns the Azure RBAC actions the collector uses, sorted and
+// distinct, as a new slice. The built-in Reader role covers all but
 // Microsoft.Web/sites/config/list/action (reading app settings); without it the
 // settings become a gap and plaintext secrets go unchecked.
-func Permissions() []Permission { return append([]Permission(nil), permissions...) }
+func Permissions() []string {
+	out := make([]string, 0, len(permissionCalls))
+	for _, p := range permissionCalls {
+		out = append(out, p.Action)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -16,7 +16,7 @@ func BenchmarkCollect(b *testing.B) {
 	fc.SetLatency(5 * time.Millisecond)
 	opts := fc.ClientOptions()
 	for b.Loop() {
-		c, err := New(Options{Credential: &azfake.TokenCredential{}, ClientOptions: opts})
+		c, err := New(context.Background(), Options{Credential: &azfake.TokenCredential{}, ClientOptions: opts})
 		if err != nil {
 			b.Fatal(err)
 		}

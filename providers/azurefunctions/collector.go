@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -42,8 +41,11 @@ type Options struct {
 	Concurrency int
 	// Now stamps the inventory; nil uses time.Now.
 	Now func() time.Time
-	// Progress, when set, receives one line per subscription and per app.
-	Progress io.Writer
+	// Progress, when set, receives the run's counts as it goes: subscriptions,
+	// subscription-locations of function apps and functions (audit.Progress),
+	// at most ten reports a second and a final one with Done set. The
+	// collector prints nothing.
+	Progress audit.ProgressFunc
 
 	// UnreachableAfter is how many consecutive connection failures (refused,
 	// reset, DNS, TLS) to the ARM endpoint stop every further call to it; the
@@ -64,8 +66,6 @@ type Collector struct {
 	newRoleAssignments func(sub string) (roleAssignmentsAPI, error)
 	newRoleDefinitions func() (roleDefinitionsAPI, error)
 
-	progressMu sync.Mutex
-
 	// brk stops calls to an unreachable ARM endpoint; installed into copts
 	// once, before the first client is built.
 	brk     *breakers
@@ -75,8 +75,9 @@ type Collector struct {
 var _ audit.Collector = (*Collector)(nil)
 
 // New returns a collector for opts. It fails only when no credential can be
-// built; unreadable subscriptions become gaps when collecting.
-func New(opts Options) (*Collector, error) {
+// built; unreadable subscriptions become gaps when collecting. It makes no API
+// calls (ctx is for the shape the three collectors share).
+func New(ctx context.Context, opts Options) (*Collector, error) {
 	c := &Collector{opts: opts, cred: opts.Credential, copts: opts.ClientOptions}
 	if c.cred == nil {
 		cred, err := azidentity.NewDefaultAzureCredential(nil)
@@ -113,6 +114,13 @@ func New(opts Options) (*Collector, error) {
 // Provider returns audit.Azure.
 func (c *Collector) Provider() audit.Provider { return audit.Azure }
 
+// Close releases what the collector holds. The SDK clients live only for a
+// run, and their transport is ClientOptions.Transport (the caller's) or the
+// Azure SDK's process-wide default client, shared with every other Azure
+// client in the program and so left open; there is nothing else to release.
+// It is safe to call more than once.
+func (c *Collector) Close() error { return nil }
+
 // subscription is one subscription in scope.
 type subscription struct {
 	id, name, tenant string
@@ -128,6 +136,8 @@ type run struct {
 	// readable lists subscriptions whose sites could be listed.
 	readable []string
 	roleDefs sync.Map // role definition GUID -> *roleDefResult
+
+	progress *audit.ProgressCounter
 }
 
 type roleDefResult struct {
@@ -143,7 +153,9 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 		c.brk = newBreakers(c.opts.UnreachableAfter)
 		c.copts = withBreakers(c.copts, c.brk)
 	})
-	r := &run{c: c, inv: audit.NewInventory(c.opts.Now()), idents: map[string]*audit.Identity{}}
+	r := &run{c: c, inv: audit.NewInventory(c.opts.Now()), idents: map[string]*audit.Identity{},
+		progress: audit.NewProgressCounter(audit.Azure, c.opts.Progress)}
+	defer r.progress.Finish()
 	subs, err := c.subscriptions(ctx, r)
 	if err != nil {
 		reason := classify(err)
@@ -155,6 +167,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 		r.addGap(audit.Gap{API: apiSubscriptions, Data: audit.DataFunctions, Reason: reason, Message: gapMessage(err)})
 		return r.inv, nil
 	}
+	r.progress.AddScopes(len(subs))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, c.opts.Concurrency)
 	for _, s := range subs {
@@ -196,15 +209,6 @@ func (c *Collector) inRegion(loc string) bool {
 		}
 	}
 	return false
-}
-
-func (c *Collector) progress(format string, args ...any) {
-	if c.opts.Progress == nil {
-		return
-	}
-	c.progressMu.Lock()
-	defer c.progressMu.Unlock()
-	fmt.Fprintf(c.opts.Progress, "azure: "+format+"\n", args...)
 }
 
 // subscriptions resolves the scope: the given ids (named when Get succeeds) or
@@ -314,7 +318,7 @@ func (r *run) failed(err error, g audit.Gap) bool {
 // collectSubscription lists the subscription's Function Apps and reads each.
 func (r *run) collectSubscription(ctx context.Context, s subscription) {
 	c := r.c
-	c.progress("subscription %s: listing function apps", s.id)
+	defer r.progress.AddScopesDone(1)
 	client, err := c.newWebApps(s.id)
 	if r.failed(err, audit.Gap{Account: s.id, API: apiSites, Data: audit.DataFunctions}) {
 		return
@@ -344,12 +348,16 @@ func (r *run) collectSubscription(ctx context.Context, s subscription) {
 	r.mu.Unlock()
 
 	regions := map[string]bool{}
+	for _, site := range sites {
+		regions[normalizeRegion(str(site.Location))] = true
+	}
+	r.progress.AddRegions(len(regions))
+	defer r.progress.AddRegionsDone(len(regions))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, c.opts.Concurrency)
 	var fnsMu sync.Mutex
 	var fns []audit.Function
 	for _, site := range sites {
-		regions[normalizeRegion(str(site.Location))] = true
 		wg.Add(1)
 		go func(site *armappservice.Site) {
 			defer wg.Done()
@@ -374,7 +382,6 @@ func (r *run) collectSubscription(ctx context.Context, s subscription) {
 	r.inv.Accounts = append(r.inv.Accounts, acct)
 	r.inv.Functions = append(r.inv.Functions, fns...)
 	r.mu.Unlock()
-	c.progress("subscription %s: %d function apps, %d functions", s.id, len(sites), len(fns))
 }
 
 // collectApp reads one app's configuration, settings, authentication, private
@@ -485,7 +492,7 @@ func (r *run) collectApp(ctx context.Context, client webAppsAPI, sub string, sit
 	if len(fns) == 0 && listed {
 		fns = append(fns, appRecord(&app, sub)) // appsonly.go
 	}
-	r.c.progress("app %s: %d functions", app.id, len(fns))
+	r.progress.AddFunctions(len(fns))
 	return fns
 }
 

@@ -11,11 +11,12 @@ import (
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/rules"
 	"github.com/fnaudit/fnaudit/providers/azurefunctions/azuretest"
+	"github.com/fnaudit/fnaudit/providers/providertest"
 )
 
 func collect(t *testing.T, fc *azuretest.Cloud, subs ...string) *audit.Inventory {
 	t.Helper()
-	c, err := New(Options{
+	c, err := New(context.Background(), Options{
 		Subscriptions: subs,
 		Credential:    &azfake.TokenCredential{},
 		ClientOptions: fc.ClientOptions(),
@@ -203,14 +204,14 @@ func TestNoSubscriptions(t *testing.T) {
 	t.Parallel()
 	fc := azuretest.Scenario()
 	fc.HideSubscriptions()
-	c, err := New(Options{Credential: &azfake.TokenCredential{}, ClientOptions: fc.ClientOptions()})
+	c, err := New(context.Background(), Options{Credential: &azfake.TokenCredential{}, ClientOptions: fc.ClientOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Collect(context.Background()); err == nil || !strings.Contains(err.Error(), "no enabled subscription") {
 		t.Errorf("Collect with no subscriptions: %v", err)
 	}
-	if _, err := New(Options{Subscriptions: []string{"/subscriptions/x"}, Credential: &azfake.TokenCredential{}}); err == nil {
+	if _, err := New(context.Background(), Options{Subscriptions: []string{"/subscriptions/x"}, Credential: &azfake.TokenCredential{}}); err == nil {
 		t.Error("a subscription path instead of an id must be rejected")
 	}
 }
@@ -221,7 +222,7 @@ func TestNoCredentials(t *testing.T) {
 	t.Parallel()
 	cred := &azfake.TokenCredential{}
 	cred.SetError(&azidentity.AuthenticationFailedError{})
-	c, err := New(Options{Subscriptions: []string{azuretest.SubProd}, Credential: cred, ClientOptions: azuretest.Scenario().ClientOptions()})
+	c, err := New(context.Background(), Options{Subscriptions: []string{azuretest.SubProd}, Credential: cred, ClientOptions: azuretest.Scenario().ClientOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +237,7 @@ func TestNoCredentials(t *testing.T) {
 func TestDeadline(t *testing.T) {
 	t.Parallel()
 	for _, subs := range [][]string{nil, {azuretest.SubProd}} {
-		c, err := New(Options{Subscriptions: subs, Credential: &azfake.TokenCredential{}, ClientOptions: azuretest.Scenario().ClientOptions()})
+		c, err := New(context.Background(), Options{Subscriptions: subs, Credential: &azfake.TokenCredential{}, ClientOptions: azuretest.Scenario().ClientOptions()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +265,7 @@ func TestDeadline(t *testing.T) {
 // TestRegionsScope limits the audit to apps in the given locations.
 func TestRegionsScope(t *testing.T) {
 	t.Parallel()
-	c, err := New(Options{Regions: []string{"North Europe"}, Credential: &azfake.TokenCredential{}, ClientOptions: azuretest.Scenario().ClientOptions()})
+	c, err := New(context.Background(), Options{Regions: []string{"North Europe"}, Credential: &azfake.TokenCredential{}, ClientOptions: azuretest.Scenario().ClientOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,5 +370,39 @@ func TestScanFindings(t *testing.T) {
 	}
 	if !gap {
 		t.Errorf("report gaps lack the denied subscription: %+v", rep.Gaps)
+	}
+}
+
+// TestProgress: the collector reports subscriptions, subscription-locations
+// and functions to Options.Progress, ending with the run's totals; a denied
+// subscription is done too.
+func TestProgress(t *testing.T) {
+	t.Parallel()
+	var rec providertest.ProgressRecorder
+	c, err := New(context.Background(), Options{
+		Subscriptions: []string{azuretest.SubProd, azuretest.SubDenied},
+		Credential:    &azfake.TokenCredential{},
+		ClientOptions: azuretest.Scenario().ClientOptions(),
+		Progress:      rec.Record,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	inv, err := c.Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	locations := 0
+	for _, a := range inv.Accounts {
+		locations += len(a.Regions)
+	}
+	rec.Check(t, audit.Progress{Provider: audit.Azure, Scopes: 2, ScopesDone: 2, Regions: locations, RegionsDone: locations,
+		Functions: len(inv.Functions), Done: true})
+	if len(inv.Functions) == 0 || locations == 0 {
+		t.Errorf("%d functions in %d locations; the test needs some", len(inv.Functions), locations)
+	}
+	if err := c.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package azurefunctions
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ func TestConformance(t *testing.T) {
 			if e.DeniedAccount != "" {
 				subs = append(subs, e.DeniedAccount)
 			}
-			c, err := New(Options{
+			c, err := New(context.Background(), Options{
 				Subscriptions: subs,
 				Credential:    &azfake.TokenCredential{},
 				ClientOptions: cloud.ClientOptions(),

@@ -17,7 +17,8 @@ import (
 // Here they point the SDK clients at the SDK's fake servers.
 func ExampleNew() {
 	cloud := azuretest.Scenario()
-	c, err := azurefunctions.New(azurefunctions.Options{
+	ctx := context.Background()
+	c, err := azurefunctions.New(ctx, azurefunctions.Options{
 		Subscriptions: []string{azuretest.SubProd, azuretest.SubDenied},
 		Credential:    &azfake.TokenCredential{},
 		ClientOptions: cloud.ClientOptions(),
@@ -27,7 +28,8 @@ func ExampleNew() {
 		fmt.Println(err)
 		return
 	}
-	inv, err := c.Collect(context.Background())
+	defer c.Close()
+	inv, err := c.Collect(ctx)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -70,7 +70,7 @@ var azureCalls = []struct {
 // newCollector is the one place the fault suite builds a collector.
 func newCollector(t *testing.T, o Options) *Collector {
 	t.Helper()
-	c, err := New(o)
+	c, err := New(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}

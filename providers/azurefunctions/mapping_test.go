@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -246,7 +247,7 @@ func TestClassify(t *testing.T) {
 func TestPermissionsMatchInterfaces(t *testing.T) {
 	t.Parallel()
 	calls := map[string]bool{}
-	for _, p := range Permissions() {
+	for _, p := range permissionCalls {
 		calls[p.Call] = true
 		if !strings.HasPrefix(p.Action, "Microsoft.") {
 			t.Errorf("%s: %q is not an RBAC action", p.Call, p.Action)
@@ -268,5 +269,24 @@ func TestPermissionsMatchInterfaces(t *testing.T) {
 	}
 	for call := range calls {
 		t.Errorf("Permissions lists %s, which no interface declares", call)
+	}
+}
+
+// TestPermissionsList: the exported list is the distinct actions of the
+// per-call table, sorted, and a new slice on every call.
+func TestPermissionsList(t *testing.T) {
+	t.Parallel()
+	got := Permissions()
+	if !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != len(got) {
+		t.Errorf("Permissions() = %q, want sorted and distinct", got)
+	}
+	for _, p := range permissionCalls {
+		if !slices.Contains(got, p.Action) {
+			t.Errorf("Permissions() lacks %s (needed by %s)", p.Action, p.Call)
+		}
+	}
+	got[0] = "changed"
+	if Permissions()[0] == "changed" {
+		t.Error("Permissions() returned the package's own slice")
 	}
 }

@@ -2,6 +2,7 @@ package gcpfunctions
 
 import (
 	"context"
+	"slices"
 
 	functionsv1 "cloud.google.com/go/functions/apiv1"
 	functionsv1pb "cloud.google.com/go/functions/apiv1/functionspb"
@@ -90,10 +91,13 @@ const (
 	apiGetRole         = "iam.roles.get"
 )
 
-// Permissions lists the IAM permissions the collector uses: grant them (for
-// example through roles/cloudfunctions.viewer, roles/run.viewer,
-// roles/iam.securityReviewer and roles/browser) to the identity that runs it.
-var Permissions = []string{
+// Permissions returns the IAM permissions the collector uses, sorted, as a new
+// slice: grant them (for example through roles/cloudfunctions.viewer,
+// roles/run.viewer, roles/iam.securityReviewer and roles/browser) to the
+// identity that runs it.
+func Permissions() []string { return slices.Clone(permissions) }
+
+var permissions = []string{
 	"cloudfunctions.functions.getIamPolicy",
 	"cloudfunctions.functions.list",
 	"cloudfunctions.runtimes.list",

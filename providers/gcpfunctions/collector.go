@@ -51,8 +51,11 @@ type Options struct {
 	CallsPerSecond float64
 	// Now stamps the inventory; nil means time.Now.
 	Now func() time.Time
-	// Progress, when set, receives one line per project.
-	Progress io.Writer
+	// Progress, when set, receives the run's counts as it goes: projects,
+	// project-locations of functions and functions (audit.Progress), counted
+	// as each project finishes, at most ten reports a second and a final one
+	// with Done set. The collector prints nothing.
+	Progress audit.ProgressFunc
 
 	// UnreachableAfter is how many consecutive connection failures (refused,
 	// reset, DNS, TLS) to one API stop every further call to it; the calls it
@@ -153,7 +156,8 @@ func (col *Collector) init(c clients) {
 	}
 }
 
-// Close closes the clients.
+// Close closes the clients' gRPC connections. It is safe to call more than
+// once; the collector cannot collect after it.
 func (col *Collector) Close() error {
 	var errs []error
 	for _, c := range col.closers {
@@ -177,6 +181,8 @@ func (col *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 		now = col.opts.Now
 	}
 	inv := audit.NewInventory(now())
+	progress := audit.NewProgressCounter(audit.GCP, col.opts.Progress)
+	defer progress.Finish()
 	projects := dedupe(col.opts.Projects)
 	if len(projects) == 0 {
 		found, err := col.searchProjects(ctx)
@@ -185,6 +191,7 @@ func (col *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 		}
 		projects = found
 	}
+	progress.AddScopes(len(projects))
 
 	results := make([]*projectResult, len(projects))
 	sem := make(chan struct{}, col.opts.ProjectConcurrency)
@@ -196,9 +203,14 @@ func (col *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 			defer wg.Done()
 			defer func() { <-sem }()
 			results[i] = col.collectProject(ctx, p)
-			if w := col.opts.Progress; w != nil {
-				fmt.Fprintf(w, "gcp: project %s: %d functions, %d gaps\n", p, len(results[i].functions), len(results[i].gaps))
+			locations := map[string]bool{}
+			for _, f := range results[i].functions {
+				locations[f.Region] = true
 			}
+			progress.AddRegions(len(locations))
+			progress.AddRegionsDone(len(locations))
+			progress.AddFunctions(len(results[i].functions))
+			progress.AddScopesDone(1)
 		}()
 	}
 	wg.Wait()

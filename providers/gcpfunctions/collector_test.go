@@ -14,6 +14,7 @@ import (
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/rules"
 	"github.com/fnaudit/fnaudit/providers/gcpfunctions/gcpfake"
+	"github.com/fnaudit/fnaudit/providers/providertest"
 )
 
 var testNow = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -374,11 +375,35 @@ func TestSearchProjects(t *testing.T) {
 func TestPermissionsListCoversCalls(t *testing.T) {
 	for _, api := range []string{apiListFunctions, apiFunctionIAM, apiListRuntimes, apiRunGetService, apiRunServiceIAM,
 		apiGetProject, apiProjectIAM, apiGetFolder, apiFolderIAM, apiOrganizationIAM, apiGetOrganization, apiGetRole} {
-		if !slices.Contains(Permissions, api) {
+		if !slices.Contains(Permissions(), api) {
 			t.Errorf("Permissions lacks %s", api)
 		}
 	}
-	if !slices.IsSorted(Permissions) {
+	if !slices.IsSorted(Permissions()) {
 		t.Errorf("Permissions is not sorted")
+	}
+	got := Permissions()
+	got[0] = "changed"
+	if Permissions()[0] == "changed" {
+		t.Error("Permissions() returned the package's own slice")
+	}
+}
+
+// TestProgress: the collector reports projects, project-locations and
+// functions to Options.Progress, ending with the run's totals.
+func TestProgress(t *testing.T) {
+	t.Parallel()
+	col, _ := startCollector(t, testEstate(), prodProject, denied, devProject)
+	var rec providertest.ProgressRecorder
+	col.opts.Progress = rec.Record
+	inv := collect(t, col)
+	locations := map[string]bool{}
+	for _, f := range inv.Functions {
+		locations[f.Account+"/"+f.Region] = true
+	}
+	rec.Check(t, audit.Progress{Provider: audit.GCP, Scopes: 3, ScopesDone: 3, Regions: len(locations), RegionsDone: len(locations),
+		Functions: len(inv.Functions), Done: true})
+	if len(inv.Functions) == 0 || len(locations) < 2 {
+		t.Errorf("the estate has %d functions in %d project-locations; the test needs several", len(inv.Functions), len(locations))
 	}
 }

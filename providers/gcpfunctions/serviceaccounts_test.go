@@ -119,7 +119,7 @@ func TestServiceAccountPolicyDenied(t *testing.T) {
 // auditor's permission list.
 func TestServiceAccountPermissionsListed(t *testing.T) {
 	for _, api := range []string{apiListServiceAccounts, apiServiceAccountIAM} {
-		if !slices.Contains(Permissions, api) {
+		if !slices.Contains(Permissions(), api) {
 			t.Errorf("Permissions lacks %s", api)
 		}
 	}
