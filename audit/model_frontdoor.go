@@ -152,6 +152,10 @@ type DoorTarget struct {
 	// Via is the intermediate resource the door reaches the function through,
 	// when there is one: a target group ARN, a serverless NEG, an APIM backend.
 	Via string `json:"via,omitempty"`
+	// Role is the role the door assumes to invoke the function (an API Gateway
+	// integration's credentials); the function's resource policy is then not
+	// what admits the door, the role's permissions are.
+	Role string `json:"role,omitempty"`
 	// Resolution is empty when Function names a function of the inventory;
 	// otherwise it says why it does not.
 	Resolution TargetResolution `json:"resolution,omitempty"`
@@ -160,6 +164,12 @@ type DoorTarget struct {
 
 // AWSFrontDoor holds AWS facts about a door that the neutral fields do not carry.
 type AWSFrontDoor struct {
+	// SourceARN is the ARN the service presents as aws:SourceArn when the door
+	// invokes the function, which the function's resource policy must admit:
+	// the method's execute-api ARN
+	// ("arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/users/{id}"),
+	// the target group ARN, the distribution ARN.
+	SourceARN string `json:"sourceArn,omitempty"`
 	// EndpointType is an API's EDGE, REGIONAL or PRIVATE endpoint type.
 	EndpointType string `json:"endpointType,omitempty"`
 	// DisableExecuteAPIEndpoint mirrors the API's setting (the addresses
