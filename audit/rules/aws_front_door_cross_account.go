@@ -79,7 +79,8 @@ func checkAWSFrontDoorCrossAccount(pass *audit.Pass) {
 				Title: awsDoorLabel(&j, fn) + " for principals of account " + acct,
 				Detail: fmt.Sprintf("%s with IAM authentication (%s), and the API's resource policy lets principals of account %s call it. List the account as trusted if this access is intended.",
 					awsDoorLabel(&j, fn), awsDoorWhat(d), acct),
-				Evidence: append(awsDoorEvidence(&j), byAccount[acct]...),
+				Evidence:  append(awsDoorEvidence(&j), byAccount[acct]...),
+				FrontDoor: d.Ref(),
 			})
 		}
 	}

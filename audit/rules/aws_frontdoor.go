@@ -494,10 +494,11 @@ func awsDoorEvidence(j *awsDoorJudgement) []audit.Evidence {
 // awsDoorUnknown reports a door the rule cannot judge.
 func awsDoorUnknown(pass *audit.Pass, j *awsDoorJudgement, why string) {
 	pass.Report(audit.Result{
-		Key:      j.door.ID,
-		Status:   audit.StatusUnknown,
-		Title:    "front door could not be judged",
-		Detail:   fmt.Sprintf("%s (%s): %s.", awsDoorLabel(j, pass.Function), awsDoorWhat(j.door), why),
-		Evidence: awsDoorEvidence(j),
+		Key:       j.door.ID,
+		Status:    audit.StatusUnknown,
+		Title:     "front door could not be judged",
+		Detail:    fmt.Sprintf("%s (%s): %s.", awsDoorLabel(j, pass.Function), awsDoorWhat(j.door), why),
+		Evidence:  awsDoorEvidence(j),
+		FrontDoor: j.door.Ref(),
 	})
 }

@@ -75,7 +75,7 @@ func checkAWSOpenFrontDoor(pass *audit.Pass) {
 			continue
 		}
 		label, what := awsDoorLabel(&j, fn), awsDoorWhat(d)
-		res := audit.Result{Key: d.ID, Evidence: awsDoorEvidence(&j)}
+		res := audit.Result{Key: d.ID, Evidence: awsDoorEvidence(&j), FrontDoor: d.Ref()}
 		if len(auth) > 0 {
 			// Authenticated. With IAM, a policy that lets "*" in lets every AWS
 			// account sign the call.
