@@ -223,6 +223,11 @@ func TestMergeLinksFrontDoors(t *testing.T) {
 	if apis.FrontDoors[0].Targets[0].Resolution != TargetOutsideScope {
 		t.Error("Merge changed its input")
 	}
+	// Merging the merged inventory with an input again: the function with
+	// and without its derived back-references is one description.
+	if _, warns := MergeChecked(m, fns); len(warns) != 0 {
+		t.Errorf("re-merge warnings %q", warns)
+	}
 }
 
 // TestFrontDoorPolicyValidated: Validate (for inventories built in code, which
