@@ -55,6 +55,7 @@ func TestFrontDoorFormats(t *testing.T) {
 		{"frontdoor-csv", CSV, Options{}},
 		{"frontdoor-ocsf", OCSF, Options{ProductVersion: "1.0.0-test"}},
 		{"frontdoor-asff", ASFF, Options{ProductVersion: "1.0.0-test"}},
+		{"frontdoor-html", HTML, Options{ProductVersion: "1.0.0-test"}},
 	} {
 		var buf bytes.Buffer
 		if err := Render(&buf, tt.format, doorReport(), tt.opts); err != nil {

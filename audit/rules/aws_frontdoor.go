@@ -53,23 +53,46 @@ type awsPolicyAnswer struct {
 func awsDoorJudgements(pass *audit.Pass) []awsDoorJudgement {
 	fn := pass.Function
 	var out []awsDoorJudgement
-	for _, d := range pass.Inventory.DoorsOf(fn) {
-		if d.Provider != audit.AWS {
-			continue
-		}
+	for _, d := range awsDoorsOf(pass) {
 		for _, t := range d.Targets {
 			if t.Resolution != "" || t.Function != fn.ID {
 				continue
 			}
 			j := awsDoorJudgement{door: d, target: t}
 			j.admitted, j.admitEvidence = awsDoorAdmitted(fn, d, t)
-			j.anonymous = awsDoorPolicy(d, false)
-			j.anyAccount = awsDoorPolicy(d, true)
+			doc, err := awsParseDoorPolicy(d)
+			j.anonymous = awsDoorPolicy(d, doc, err, false)
+			j.anyAccount = awsDoorPolicy(d, doc, err, true)
 			j.narrowedTo, j.narrowEv, j.closed = awsDoorNetworks(d)
 			out = append(out, j)
 		}
 	}
 	return out
+}
+
+// awsDoorsOf returns the AWS doors whose targets name the function under
+// check, from an index built once per rule and analysis (the analyzer's memo),
+// so an estate of thousands of doors and functions is not scanned per function.
+func awsDoorsOf(pass *audit.Pass) []*audit.FrontDoor {
+	idx := pass.Memo("\x00front-door-index", func() any {
+		m := map[string][]*audit.FrontDoor{}
+		inv := pass.Inventory
+		for i := range inv.FrontDoors {
+			d := &inv.FrontDoors[i]
+			if d.Provider != audit.AWS {
+				continue
+			}
+			seen := map[string]bool{}
+			for _, t := range d.Targets {
+				if t.Resolution == "" && !seen[t.Function] {
+					seen[t.Function] = true
+					m[t.Function] = append(m[t.Function], d)
+				}
+			}
+		}
+		return m
+	}).(map[string][]*audit.FrontDoor)
+	return idx[pass.Function.ID]
 }
 
 // awsDoorService returns the service principal a door invokes the function as
@@ -241,11 +264,10 @@ func awsStatementCoversDoor(st *policy.Statement, sourceARN string) bool {
 // aws:PrincipalArn: "closed" to those callers). A Deny to "*" without
 // conditions closes it; with NotIpAddress aws:SourceIp, or StringNotEquals
 // aws:SourceVpce / aws:SourceVpc, it narrows it to those networks.
-func awsDoorPolicy(d *audit.FrontDoor, signed bool) awsPolicyAnswer {
+func awsDoorPolicy(d *audit.FrontDoor, doc *policy.Document, err error, signed bool) awsPolicyAnswer {
 	if len(d.Policy) == 0 {
 		return awsPolicyAnswer{state: "none"}
 	}
-	doc, err := policy.Parse(d.Policy)
 	if err != nil {
 		return awsPolicyAnswer{state: "closed", err: err}
 	}
@@ -300,6 +322,14 @@ func awsDoorPolicy(d *audit.FrontDoor, signed bool) awsPolicyAnswer {
 		ans.narrowedTo = dedupe(narrowed)
 	}
 	return ans
+}
+
+// awsParseDoorPolicy parses the door's resource policy, if it has one.
+func awsParseDoorPolicy(d *audit.FrontDoor) (*policy.Document, error) {
+	if len(d.Policy) == 0 {
+		return nil, nil
+	}
+	return policy.Parse(d.Policy)
 }
 
 // awsClassifyConditions sorts a statement's conditions. For an Allow it

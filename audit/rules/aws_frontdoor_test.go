@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -39,7 +40,8 @@ func TestAWSDoorPolicy(t *testing.T) {
 		if tc.statements != "" {
 			d.Policy = json.RawMessage(`{"Version":"2012-10-17","Statement":[` + tc.statements + `]}`)
 		}
-		anon, signed := awsDoorPolicy(d, false), awsDoorPolicy(d, true)
+		doc, err := awsParseDoorPolicy(d)
+		anon, signed := awsDoorPolicy(d, doc, err, false), awsDoorPolicy(d, doc, err, true)
 		if anon.err != nil || anon.state != tc.anonymous || signed.state != tc.signed {
 			t.Errorf("%s: anonymous %q (err %v), signed %q; want %q, %q", tc.name, anon.state, anon.err, signed.state, tc.anonymous, tc.signed)
 		}
@@ -73,4 +75,51 @@ func TestAWSDoorNetworks(t *testing.T) {
 			t.Errorf("%s: closed %v (want %v), networks (-want +got):\n%s", tc.name, closed, tc.closed, diff)
 		}
 	}
+}
+
+// BenchmarkFrontDoorRules runs the two front door rules over one account-region
+// of issue 13's size: 200 REST APIs of 10 methods each in front of 2,000
+// functions, half of the methods without authentication.
+func BenchmarkFrontDoorRules(b *testing.B) {
+	const acct, region = "123456789012", "us-east-1"
+	inv := audit.NewInventory(fixtureDefaultNow)
+	for i := 0; i < 2000; i++ {
+		arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:fn-%04d", region, acct, i)
+		doc := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"apigateway.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":%q,"Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:execute-api:%s:%s:api%03d/*"}}}]}`, arn, region, acct, i/10)
+		inv.Functions = append(inv.Functions, audit.Function{Provider: audit.AWS, Account: acct, Region: region, ID: arn, Name: fmt.Sprintf("fn-%04d", i),
+			AWS: &audit.AWSFunction{Policies: []audit.ResourcePolicy{{Document: json.RawMessage(doc)}}}})
+	}
+	for api := 0; api < 200; api++ {
+		for m := 0; m < 10; m++ {
+			auth := audit.DoorAuthNone
+			if m%2 == 1 {
+				auth = audit.DoorAuthIAM
+			}
+			inv.FrontDoors = append(inv.FrontDoors, audit.FrontDoor{
+				Kind: audit.DoorRESTMethod, Provider: audit.AWS, Account: acct, Region: region,
+				ID:    fmt.Sprintf("arn:aws:apigateway:%s::/restapis/api%03d/resources/r%d/methods/GET", region, api, m),
+				State: audit.DoorDeployed, Scope: audit.ScopeInternet,
+				Addresses: []audit.DoorAddress{{Method: "GET", URL: fmt.Sprintf("https://api%03d.execute-api.%s.amazonaws.com/prod/r%d", api, region, m)}},
+				Auth:      []audit.DoorAuth{{Type: auth}},
+				Policy:    json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"},{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}`),
+				Targets:   []audit.DoorTarget{{Function: inv.Functions[api*10+m].ID, Integration: "AWS_PROXY"}},
+				AWS:       &audit.AWSFrontDoor{SourceARN: fmt.Sprintf("arn:aws:execute-api:%s:%s:api%03d/prod/GET/r%d", region, acct, api, m)},
+			})
+		}
+	}
+	audit.LinkFrontDoors(inv)
+	if err := inv.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	rs := []audit.Rule{AWSOpenFrontDoor, AWSFrontDoorCrossAccount}
+	cfg := audit.Config{Now: fixtureDefaultNow}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var findings int
+	for i := 0; i < b.N; i++ {
+		findings = len(audit.Analyze(inv, rs, cfg).Findings)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(inv.FrontDoors)), "ns/door")
+	b.ReportMetric(float64(findings), "findings")
 }
