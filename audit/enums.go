@@ -319,6 +319,7 @@ const (
 	// identities through grants made on them (GCP service-account IAM
 	// policies): only the privilege-escalation verdict needs it.
 	DataImpersonation DataKind = "impersonation"
+	DataFrontDoors    DataKind = "front-doors" // API gateways, load balancers, CDNs in front of functions
 )
 
 // DataKinds lists every data kind.
@@ -326,7 +327,8 @@ func DataKinds() []DataKind {
 	return slices.Clone(allDataKinds)
 }
 
-var allDataKinds = []DataKind{DataFunctions, DataAccess, DataTriggers, DataIdentity, DataEnvironment, DataConfig, DataImpersonation}
+var allDataKinds = []DataKind{DataFunctions, DataAccess, DataTriggers, DataIdentity, DataEnvironment, DataConfig,
+	DataImpersonation, DataFrontDoors}
 
 // String returns the kind's name.
 func (k DataKind) String() string { return string(k) }

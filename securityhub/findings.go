@@ -154,7 +154,7 @@ func fromFinding(f *audit.Finding, p place, at, version string) types.AwsSecurit
 		Title:           aws.String(truncateUnits(title, maxTitle)),
 		Description:     aws.String(truncateUnits(desc, maxDesc)),
 		ProductFields:   productFields(f, version),
-		Resources:       []types.Resource{resourceOf(f)},
+		Resources:       append([]types.Resource{resourceOf(f)}, doorResources(f)...),
 		Compliance:      &types.Compliance{Status: complianceStatus(f.Status)},
 		Workflow:        &types.Workflow{Status: types.WorkflowStatusNew},
 		RecordState:     types.RecordStateActive,
@@ -267,6 +267,31 @@ func resourceOf(f *audit.Finding) types.Resource {
 	set("region", f.Region)
 	set("function", f.Function)
 	return types.Resource{Type: aws.String("Other"), Id: aws.String(f.Resource), Details: &types.ResourceDetails{Other: other}}
+}
+
+// doorResources describes the finding's front door (the API route, load
+// balancer rule or CDN origin the finding reaches the function through), when
+// it has one, as a second resource of type Other.
+func doorResources(f *audit.Finding) []types.Resource {
+	d := f.FrontDoor
+	if d == nil {
+		return nil
+	}
+	other := map[string]string{"kind": string(d.Kind)}
+	if d.Address != "" {
+		other["address"] = truncateUnits(d.Address, maxOtherValue)
+	}
+	if d.Parent != "" {
+		other["parent"] = truncateUnits(d.Parent, maxOtherValue)
+	}
+	res := types.Resource{Type: aws.String("Other"), Id: aws.String(d.ID), Details: &types.ResourceDetails{Other: other}}
+	if f.Provider == audit.AWS && strings.HasPrefix(d.ID, "arn:") {
+		res.Partition = types.Partition(arnPartition(d.ID))
+		if f.Region != "" {
+			res.Region = aws.String(f.Region)
+		}
+	}
+	return []types.Resource{res}
 }
 
 // productFields are fnaudit's own fields, within Security Hub's limits. Keys are
