@@ -39,12 +39,9 @@ type scanFlags struct {
 	Subscriptions []string
 	// TrustedAccounts lists accounts, projects or tenants treated as your own.
 	TrustedAccounts []string
-	// Progress receives human progress lines; nil means no progress output.
-	// It goes away when the collectors report audit.Progress (OnProgress).
-	Progress io.Writer
-	// OnProgress is the shared progress display's update (progress.go). The
-	// provider_*.go factories hand it to Options.Progress once the collectors
-	// take an audit.ProgressFunc.
+	// OnProgress is the shared progress display's update (progress.go); the
+	// provider_*.go factories hand it to the collectors' Options.Progress; nil
+	// under --quiet.
 	OnProgress audit.ProgressFunc
 	// Now is the collection time stamped on the inventory.
 	Now time.Time

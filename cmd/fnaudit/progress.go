@@ -60,6 +60,27 @@ func (d *display) update(p audit.Progress) {
 	}
 }
 
+// started records that a provider's collection began, keeping any counts it
+// already reported.
+func (d *display) started(p audit.Provider) {
+	d.mu.Lock()
+	_, ok := d.state[p]
+	d.mu.Unlock()
+	if !ok {
+		d.update(audit.Progress{Provider: p})
+	}
+}
+
+// finished marks a provider's collection as ended, keeping its last counts
+// (the collector's own final report may already have said so).
+func (d *display) finished(p audit.Provider) {
+	d.mu.Lock()
+	s := d.state[p]
+	d.mu.Unlock()
+	s.Provider, s.Done = p, true
+	d.update(s)
+}
+
 // tick prints the current state as one line (the CI form).
 func (d *display) tick() {
 	d.mu.Lock()

@@ -117,8 +117,8 @@ func TestProgressTerminal(t *testing.T) {
 func TestProgressQuiet(t *testing.T) {
 	setFactories(t, map[audit.Provider]collectorFactory{
 		audit.GCP: func(ctx context.Context, f *scanFlags) (audit.Collector, error) {
-			if f.Progress != nil {
-				t.Error("progress writer set although stderr is no terminal")
+			if f.OnProgress != nil {
+				t.Error("--quiet: the collectors were given a progress function")
 			}
 			return &fakeCollector{p: audit.GCP, inv: publicGCP}, nil
 		},
@@ -126,5 +126,39 @@ func TestProgressQuiet(t *testing.T) {
 	r := runCmd(t, "", "scan", "--provider", "gcp", "--quiet", "--now", now)
 	if r.code != 0 || r.stderr != "" {
 		t.Errorf("--quiet: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestProgressFromCollectors: without --quiet the collectors get the display's
+// update, and what they report is what the CI line shows, with the provider's
+// counts kept when its collection ends.
+func TestProgressFromCollectors(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
+	var out bytes.Buffer
+	d := newDisplay(&out, false, clock.now)
+	d.started(audit.GCP)
+	d.update(audit.Progress{Provider: audit.GCP, Scopes: 2, ScopesDone: 1, Regions: 3, RegionsDone: 1, Functions: 17})
+	d.finished(audit.GCP)
+	clock.add(90 * time.Second)
+	d.tick()
+	if want := "fnaudit: 1m30s elapsed; gcp done: 1/2 projects, 1/3 regions, 17 functions\n"; out.String() != want {
+		t.Errorf("CI line %q, want %q", out.String(), want)
+	}
+
+	var got audit.ProgressFunc
+	setFactories(t, map[audit.Provider]collectorFactory{
+		audit.GCP: func(ctx context.Context, f *scanFlags) (audit.Collector, error) {
+			got = f.OnProgress
+			if f.OnProgress != nil {
+				f.OnProgress(audit.Progress{Provider: audit.GCP, Scopes: 1, Functions: 3})
+			}
+			return &fakeCollector{p: audit.GCP, inv: publicGCP}, nil
+		},
+	})
+	if r := runCmd(t, "", "scan", "--provider", "gcp", "--now", now); r.code != 0 {
+		t.Errorf("scan: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if got == nil {
+		t.Error("the collector was given no progress function")
 	}
 }

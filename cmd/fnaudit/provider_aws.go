@@ -20,6 +20,7 @@ func newAWSCollector(ctx context.Context, f *scanFlags) (audit.Collector, error)
 		OrgRole:    f.OrgRole,
 		ExternalID: f.ExternalID,
 		Profile:    f.Profile,
+		Progress:   f.OnProgress,
 	}
 	// The SDK's log lines (the IMDS fallback warning) stay off stderr unless
 	// --debug; the profile is Options.Profile's to apply.
@@ -32,5 +33,9 @@ func newAWSCollector(ctx context.Context, f *scanFlags) (audit.Collector, error)
 		now := f.Now
 		opts.Now = func() time.Time { return now }
 	}
-	return awslambda.New(ctx, opts)
+	c, err := awslambda.New(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return closingCollector{c}, nil
 }

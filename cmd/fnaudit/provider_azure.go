@@ -20,6 +20,7 @@ func newAzureCollector(ctx context.Context, f *scanFlags) (audit.Collector, erro
 	opts := azurefunctions.Options{
 		Subscriptions: append([]string(nil), f.Subscriptions...),
 		Regions:       f.Regions,
+		Progress:      f.OnProgress,
 	}
 	if !f.Now.IsZero() {
 		now := f.Now
@@ -30,5 +31,9 @@ func newAzureCollector(ctx context.Context, f *scanFlags) (audit.Collector, erro
 	if azureOptionsHook != nil {
 		azureOptionsHook(&opts)
 	}
-	return azurefunctions.New(ctx, opts)
+	c, err := azurefunctions.New(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return closingCollector{c}, nil
 }

@@ -21,6 +21,7 @@ func newGCPCollector(ctx context.Context, f *scanFlags) (audit.Collector, error)
 	opts := gcpfunctions.Options{
 		Projects: append([]string(nil), f.Projects...),
 		Regions:  f.Regions,
+		Progress: f.OnProgress,
 	}
 	if !f.Now.IsZero() {
 		now := f.Now
@@ -37,7 +38,14 @@ func newGCPCollector(ctx context.Context, f *scanFlags) (audit.Collector, error)
 }
 
 // closingCollector closes the Google Cloud clients once collection is done.
-type closingCollector struct{ c *gcpfunctions.Collector }
+// closingCollector closes its collector (its clients and idle connections)
+// once Collect returns.
+type closingCollector struct {
+	c interface {
+		audit.Collector
+		Close() error
+	}
+}
 
 func (cc closingCollector) Provider() audit.Provider { return cc.c.Provider() }
 

@@ -270,11 +270,6 @@ var errTimedOut = errors.New("--timeout reached")
 // had not finished, so the report is still written (exit 3).
 func collect(e *env, sf *scanFlags, timeout time.Duration, quiet bool) (*audit.Inventory, error) {
 	sf.Debug, sf.Log = e.debug, e.stderr
-	if !quiet && isTerminal(e.stderr) {
-		// The providers draw their own line until they report audit.Progress
-		// to the shared display (see progress.go).
-		sf.Progress = e.stderr
-	}
 	ctx := e.ctx
 	if e.catchSignals {
 		var stop func()
@@ -292,15 +287,12 @@ func collect(e *env, sf *scanFlags, timeout time.Duration, quiet bool) (*audit.I
 		return nil, err
 	}
 
-	// One display for every provider. Until the collectors report
-	// audit.Progress through sf.OnProgress, it learns only when each provider
-	// starts and ends, and draws nothing on a terminal (the collectors draw
-	// their own line there through sf.Progress).
-	disp := newDisplay(e.stderr, false, time.Now)
+	// One display for every provider, fed by the collectors' audit.Progress
+	// reports: a rewritten line on a terminal, a line every progressInterval
+	// in a log.
+	disp := newDisplay(e.stderr, isTerminal(e.stderr), time.Now)
 	if !quiet {
 		sf.OnProgress = disp.update
-	}
-	if !quiet && !isTerminal(e.stderr) {
 		stopTicker := disp.every(progressInterval)
 		defer stopTicker()
 	}
@@ -312,13 +304,13 @@ func collect(e *env, sf *scanFlags, timeout time.Duration, quiet bool) (*audit.I
 	results := make([]result, len(providers))
 	var wg sync.WaitGroup
 	for i, p := range providers {
-		disp.update(audit.Progress{Provider: p})
+		disp.started(p)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			inv, err := collectOne(ctx, p, sf)
 			results[i] = result{inv, err, ctx.Err() != nil}
-			disp.update(audit.Progress{Provider: p, Done: true})
+			disp.finished(p)
 		}()
 	}
 	wg.Wait()
@@ -449,6 +441,8 @@ func gapReason(err error) audit.GapReason {
 		return audit.GapNotAvailable
 	case errors.Is(err, context.DeadlineExceeded):
 		return audit.GapTimeout
+	case errors.Is(err, context.Canceled):
+		return audit.GapInterrupted
 	}
 	return audit.GapError
 }
