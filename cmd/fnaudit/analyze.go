@@ -93,7 +93,9 @@ files are merged into one report; "-" reads standard input.`,
 			}
 			inv := invs[0]
 			if len(invs) > 1 {
-				inv = audit.Merge(invs...)
+				var conflicts []string
+				inv, conflicts = audit.MergeChecked(invs...)
+				plan.warnings = append(plan.warnings, conflicts...)
 			}
 			return plan.analyzeAndReport(e, inv)
 		},

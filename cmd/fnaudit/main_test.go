@@ -14,6 +14,7 @@ import (
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/report"
 	"github.com/fnaudit/fnaudit/audit/rules"
+	"github.com/fnaudit/fnaudit/examples/estate"
 )
 
 const now = "2026-11-28T09:00:00Z"
@@ -529,5 +530,25 @@ func TestFlagsAnywhere(t *testing.T) {
 		if !strings.HasPrefix(r.stdout, tt.want) && !strings.Contains(r.stdout, "\n"+tt.want) {
 			t.Errorf("%q: output lacks %q:\n%.300s", tt.args, tt.want, r.stdout)
 		}
+	}
+}
+
+// TestAnalyzeConflictingInputsWarn: two inventories that describe one function
+// differently are merged with a warning naming it, in the report and on stderr.
+func TestAnalyzeConflictingInputsWarn(t *testing.T) {
+	t.Parallel()
+	inv, err := estate.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(inv)
+	inv.Functions[0].Runtime = "python2.7"
+	b, _ := json.Marshal(inv)
+	dir := t.TempDir()
+	pa, pb := writeFile(t, dir, "a.json", string(a)), writeFile(t, dir, "b.json", string(b))
+	r := runCmd(t, "", "analyze", pa, pb, "--format", "json", "--now", now)
+	want := "function " + inv.Functions[0].ID + " is described differently by input 2"
+	if !strings.Contains(r.stderr, want) || !strings.Contains(r.stdout, want) {
+		t.Errorf("exit %d; no warning %q in stderr %q or the report", r.code, want, r.stderr)
 	}
 }

@@ -50,6 +50,7 @@ type reportFlags struct {
 	color        bool
 	hubAccount   string
 	hubRegion    string
+	hubImport    bool
 }
 
 func (rf *reportFlags) register(fs *pflag.FlagSet) {
@@ -64,6 +65,7 @@ func (rf *reportFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&rf.color, "color", false, "text format: color severity headings with ANSI escapes")
 	fs.StringVar(&rf.hubAccount, "security-hub-account", "", "asff format: AWS `ACCOUNT` id that GCP and Azure findings are imported under (with --security-hub-region)")
 	fs.StringVar(&rf.hubRegion, "security-hub-region", "", "asff format: AWS `REGION` that GCP and Azure findings are imported under (with --security-hub-account)")
+	fs.BoolVar(&rf.hubImport, "security-hub-import", false, "also send the findings to AWS Security Hub (BatchImportFindings, in the caller's account and Region; needs securityhub:BatchImportFindings)")
 	for _, name := range []string{"format", "output", "min-severity", "fail-on", "suppressions", "trusted-accounts"} {
 		bindEnv(fs, name)
 	}
@@ -71,14 +73,19 @@ func (rf *reportFlags) register(fs *pflag.FlagSet) {
 
 // reportPlan is the validated form of reportFlags.
 type reportPlan struct {
-	format  report.Format
-	opts    report.Options
-	hub     securityhub.Options
-	failOn  audit.Severity
-	entries []suppress.Entry
-	now     time.Time
-	trusted []string
-	output  string
+	format report.Format
+	opts   report.Options
+	hub    securityhub.Options
+	// hubImport is --security-hub-import: send the findings to Security Hub.
+	hubImport bool
+	// warnings are notes from before the analysis (inputs that merged with
+	// conflicts), added to the report's warnings.
+	warnings []string
+	failOn    audit.Severity
+	entries   []suppress.Entry
+	now       time.Time
+	trusted   []string
+	output    string
 	// sample marks the demo: its gaps are part of the show, not a coverage
 	// problem of the user's estate, so they do not make the exit code 3.
 	sample bool
@@ -128,9 +135,10 @@ func (rf *reportFlags) resolve(o *origins) (*reportPlan, error) {
 	if rf.details && p.format != report.Text {
 		return nil, &usageError{"--details applies only to --format text"}
 	}
-	if (rf.hubAccount != "" || rf.hubRegion != "") && p.format != formatASFF {
-		return nil, &usageError{"--security-hub-account and --security-hub-region apply only to --format asff"}
+	if (rf.hubAccount != "" || rf.hubRegion != "") && p.format != formatASFF && !rf.hubImport {
+		return nil, &usageError{"--security-hub-account and --security-hub-region apply only to --format asff and --security-hub-import"}
 	}
+	p.hubImport = rf.hubImport
 	p.opts.Color = rf.color
 	p.opts.Details = rf.details
 	p.opts.ProductVersion = version()
@@ -157,6 +165,16 @@ func parseNow(s string) (time.Time, error) {
 func (p *reportPlan) analyzeAndReport(e *env, inv *audit.Inventory) error {
 	r := audit.Analyze(inv, rules.All(), audit.Config{Now: p.now, TrustedAccounts: p.trusted})
 	suppress.Apply(r, p.entries, p.now)
+	r.Warnings = append(r.Warnings, p.warnings...)
+	var importErr error
+	if p.hubImport {
+		importErr = p.importToSecurityHub(e, r)
+		var ue *usageError
+		var xe *exitError
+		if errors.As(importErr, &ue) || errors.As(importErr, &xe) {
+			return importErr
+		}
+	}
 	if err := p.write(e, r); err != nil {
 		return err
 	}
@@ -164,6 +182,11 @@ func (p *reportPlan) analyzeAndReport(e *env, inv *audit.Inventory) error {
 		fmt.Fprintf(e.stderr, "fnaudit: warning: %s\n", oneLine(w))
 	}
 	err := verdict(r, p.failOn)
+	if err == nil && importErr != nil {
+		// The report is written; findings that did not reach Security Hub
+		// make the run incomplete, like a gap.
+		err = &exitError{code: exitGaps, msg: oneLine(importErr.Error())}
+	}
 	var xe *exitError
 	if p.sample && errors.As(err, &xe) && xe.code == exitGaps {
 		return nil
