@@ -19,7 +19,7 @@ var AzureAdminAccess = audit.Rule{
 	ID:       "FNA-AZ-003",
 	Slug:     "azure-admin-access",
 	Category: audit.AdminAccess,
-	Severity: audit.Critical,
+	Severity: audit.High,
 	Provider: audit.Azure,
 	Title:    "Azure function's managed identity has administrative access",
 	Doc:      azureAdminAccessDoc,
@@ -87,7 +87,7 @@ func azureAdminReason(p *audit.Policy) (string, bool) {
 func azureAdminSeverity(l catalog.AzureScopeLevel) audit.Severity {
 	switch l {
 	case catalog.AzureScopeRoot, catalog.AzureScopeManagementGroup, catalog.AzureScopeSubscription:
-		return audit.Critical
+		return audit.High
 	case catalog.AzureScopeResourceGroup:
 		return audit.High
 	case catalog.AzureScopeResource:
