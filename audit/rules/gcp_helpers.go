@@ -55,8 +55,8 @@ func gcpLower(s audit.Severity, n int) audit.Severity {
 // account FNA-AWS-001 rates critical) are critical alike; an
 // internal-and-load-balancer ingress lowers it one step and an internal-only
 // ingress two steps (the caller must already be inside the project's networks
-// or VPC Service Controls perimeter, but needs no identity). The kind is kept
-// in the signature for the day the two are told apart again.
+// or VPC Service Controls perimeter, but needs no identity). The kind no
+// longer changes the result; callers still name it.
 func gcpPublicSeverity(_ audit.PrincipalKind, ingress gcpIngress) audit.Severity {
 	sev := audit.Critical
 	switch ingress {

@@ -98,14 +98,16 @@ const (
 // severityRationales holds the rationale of every rule, by id.
 var severityRationales = map[string]SeverityRationale{
 	"FNA-AWS-001": {
-		Levels: "critical: public or any-account Invoke, a function URL anyone or any account can call; high: any account through an AWS service, or a URL public under the pre-2025 exception; low: a public grant on a URL that answers 403",
+		Levels: "critical: public or any-account Invoke, a function URL anyone or any account can call; high: any account through an AWS service, or a URL public only under AWS's temporary exception for older URLs; low: a public grant on a URL that answers 403",
 		Why:    whyPublic + " A grant usable only through a service acting for an attacker's resource needs that resource set up first: high.",
 		Others: []ExternalRating{shLambda1, prowler(prowlerAWS+"awslambda", "awslambda_function_not_publicly_accessible", "critical"),
 			prowler(prowlerAWS+"awslambda", "awslambda_function_url_public", "high"), dfURLAuth},
 	},
 	"FNA-AWS-002": {
 		Levels: "high: an AWS service may invoke for any account (confused deputy); medium: a named outside account or organization; low: a bucket source without its owner pinned",
-		Why:    whyAnyAccount + " Security Hub and Prowler have no separate rating for a named other account.",
+		Why: whyAnyAccount + " A service that invokes for any account's resource is one step short of public: high. " +
+			"Security Hub's Lambda.1 also fails an S3 grant without aws:SourceAccount and rates it critical; fnaudit rates an unpinned bucket owner low, " +
+			"because a bucket name is global and owned by one account at a time: the grant is exploitable only while the bucket does not exist or changes hands, which is what the bucket-ownership verdicts decide.",
 		Others: []ExternalRating{shLambda1},
 	},
 	"FNA-AWS-003": {
@@ -151,7 +153,8 @@ var severityRationales = map[string]SeverityRationale{
 	},
 	"FNA-GCP-004": {
 		Levels: "high or medium by the method (catalog.GCPEscalations): rewriting an IAM policy, acting as or minting keys for other service accounts high; the weaker methods medium",
-		Why:    whyEscalation,
+		Why: whyEscalation + " Prowler rates Service Account User or Token Creator held at project level medium; fnaudit rates it high when the function's own identity holds it, " +
+			"because code in the function can then act as every service account of the project.",
 		Others: []ExternalRating{prowler(prowlerGCP+"iam", "iam_no_service_roles_at_project_level", "medium")},
 	},
 	"FNA-GCP-005": {
@@ -188,7 +191,7 @@ var severityRationales = map[string]SeverityRationale{
 	"FNA-AZ-004": {
 		Levels: "high: an escalation path at resource-group scope or broader; medium: at one resource",
 		Why:    whyEscalation,
-		Others: []ExternalRating{prowler(prowlerAzure+"app", "app_function_identity_without_admin_privileges", "high")},
+		Others: []ExternalRating{prowler(prowlerAzure+"iam", "iam_role_user_access_admin_restricted", "high")},
 	},
 	"FNA-AZ-005": {
 		Levels: "high: wildcard actions at subscription scope or broader; medium: at a narrower scope",
