@@ -37,7 +37,8 @@
 //     password. Some keys carry no marker and are recognised by their shape
 //     under a name that says whose they are: Datadog keys under DD_ /
 //     DATADOG_ key names, an older Heroku key under a HEROKU name, an Azure
-//     account key (86 base64 characters and "==") under any KEY name.
+//     account key (86 base64 characters and "==") under a KEY name that says
+//     Azure, storage, Cosmos DB or account.
 //     docs/secrets.md compares this coverage with gitleaks' default rules.
 //  4. Under a secret-like name (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY,
 //     CREDENTIALS, ...) a value is a secret when it looks like one: any real value

@@ -659,11 +659,16 @@ var (
 	reAzureAcctKy = regexp.MustCompile(`^[A-Za-z0-9+/]{86}==$`)
 )
 
+// azureKeyWords are name words that place a 64-byte base64 key in Azure.
+var azureKeyWords = []string{"AZURE", "STORAGE", "COSMOS", "COSMOSDB", "DOCUMENTDB", "ACCOUNT", "BLOB",
+	"TABLE", "QUEUE", "PRIMARY", "SECONDARY", "MASTER"}
+
 // vendorKey recognises keys without a type marker by their shape under a name
 // that says whose they are: Datadog API (32 hex) and application keys (40
 // hex) under DD_ / DATADOG_ names, an older Heroku API key (a UUID) under a
 // HEROKU name, and an Azure storage or Cosmos DB account key (64 random
-// bytes in base64: 86 characters and "==") under any name with KEY.
+// bytes in base64: 86 characters and "==") under a KEY name that says Azure,
+// storage, Cosmos DB or account (any other 512-bit key stays high-entropy).
 func vendorKey(n nameInfo, v string) string {
 	if !n.has("KEY", "APIKEY", "APPKEY", "TOKEN") {
 		return ""
@@ -673,7 +678,7 @@ func vendorKey(n nameInfo, v string) string {
 		return "datadog-api-key"
 	case n.has("HEROKU") && reUUID.MatchString(v):
 		return "heroku-api-key"
-	case n.has("KEY") && reAzureAcctKy.MatchString(v):
+	case n.has("KEY") && n.has(azureKeyWords...) && reAzureAcctKy.MatchString(v):
 		return "azure-account-key"
 	}
 	return ""

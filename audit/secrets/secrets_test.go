@@ -129,6 +129,8 @@ func TestInspect(t *testing.T) {
 		{"COSMOS_KEY", "${ssm:/prod/cosmos/key}", audit.ValuePlain, "placeholder"},
 		{"COSMOS_KEY", "", audit.ValueEmpty, ""},
 		{"STORAGE_ACCOUNT_NAME", "acmeorders", audit.ValuePlain, ""},
+		{"ENCRYPTION_KEY", fakeAcctKey, audit.ValueSecret, "high-entropy"},
+		{"THUMBNAIL_KEY", fakeAcctKey, audit.ValuePlain, ""},
 		{"BLOB_CONTAINER_URL", "https://acme.blob.core.windows.net/uploads", audit.ValuePlain, ""},
 		{"CALLBACK_URL", "https://hooks.example.com/in?" + "sig=" + strings.Repeat("SiGn", 11), audit.ValuePlain, ""},
 		{"AZURE_CLIENT_SECRET", "changeme", audit.ValuePlain, ""},
@@ -401,7 +403,8 @@ func TestParseName(t *testing.T) {
 }
 
 func FuzzInspect(f *testing.F) {
-	for _, s := range []string{fakeAKIA, fakeJWT, fakeGCPKey, "postgres://a:b@c", "{", "/a/b", "@Microsoft.KeyVault("} {
+	for _, s := range []string{fakeAKIA, fakeJWT, fakeGCPKey, "postgres://a:b@c", "{", "/a/b", "@Microsoft.KeyVault(",
+		fakeCosmos, fakeGCPKeyB64, fakeSBSAS, fakeEntra, fakeXapp, fakeMailgun} {
 		f.Add("DB_PASSWORD", s)
 	}
 	f.Fuzz(func(t *testing.T, name, value string) {
