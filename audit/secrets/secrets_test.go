@@ -432,3 +432,27 @@ func BenchmarkInspect(b *testing.B) {
 		}
 	}
 }
+
+// TestNearMisses: under the name each newer detector is usually found under,
+// a placeholder, a reference to a secret store or an empty value is no
+// secret.
+func TestNearMisses(t *testing.T) {
+	t.Parallel()
+	names := []string{"CosmosDbConnection", "COSMOS_KEY", "AzureWebJobsStorage", "ServiceBusConnection", "BLOB_SAS",
+		"AZURE_CLIENT_SECRET", "AWS_BEARER_TOKEN_BEDROCK", "GOOGLE_CREDENTIALS", "GITLAB_TOKEN", "SLACK_APP_TOKEN",
+		"MAILGUN_API_KEY", "DD_API_KEY", "DD_APP_KEY", "ATLASSIAN_API_TOKEN", "HEROKU_API_KEY", "HF_TOKEN"}
+	values := map[string]audit.ValueVerdict{
+		"changeme": audit.ValuePlain,
+		"@Microsoft.KeyVault(SecretUri=https://acme-kv.vault.azure.net/secrets/s/)":     audit.ValueReference,
+		"arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/integrations-AbCdEf": audit.ValueReference,
+		"${ssm:/prod/integrations/token}":                                               audit.ValuePlain,
+		"":                                                                              audit.ValueEmpty,
+	}
+	for _, name := range names {
+		for v, want := range values {
+			if got := Inspect(name, v); got.Verdict != want || got.Hint != "" {
+				t.Errorf("Inspect(%q, %q) = %s/%s hint %q, want %s and no hint", name, v, got.Verdict, got.Detector, got.Hint, want)
+			}
+		}
+	}
+}
