@@ -57,7 +57,7 @@ func TestEndToEnd(t *testing.T) {
 	if m.MessageID != res.MessageID || m.MessageStructure != "json" {
 		t.Errorf("message %s (%s), result says %s", m.MessageID, m.MessageStructure, res.MessageID)
 	}
-	if want := "fnaudit: 2 critical, 1 high, 1 medium in 3 accounts (1 gap)"; m.Subject != want {
+	if want := "fnaudit: 1 critical, 2 high, 1 medium in 3 accounts (1 gap)"; m.Subject != want {
 		t.Errorf("subject = %q, want %q", m.Subject, want)
 	}
 	email := m.Body("email")

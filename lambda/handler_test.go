@@ -153,9 +153,9 @@ func TestScheduledRunGolden(t *testing.T) {
 		envelope    bool // golden only the report's envelope (the findings are too many to review)
 	}{
 		{"clean", cleanEstate(), "fnaudit: all clear in 1 account", false},
-		{"findings", findingsEstate(), "fnaudit: 3 critical, 1 high, 2 medium in 1 account", false},
-		{"gaps", gapsEstate(), "fnaudit: 3 critical, 1 high, 2 medium in 2 accounts (2 gaps)", false},
-		{"oversize", hugeEstate(1500), "fnaudit: 1503 critical, 1 high, 2 medium in 2 accounts (2 gaps)", true},
+		{"findings", findingsEstate(), "fnaudit: 1 critical, 3 high, 2 medium in 1 account", false},
+		{"gaps", gapsEstate(), "fnaudit: 1 critical, 3 high, 2 medium in 2 accounts (2 gaps)", false},
+		{"oversize", hugeEstate(1500), "fnaudit: 1501 critical, 3 high, 2 medium in 2 accounts (2 gaps)", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -203,7 +203,7 @@ func TestSizeLimit(t *testing.T) {
 	}
 	m := hs.published(t)
 	r := reportOf(t, m)
-	if r.Summary.Open != n+6 || r.Summary.BySeverity[audit.Critical] != n+3 {
+	if r.Summary.Open != n+6 || r.Summary.BySeverity[audit.Critical] != n+1 {
 		t.Errorf("summary = %+v, want every finding counted", r.Summary)
 	}
 	if len(r.Findings) == 0 || res.Omitted == 0 || len(r.Findings)+res.Omitted > r.Summary.Total {
@@ -273,7 +273,7 @@ func TestMinSeverity(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := hs.published(t)
-	if m.Subject != "fnaudit: 3 critical in 1 account" {
+	if m.Subject != "fnaudit: 1 critical in 1 account" {
 		t.Errorf("subject = %q", m.Subject)
 	}
 	for _, f := range reportOf(t, m).Findings {
@@ -281,7 +281,7 @@ func TestMinSeverity(t *testing.T) {
 			t.Errorf("report lists a %s finding below the threshold", f.Severity)
 		}
 	}
-	if !strings.Contains(m.Body("email"), "Below critical, not listed: 3") {
+	if !strings.Contains(m.Body("email"), "Below critical, not listed: 5") {
 		t.Errorf("digest:\n%s", m.Body("email"))
 	}
 }
@@ -353,7 +353,7 @@ func TestSuppressionsAndReportFromS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := hs.published(t)
-	if m.Subject != "fnaudit: 2 critical, 1 high, 2 medium in 1 account" {
+	if m.Subject != "fnaudit: 3 high, 2 medium in 1 account" {
 		t.Errorf("subject = %q", m.Subject)
 	}
 	body := m.Body("email")
@@ -374,7 +374,7 @@ func TestSuppressionsAndReportFromS3(t *testing.T) {
 	}
 	m = hs.published(t)
 	if !strings.Contains(m.Body("email"), "suppressions: read s3://acme-fnaudit/config/missing.yaml") ||
-		!strings.HasPrefix(m.Subject, "fnaudit: 3 critical") {
+		!strings.HasPrefix(m.Subject, "fnaudit: 1 critical, 3 high") {
 		t.Errorf("subject %q, digest:\n%s", m.Subject, m.Body("email"))
 	}
 }

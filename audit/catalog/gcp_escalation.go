@@ -9,7 +9,8 @@ type GCPEscalation struct {
 	// ID is a stable short name used as the finding key.
 	ID       string
 	Requires []string
-	// Severity is "critical", "high" or "medium".
+	// Severity is "high" or "medium": holding a way to escalate is not by itself
+	// exploitable from outside (critical is kept for that; see docs/rules.md).
 	Severity string
 	// Summary says what an attacker does with the permissions.
 	Summary string
@@ -28,11 +29,11 @@ func GCPEscalations() []GCPEscalation {
 }
 
 var gcpEscalations = []GCPEscalation{
-	{ID: "set-org-iam-policy", Requires: []string{"resourcemanager.organizations.setIamPolicy"}, Severity: "critical",
+	{ID: "set-org-iam-policy", Requires: []string{"resourcemanager.organizations.setIamPolicy"}, Severity: "high",
 		Summary: "rewrite the organization IAM policy and grant itself any role everywhere"},
-	{ID: "set-folder-iam-policy", Requires: []string{"resourcemanager.folders.setIamPolicy"}, Severity: "critical",
+	{ID: "set-folder-iam-policy", Requires: []string{"resourcemanager.folders.setIamPolicy"}, Severity: "high",
 		Summary: "rewrite a folder IAM policy and grant itself any role on every project below it"},
-	{ID: "set-project-iam-policy", Requires: []string{"resourcemanager.projects.setIamPolicy"}, Severity: "critical",
+	{ID: "set-project-iam-policy", Requires: []string{"resourcemanager.projects.setIamPolicy"}, Severity: "high",
 		Summary: "rewrite the project IAM policy and grant itself roles/owner"},
 	{ID: "sa-get-access-token", Requires: []string{"iam.serviceAccounts.getAccessToken"}, Severity: "high",
 		Summary: "mint OAuth access tokens for other service accounts and act with their permissions"},

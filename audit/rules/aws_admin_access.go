@@ -18,7 +18,7 @@ var AWSAdminAccess = audit.Rule{
 	ID:       "FNA-AWS-003",
 	Slug:     "aws-admin-access",
 	Category: audit.AdminAccess,
-	Severity: audit.Critical,
+	Severity: audit.High,
 	Provider: audit.AWS,
 	Title:    "Lambda execution role has full administrative access",
 	Doc:      awsAdminAccessDoc,

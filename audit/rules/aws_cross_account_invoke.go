@@ -19,7 +19,7 @@ var AWSCrossAccountInvoke = audit.Rule{
 	ID:       "FNA-AWS-002",
 	Slug:     "aws-cross-account-invoke",
 	Category: audit.CrossAccountInvoke,
-	Severity: audit.High,
+	Severity: audit.Medium,
 	Provider: audit.AWS,
 	Title:    "Lambda function can be invoked from another account",
 	Doc:      awsCrossAccountInvokeDoc,

@@ -19,7 +19,7 @@ var AWSDeprecatedRuntime = audit.Rule{
 	ID:       "FNA-AWS-006",
 	Slug:     "aws-deprecated-runtime",
 	Category: audit.DeprecatedRuntime,
-	Severity: audit.High,
+	Severity: audit.Medium,
 	Provider: audit.AWS,
 	Title:    "Lambda function runs on a deprecated runtime",
 	Doc:      awsDeprecatedRuntimeDoc,
@@ -75,13 +75,13 @@ func awsJudgeRuntime(runtime string, now time.Time) awsRuntimeVerdict {
 	var r audit.Result
 	switch {
 	case !rt.BlockUpdate.IsZero() && !now.Before(rt.BlockUpdate):
-		r.Severity = audit.Critical
+		r.Severity = audit.High
 		r.Title = "Lambda function runs on a runtime that can no longer be updated"
 		r.Detail = fmt.Sprintf("Runtime %s (%s) was deprecated on %s and AWS blocks updates to its functions since %s: "+
 			"the function gets no security patches, and a fix to its code cannot be deployed without changing the runtime.",
 			rt.ID, rt.Name, day(rt.Deprecation), day(rt.BlockUpdate))
 	case !now.Before(rt.Deprecation):
-		r.Severity = audit.High
+		r.Severity = audit.Medium
 		r.Title = "Lambda function runs on a deprecated runtime"
 		r.Detail = fmt.Sprintf("Runtime %s (%s) was deprecated on %s and no longer receives security patches.",
 			rt.ID, rt.Name, day(rt.Deprecation))

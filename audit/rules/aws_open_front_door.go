@@ -82,7 +82,9 @@ func checkAWSOpenFrontDoor(pass *audit.Pass) {
 			if !awsHasIAM(auth) || j.anyAccount.state != "open" || j.closed || j.narrowedTo != nil {
 				continue
 			}
-			res.Severity = audit.High
+			// Anyone can open an AWS account and sign the request: as
+			// exploitable as no authentication (severity.go, whyAnyAccount).
+			res.Severity = audit.Critical
 			res.Title = label + " with IAM authentication open to any AWS account"
 			res.Detail = fmt.Sprintf("%s with IAM authentication only (%s), and the API's resource policy lets any AWS principal call it: anyone can open an account and sign the request.", label, what)
 			res.Evidence = append(res.Evidence, j.anyAccount.evidence...)

@@ -42,13 +42,10 @@ func checkAWSPlaintextSecret(pass *audit.Pass) {
 			// report unknown for the function.
 			continue
 		}
-		sev := audit.Medium
+		sev := secretSeverity(ev.Detector)
 		kind := "secret"
 		if d, ok := secrets.Lookup(ev.Detector); ok {
 			kind = d.Description
-			if d.Kind == secrets.KindCloudKey || d.Kind == secrets.KindPrivateKey {
-				sev = audit.High
-			}
 		}
 		frag := "detector=" + ev.Detector
 		if h := secrets.SafeHint(ev.Detector, ev.Hint); h != "" {

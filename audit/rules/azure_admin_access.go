@@ -20,7 +20,7 @@ var AzureAdminAccess = audit.Rule{
 	ID:       "FNA-AZ-003",
 	Slug:     "azure-admin-access",
 	Category: audit.AdminAccess,
-	Severity: audit.Critical,
+	Severity: audit.High,
 	Provider: audit.Azure,
 	Title:    "Azure function's managed identity has administrative access",
 	Doc:      azureAdminAccessDoc,
@@ -91,12 +91,12 @@ func azureAdminReason(p *audit.Policy) (string, bool) {
 }
 
 // azureAdminSeverity grades administrative power by the breadth of its scope:
-// critical over a subscription, management group or the root; high when the
+// high over a subscription, management group or the root, and when the
 // scope could not be classified.
 func azureAdminSeverity(l catalog.AzureScopeLevel) audit.Severity {
 	switch l {
 	case catalog.AzureScopeRoot, catalog.AzureScopeManagementGroup, catalog.AzureScopeSubscription:
-		return audit.Critical
+		return audit.High
 	}
 	return audit.High
 }

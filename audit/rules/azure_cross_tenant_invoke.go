@@ -19,7 +19,7 @@ var AzureCrossTenantInvoke = audit.Rule{
 	ID:       "FNA-AZ-002",
 	Slug:     "azure-cross-tenant-invoke",
 	Category: audit.CrossAccountInvoke,
-	Severity: audit.Medium,
+	Severity: audit.Critical,
 	Provider: audit.Azure,
 	Title:    "Azure function callable by accounts of any tenant",
 	Doc:      azureCrossTenantInvokeDoc,

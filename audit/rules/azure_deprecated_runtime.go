@@ -42,7 +42,7 @@ func checkAzureDeprecatedRuntime(pass *audit.Pass) {
 	if s, ok := catalog.AzureHostSupport(az.ExtensionVersion); ok && !s.EndOfSupport.IsZero() && !pass.Now.Before(s.EndOfSupport) {
 		pass.Report(audit.Result{
 			Key:      "host",
-			Severity: audit.High,
+			Severity: audit.Medium,
 			Title:    "Azure function runs on a Functions host past end of support",
 			Detail: fmt.Sprintf("FUNCTIONS_EXTENSION_VERSION is %s: Functions host %s.x support ended on %s (%s). The host no longer receives security fixes.",
 				az.ExtensionVersion, s.Version, s.EndOfSupport.Format("2006-01-02"), s.Note),

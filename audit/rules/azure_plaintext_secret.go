@@ -18,7 +18,7 @@ var AzurePlaintextSecret = audit.Rule{
 	ID:       "FNA-AZ-007",
 	Slug:     "azure-plaintext-secret",
 	Category: audit.PlaintextSecret,
-	Severity: audit.High,
+	Severity: audit.Medium,
 	Provider: audit.Azure,
 	Title:    "Azure function app setting holds a secret in plain text",
 	Doc:      azurePlaintextSecretDoc,
@@ -49,6 +49,7 @@ func checkAzurePlaintextSecret(pass *audit.Pass) {
 		}
 		pass.Report(audit.Result{
 			Key:      e.Name,
+			Severity: secretSeverity(e.Detector),
 			Detail:   fmt.Sprintf("App setting %s holds what looks like a secret (%s) in plain text; anyone who can read the app's settings can read it.", e.Name, e.Detector),
 			Evidence: []audit.Evidence{{Source: src, Path: "properties." + e.Name, Fragment: frag}},
 		})

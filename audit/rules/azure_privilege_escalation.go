@@ -58,10 +58,7 @@ func checkAzurePrivilegeEscalation(pass *audit.Pass) {
 			continue
 		}
 		sev := audit.High
-		switch {
-		case broadest >= catalog.AzureScopeSubscription:
-			sev = audit.Critical
-		case broadest == catalog.AzureScopeResource:
+		if broadest == catalog.AzureScopeResource {
 			sev = audit.Medium
 		}
 		pass.Report(audit.Result{

@@ -17,7 +17,7 @@ var AzurePublicInvoke = audit.Rule{
 	ID:       "FNA-AZ-001",
 	Slug:     "azure-public-invoke",
 	Category: audit.PublicInvoke,
-	Severity: audit.High,
+	Severity: audit.Critical,
 	Provider: audit.Azure,
 	Title:    "Azure function callable anonymously from the internet",
 	Doc:      azurePublicInvokeDoc,

@@ -104,6 +104,7 @@ func ruleReference() []byte {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s |\n", r.ID, anchor(r), r.Slug, r.Provider, r.Category, r.Severity,
 			strings.ReplaceAll(r.Title, "|", `\|`))
 	}
+	severityReference(&b)
 	for _, r := range All() {
 		doc := strings.TrimRight(r.Doc, "\n")
 		// One level down, so each rule is a section of this page.
@@ -111,6 +112,9 @@ func ruleReference() []byte {
 		doc = strings.ReplaceAll(doc, "\n## ", "\n### ")
 		fmt.Fprintf(&b, "\n%s\n\n", doc)
 		fmt.Fprintf(&b, "*Category* %s · *default severity* %s · *needs* %s\n\n", r.Category, r.Severity, joinKinds(r.Needs))
+		if sr, ok := SeverityRationaleFor(r.ID); ok {
+			fmt.Fprintf(&b, "*Why this severity.* %s. %s\n\n", upperFirst(sr.Levels), sr.Why)
+		}
 		fmt.Fprintf(&b, "*Remediation.* %s\n", r.Remediation)
 		if len(r.References) > 0 {
 			b.WriteString("\n*References:*\n")
@@ -120,6 +124,80 @@ func ruleReference() []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// severityReference writes the severity scale and, per rule, the severities
+// it reports beside the other tools' ratings of the same condition.
+func severityReference(b *bytes.Buffer) {
+	b.WriteString("\n## Severity\n\n")
+	b.WriteString("One scale for every rule and every cloud; the same condition carries the same severity on AWS,\n")
+	b.WriteString("GCP and Azure. Defined in `audit/rules/severity.go`.\n\n")
+	for _, l := range SeverityScale {
+		fmt.Fprintf(b, "- **%s**: %s.\n", l[0], l[1])
+	}
+	b.WriteString("\nHow AWS Security Hub, Prowler and Microsoft Defender for Cloud rate the same condition (Prowler: check\n")
+	b.WriteString("metadata at commit 3e000faa3109, 2026-08-21); each rule's section below says why fnaudit's levels are\n")
+	b.WriteString("what they are. A rule without another tool's rating has none published for that condition.\n\n")
+	b.WriteString("| rule | fnaudit | Security Hub | Prowler | Defender for Cloud |\n|---|---|---|---|---|\n")
+	for _, r := range All() {
+		sr, _ := SeverityRationaleFor(r.ID)
+		cols := map[string][]string{}
+		for _, o := range sr.Others {
+			cols[o.Tool] = append(cols[o.Tool], fmt.Sprintf("[%s](%s): %s", o.Control, o.Source, strings.ToLower(o.Severity)))
+		}
+		cell := func(tool string) string {
+			if len(cols[tool]) == 0 {
+				return "—"
+			}
+			return strings.Join(cols[tool], "; ")
+		}
+		fmt.Fprintf(b, "| [%s](#%s) | %s | %s | %s | %s |\n", r.ID, anchor(r), strings.ReplaceAll(sr.Levels, "|", `\|`),
+			cell("Security Hub"), cell("Prowler"), cell("Defender for Cloud"))
+	}
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// TestSeverityRationale: every rule says why its severities are what they
+// are, and the levels it lists include its default severity and only
+// severities of the scale.
+func TestSeverityRationale(t *testing.T) {
+	t.Parallel()
+	scale := map[string]bool{}
+	for _, l := range SeverityScale {
+		scale[l[0]] = true
+	}
+	levelRe := regexp.MustCompile(`(?:^|; )([a-z]+)(?:,| or| and|:)`)
+	for _, r := range All() {
+		sr, ok := SeverityRationaleFor(r.ID)
+		if !ok || sr.Levels == "" || sr.Why == "" {
+			t.Errorf("%s: no severity rationale (audit/rules/severity.go)", r.ID)
+			continue
+		}
+		if !regexp.MustCompile(`(^|; |, | or )` + string(r.Severity) + `[:, ]`).MatchString(sr.Levels) {
+			t.Errorf("%s: levels %q do not mention the default severity %s", r.ID, sr.Levels, r.Severity)
+		}
+		for _, m := range levelRe.FindAllStringSubmatch(sr.Levels, -1) {
+			if !scale[m[1]] {
+				t.Errorf("%s: levels name %q, which is not on the scale", r.ID, m[1])
+			}
+		}
+		for _, o := range sr.Others {
+			if o.Tool == "" || o.Control == "" || o.Severity == "" || !strings.HasPrefix(o.Source, "https://") {
+				t.Errorf("%s: incomplete external rating %+v", r.ID, o)
+			}
+		}
+	}
+	for id := range severityRationales {
+		if _, ok := ByID(id); !ok {
+			t.Errorf("severity rationale for unknown rule %s", id)
+		}
+	}
 }
 
 func anchor(r audit.Rule) string {

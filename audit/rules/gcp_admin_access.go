@@ -17,7 +17,7 @@ var GCPAdminAccess = audit.Rule{
 	ID:       "FNA-GCP-003",
 	Slug:     "gcp-admin-access",
 	Category: audit.AdminAccess,
-	Severity: audit.Critical,
+	Severity: audit.High,
 	Provider: audit.GCP,
 	Title:    "Cloud Function's service account has administrative access",
 	Doc:      gcpAdminAccessDoc,

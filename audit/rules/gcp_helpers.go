@@ -51,15 +51,15 @@ func gcpLower(s audit.Severity, n int) audit.Severity {
 }
 
 // gcpPublicSeverity is the severity of a function any caller of the given kind
-// can invoke, given its ingress: anyone on the internet is critical, any Google
-// account high; an internal-and-load-balancer ingress lowers it one step and an
-// internal-only ingress two steps (the caller must already be inside the
-// project's networks or VPC Service Controls perimeter, but needs no identity).
-func gcpPublicSeverity(kind audit.PrincipalKind, ingress gcpIngress) audit.Severity {
+// can invoke, given its ingress: anyone on the internet and any Google account
+// (allAuthenticatedUsers: anyone can create one, as anyone can open the AWS
+// account FNA-AWS-001 rates critical) are critical alike; an
+// internal-and-load-balancer ingress lowers it one step and an internal-only
+// ingress two steps (the caller must already be inside the project's networks
+// or VPC Service Controls perimeter, but needs no identity). The kind no
+// longer changes the result; callers still name it.
+func gcpPublicSeverity(_ audit.PrincipalKind, ingress gcpIngress) audit.Severity {
 	sev := audit.Critical
-	if kind == audit.PrincipalAnyAuthenticated {
-		sev = audit.High
-	}
 	switch ingress {
 	case gcpIngressInternalAndLB:
 		sev = gcpLower(sev, 1)
@@ -134,18 +134,14 @@ func gcpAdminPolicy(p *audit.Policy) (reason string, sev audit.Severity, ok bool
 		return "", "", false
 	}
 	if r, ok := catalog.GCPAdminRoleFor(p.Name); ok {
-		sev := audit.High
-		if p.Name == "roles/owner" {
-			sev = audit.Critical
-		}
-		return r.Reason, sev, true
+		return r.Reason, audit.High, true
 	}
 	if !catalog.IsGCPCustomRole(p.Name) && !catalog.IsGCPCustomRole(p.ID) {
 		return "", "", false
 	}
 	for _, perm := range catalog.GCPIAMAdminPermissions() {
 		if gcpGrantsPermission(p, perm) {
-			return "custom role with " + perm + ": can grant itself any role", audit.Critical, true
+			return "custom role with " + perm + ": can grant itself any role", audit.High, true
 		}
 	}
 	return "", "", false

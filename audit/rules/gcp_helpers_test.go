@@ -16,9 +16,11 @@ func TestGCPPublicSeverity(t *testing.T) {
 		{audit.PrincipalPublic, "", audit.Critical},
 		{audit.PrincipalPublic, "ALLOW_INTERNAL_AND_GCLB", audit.High},
 		{audit.PrincipalPublic, "ALLOW_INTERNAL_ONLY", audit.Medium},
-		{audit.PrincipalAnyAuthenticated, "ALLOW_ALL", audit.High},
-		{audit.PrincipalAnyAuthenticated, "ALLOW_INTERNAL_AND_GCLB", audit.Medium},
-		{audit.PrincipalAnyAuthenticated, "ALLOW_INTERNAL_ONLY", audit.Low},
+		// Anyone can create a Google account: allAuthenticatedUsers is as
+		// public as allUsers (docs/rules.md, Severity).
+		{audit.PrincipalAnyAuthenticated, "ALLOW_ALL", audit.Critical},
+		{audit.PrincipalAnyAuthenticated, "ALLOW_INTERNAL_AND_GCLB", audit.High},
+		{audit.PrincipalAnyAuthenticated, "ALLOW_INTERNAL_ONLY", audit.Medium},
 	} {
 		fn := &audit.Function{GCP: &audit.GCPFunction{Ingress: tc.ingress}}
 		if got := gcpPublicSeverity(tc.kind, gcpIngressOf(fn)); got != tc.want {
@@ -34,12 +36,14 @@ func TestGCPAdminPolicy(t *testing.T) {
 		policy audit.Policy
 		want   audit.Severity
 	}{
-		{"owner", audit.Policy{Kind: audit.PolicyBinding, Name: "roles/owner"}, audit.Critical},
+		// Administrative power is high, not critical: it is not exploitable
+		// from outside by itself (docs/rules.md, Severity).
+		{"owner", audit.Policy{Kind: audit.PolicyBinding, Name: "roles/owner"}, audit.High},
 		{"editor", audit.Policy{Kind: audit.PolicyBinding, Name: "roles/editor"}, audit.High},
 		{"custom setIamPolicy", audit.Policy{Kind: audit.PolicyBinding, Name: "projects/p/roles/x",
-			Grants: grant("resourcemanager.projects.setIamPolicy")}, audit.Critical},
+			Grants: grant("resourcemanager.projects.setIamPolicy")}, audit.High},
 		{"custom org setIamPolicy", audit.Policy{Kind: audit.PolicyBinding, Name: "organizations/1/roles/x",
-			Grants: grant("resourcemanager.organizations.setIamPolicy")}, audit.Critical},
+			Grants: grant("resourcemanager.organizations.setIamPolicy")}, audit.High},
 		{"custom read only", audit.Policy{Kind: audit.PolicyBinding, Name: "projects/p/roles/x",
 			Grants: grant("resourcemanager.projects.getIamPolicy")}, ""},
 		{"predefined iam admin is escalation, not admin", audit.Policy{Kind: audit.PolicyBinding,

@@ -17,7 +17,7 @@ var GCPPlaintextSecret = audit.Rule{
 	ID:       "FNA-GCP-007",
 	Slug:     "gcp-plaintext-secret",
 	Category: audit.PlaintextSecret,
-	Severity: audit.High,
+	Severity: audit.Medium,
 	Provider: audit.GCP,
 	Title:    "Cloud Function has a secret in a plain-text environment variable",
 	Doc:      gcpPlaintextSecretDoc,
@@ -42,8 +42,9 @@ func checkGCPPlaintextSecret(pass *audit.Pass) {
 			frag += " hint=" + h
 		}
 		pass.Report(audit.Result{
-			Key:   ev.Name,
-			Title: fmt.Sprintf("Cloud Function has a secret in environment variable %s", ev.Name),
+			Key:      ev.Name,
+			Severity: secretSeverity(ev.Detector),
+			Title:    fmt.Sprintf("Cloud Function has a secret in environment variable %s", ev.Name),
 			Detail: fmt.Sprintf("Environment variable %s looked like a secret (%s) when it was collected. Anyone who can "+
 				"view the function's configuration (roles/cloudfunctions.viewer, roles/run.viewer, deployment logs) "+
 				"can read it.", ev.Name, ev.Detector),

@@ -27,11 +27,19 @@
 //     envelope prefix, or base64 under a name that says ENCRYPTED / KMS /
 //     CIPHERTEXT) that the function decrypts at run time.
 //  3. A value whose shape alone proves a credential is audit.ValueSecret: cloud
-//     keys (AWS access key ids, GCP service account key JSON, Azure storage
-//     connection strings and SAS signatures), PEM private keys, JWTs, tokens of
-//     well-known services (GitHub, GitLab, Slack, Stripe, Twilio, SendGrid,
-//     Google API keys, npm, PyPI, OpenAI, Anthropic, ...), and URLs or connection
-//     strings that embed a password.
+//     keys (AWS access key ids, Amazon Bedrock API keys, GCP service account
+//     key JSON, plain or base64, Azure storage and Cosmos DB connection
+//     strings, Service Bus / Event Hubs connection strings, SAS tokens and
+//     Entra client secrets), PEM private keys, JWTs, tokens of well-known
+//     services (GitHub, GitLab, Slack, Stripe, Twilio, SendGrid, Mailgun,
+//     Google API keys, npm, PyPI, OpenAI, Anthropic, Shopify, Atlassian,
+//     Heroku, Hugging Face, ...), and URLs or connection strings that embed a
+//     password. Some keys carry no marker and are recognised by their shape
+//     under a name that says whose they are: Datadog keys under DD_ /
+//     DATADOG_ key names, an older Heroku key under a HEROKU name, an Azure
+//     account key (86 base64 characters and "==") under a KEY name that says
+//     Azure, storage, Cosmos DB or account.
+//     docs/secrets.md compares this coverage with gitleaks' default rules.
 //  4. Under a secret-like name (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY,
 //     CREDENTIALS, ...) a value is a secret when it looks like one: any real value
 //     under a password name, a high-entropy value under the others, a 40-character

@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"math"
 	"net/url"
@@ -50,15 +51,19 @@ var detectors = []Detector{
 	{"aws-access-key-id", KindCloudKey, "AWS access key id (AKIA / ASIA / ABIA / ACCA)"},
 	{"aws-secret-access-key", KindCloudKey, "40-character AWS secret access key under an AWS key name"},
 	{"aws-session-token", KindCloudKey, "AWS STS session token"},
-	{"gcp-service-account-key", KindCloudKey, "GCP service account key file (JSON with a private key)"},
+	{"aws-bedrock-api-key", KindCloudKey, "Amazon Bedrock API key (ABSK long-term, bedrock-api-key- short-term)"},
+	{"gcp-service-account-key", KindCloudKey, "GCP service account key file (JSON with a private key, plain or base64)"},
+	{"azure-cosmosdb-connection-string", KindCloudKey, "Azure Cosmos DB connection string with AccountKey="},
 	{"azure-storage-connection-string", KindCloudKey, "Azure storage connection string with AccountKey="},
 	{"azure-shared-access-key", KindCloudKey, "Azure Service Bus / Event Hubs connection string with SharedAccessKey="},
 	{"azure-sas-token", KindCloudKey, "Azure shared access signature (sig= with sv= / se=)"},
+	{"azure-account-key", KindCloudKey, "Azure storage or Cosmos DB account key (64 bytes, base64) under a key name"},
+	{"azure-ad-client-secret", KindCloudKey, "Microsoft Entra ID application client secret (Q~ at the fifth character)"},
 	{"private-key", KindPrivateKey, "PEM, OpenSSH or PGP private key"},
 	{"jwt", KindToken, "JSON Web Token"},
 	{"github-token", KindToken, "GitHub token (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_)"},
-	{"gitlab-token", KindToken, "GitLab personal / project access token (glpat-)"},
-	{"slack-token", KindToken, "Slack token (xoxb-, xoxp-, xoxa-, xoxs-, xoxr-)"},
+	{"gitlab-token", KindToken, "GitLab token (glpat-, glptt-, gldt-, glrt-, glcbt-, glft-, glsoat-, gloas-, glagent-, glimt-, glffct-, GR1348941)"},
+	{"slack-token", KindToken, "Slack token (xoxb-, xoxp-, xoxa-, xoxs-, xoxr-, xoxo-, xoxe-, xapp-)"},
 	{"slack-webhook", KindToken, "Slack incoming webhook URL"},
 	{"discord-webhook", KindToken, "Discord webhook URL"},
 	{"stripe-key", KindToken, "Stripe live secret or restricted key (sk_live_, rk_live_)"},
@@ -73,11 +78,15 @@ var detectors = []Detector{
 	{"anthropic-api-key", KindToken, "Anthropic API key (sk-ant-)"},
 	{"shopify-token", KindToken, "Shopify access token (shpat_, shpss_, shpca_, shppa_)"},
 	{"square-token", KindToken, "Square access token (sq0atp-, sq0csp-, EAAA)"},
-	{"mailgun-api-key", KindToken, "Mailgun API key (key- + 32 hex)"},
+	{"mailgun-api-key", KindToken, "Mailgun API or webhook signing key (key- + 32 hex, or 32-8-8 hex)"},
 	{"mailchimp-api-key", KindToken, "Mailchimp API key (32 hex + -usN)"},
 	{"telegram-bot-token", KindToken, "Telegram bot token"},
 	{"digitalocean-token", KindToken, "DigitalOcean token (dop_v1_, doo_v1_)"},
 	{"hashicorp-vault-token", KindToken, "HashiCorp Vault token (hvs., hvb.)"},
+	{"datadog-api-key", KindToken, "Datadog API key (32 hex) or application key (40 hex) under a Datadog name"},
+	{"atlassian-api-token", KindToken, "Atlassian API token (ATATT)"},
+	{"heroku-api-key", KindToken, "Heroku API key (HRKU-, or a UUID under a Heroku name)"},
+	{"huggingface-token", KindToken, "Hugging Face access token (hf_)"},
 	{"connection-string-password", KindConnectionString, "URL or connection string with an embedded password"},
 	{"password", KindPassword, "value of a password-like variable"},
 	{"default-password", KindPassword, "well-known default password (changeme, admin, ...) under a password-like name"},
@@ -122,8 +131,8 @@ func Lookup(name string) (Detector, bool) {
 var markers = map[string][]string{
 	"aws-access-key-id":          {"AKIA", "ASIA", "ABIA", "ACCA"},
 	"github-token":               {"github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_"},
-	"gitlab-token":               {"glpat-"},
-	"slack-token":                {"xoxb-", "xoxp-", "xoxa-", "xoxs-", "xoxr-", "xoxe-"},
+	"gitlab-token":               {"GR1348941", "glagent-", "glffct-", "glsoat-", "glpat-", "glptt-", "glcbt-", "gloas-", "glimt-", "gldt-", "glrt-", "glft-"},
+	"slack-token":                {"xoxe.xoxb-", "xoxe.xoxp-", "xoxb-", "xoxp-", "xoxa-", "xoxs-", "xoxr-", "xoxo-", "xoxe-", "xapp-"},
 	"slack-webhook":              {"https://hooks.slack.com/services/", "https://hooks.slack.com/workflows/", "https://hooks.slack.com/triggers/"},
 	"discord-webhook":            {"https://discord.com/api/webhooks/", "https://discordapp.com/api/webhooks/"},
 	"stripe-key":                 {"sk_live_", "rk_live_"},
@@ -141,6 +150,10 @@ var markers = map[string][]string{
 	"mailgun-api-key":            {"key-"},
 	"digitalocean-token":         {"dop_v1_", "doo_v1_", "dor_v1_"},
 	"hashicorp-vault-token":      {"hvs.", "hvb."},
+	"aws-bedrock-api-key":        {"bedrock-api-key-", "ABSK"},
+	"atlassian-api-token":        {"ATATT"},
+	"heroku-api-key":             {"HRKU-"},
+	"huggingface-token":          {"hf_"},
 	"jwt":                        {"eyJ"},
 	"connection-string-password": connectionSchemes,
 }
@@ -257,6 +270,9 @@ func classify(name, raw string) (audit.ValueVerdict, string) {
 	if strings.HasPrefix(strings.ToUpper(name), "AWS_LAMBDA_") {
 		// Lambda's own configuration variables (exec wrapper, log format, ...).
 		return audit.ValuePlain, ""
+	}
+	if d := vendorKey(n, v); d != "" {
+		return audit.ValueSecret, d
 	}
 	if d := nameSecret(n, v); d != "" {
 		return audit.ValueSecret, d
@@ -444,6 +460,9 @@ type shape struct {
 	// expression only runs when the value (lower-cased for lower-case hints)
 	// contains one of them.
 	hints []string
+	// also, when set, must match the value too (a SAS signature counts only
+	// beside the SAS version or expiry fields).
+	also *regexp.Regexp
 }
 
 func (sh *shape) match(v, lower string) bool {
@@ -453,7 +472,7 @@ func (sh *shape) match(v, lower string) bool {
 			hay = lower
 		}
 		if strings.Contains(hay, h) {
-			return sh.re.MatchString(v)
+			return sh.re.MatchString(v) && (sh.also == nil || sh.also.MatchString(v))
 		}
 	}
 	return false
@@ -477,38 +496,67 @@ func isLowerLiteral(h string) bool {
 // shapes are matched anywhere in the value; word boundaries keep identifiers
 // that merely contain a prefix from matching.
 var shapes = []shape{
-	{"private-key", regexp.MustCompile(`-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----`), []string{"PRIVATE KEY"}},
-	{"aws-access-key-id", regexp.MustCompile(`\b(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b`), []string{"AKIA", "ASIA", "ABIA", "ACCA"}},
-	{"aws-session-token", regexp.MustCompile(`^(IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/=]{100,}$`), []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE"}},
-	{"azure-storage-connection-string", regexp.MustCompile(`(?i)AccountKey=[A-Za-z0-9+/]{20,}={0,2}`), []string{"accountkey="}},
-	{"azure-shared-access-key", regexp.MustCompile(`(?i)SharedAccessKey=[A-Za-z0-9+/]{20,}={0,2}`), []string{"sharedaccesskey="}},
-	{"azure-sas-token", regexp.MustCompile(`(?i)(^|[?&])sig=[A-Za-z0-9%+/]{20,}`), []string{"sig="}},
-	{"jwt", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`), []string{"eyJ"}},
-	{"github-token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b`), []string{"gho_", "ghp_", "ghu_", "ghs_", "ghr_", "github_pat_"}},
-	{"gitlab-token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`), []string{"glpat-"}},
-	{"slack-webhook", regexp.MustCompile(`https://hooks\.slack\.com/(services|workflows|triggers)/[A-Za-z0-9/_-]{20,}`), []string{"hooks.slack.com"}},
-	{"slack-token", regexp.MustCompile(`\bxox[baprse]-[0-9A-Za-z-]{10,}`), []string{"xox"}},
-	{"discord-webhook", regexp.MustCompile(`https://(ptb\.|canary\.)?discord(app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{20,}`), []string{"/api/webhooks/"}},
-	{"stripe-key", regexp.MustCompile(`\b(sk|rk)_live_[0-9A-Za-z]{20,}`), []string{"_live_"}},
-	{"stripe-test-key", regexp.MustCompile(`\b(sk|rk)_test_[0-9A-Za-z]{20,}`), []string{"_test_"}},
-	{"twilio-api-key", regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`), []string{"SK"}},
-	{"sendgrid-api-key", regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b`), []string{"SG."}},
-	{"google-api-key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`), []string{"AIza"}},
-	{"google-oauth-client-secret", regexp.MustCompile(`\bGOCSPX-[A-Za-z0-9_-]{28}`), []string{"GOCSPX-"}},
-	{"npm-token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`), []string{"npm_"}},
-	{"pypi-token", regexp.MustCompile(`\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`), []string{"pypi-"}},
-	{"anthropic-api-key", regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,}`), []string{"sk-ant-"}},
-	{"openai-api-key", regexp.MustCompile(`\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-(proj|svcacct|admin)-[A-Za-z0-9_-]{40,}`), []string{"sk-"}},
-	{"shopify-token", regexp.MustCompile(`\bshp(at|ss|ca|pa)_[a-fA-F0-9]{32}\b`), []string{"shpat_", "shpss_", "shpca_", "shppa_"}},
-	{"square-token", regexp.MustCompile(`\b(sq0atp-[0-9A-Za-z_-]{22}|sq0csp-[0-9A-Za-z_-]{43}|EAAA[A-Za-z0-9_-]{60})`), []string{"sq0atp-", "sq0csp-", "EAAA"}},
-	{"mailgun-api-key", regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`), []string{"key-"}},
-	{"mailchimp-api-key", regexp.MustCompile(`\b[0-9a-f]{32}-us[0-9]{1,2}\b`), []string{"-us"}},
-	{"telegram-bot-token", regexp.MustCompile(`^[0-9]{8,10}:AA[0-9A-Za-z_-]{33}$`), []string{":AA"}},
-	{"digitalocean-token", regexp.MustCompile(`\bdo[opr]_v1_[a-f0-9]{64}\b`), []string{"_v1_"}},
-	{"hashicorp-vault-token", regexp.MustCompile(`\bhv[sb]\.[A-Za-z0-9_-]{24,}`), []string{"hvs.", "hvb."}},
+	{"private-key", regexp.MustCompile(`-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----`), []string{"PRIVATE KEY"}, nil},
+	{"aws-access-key-id", regexp.MustCompile(`\b(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b`), []string{"AKIA", "ASIA", "ABIA", "ACCA"}, nil},
+	{"aws-session-token", regexp.MustCompile(`^(IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/=]{100,}$`), []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE"}, nil},
+	// Amazon Bedrock API keys: long-term keys are "ABSK" and base64, short-term
+	// keys "bedrock-api-key-" and a base64 presigned URL of bedrock.amazonaws.com.
+	{"aws-bedrock-api-key", regexp.MustCompile(`\bABSK[A-Za-z0-9+/]{100,}={0,2}|\bbedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=_-]{20,}`), []string{"ABSK", "bedrock-api-key-"}, nil},
+	// A Cosmos DB connection string (SQL API: AccountEndpoint=https://<a>.documents.azure.com;
+	// Table API: TableEndpoint=https://<a>.table.cosmos.azure.com) with its account key.
+	{"azure-cosmosdb-connection-string", regexp.MustCompile(`(?i)AccountKey=[A-Za-z0-9+/]{20,}={0,2}`), []string{"accountkey="},
+		regexp.MustCompile(`(?i)\.(documents|cosmos)\.azure\.(com|us|cn)\b`)},
+	{"azure-storage-connection-string", regexp.MustCompile(`(?i)AccountKey=[A-Za-z0-9+/]{20,}={0,2}`), []string{"accountkey="}, nil},
+	{"azure-shared-access-key", regexp.MustCompile(`(?i)SharedAccessKey=[A-Za-z0-9+/]{20,}={0,2}`), []string{"sharedaccesskey="}, nil},
+	// A SAS token: the signature beside the signed version (sv=, account and
+	// service SAS) or expiry (se=, also Service Bus / Event Hubs SAS).
+	{"azure-sas-token", regexp.MustCompile(`(?i)(^|[?&\s])sig=[A-Za-z0-9%+/]{20,}`), []string{"sig="},
+		regexp.MustCompile(`(?i)(^|[?&\s])(sv|se)=[^&\s]+`)},
+	// A Microsoft Entra client secret: 40 characters (37 to 40 seen), a
+	// version digit and "Q~" at the fourth and fifth places.
+	{"azure-ad-client-secret", regexp.MustCompile(`(^|[\s"'=:,(])[A-Za-z0-9_.~-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,34}($|[\s"',)])`), []string{"Q~"}, nil},
+	{"jwt", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`), []string{"eyJ"}, nil},
+	{"github-token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b`), []string{"gho_", "ghp_", "ghu_", "ghs_", "ghr_", "github_pat_"}, nil},
+	// GitLab token prefixes: personal / project / group access (glpat-),
+	// pipeline trigger (glptt-), deploy (gldt-), runner (glrt-), CI/CD job
+	// (glcbt-), feed (glft-), SCIM (glsoat-), OAuth application secret
+	// (gloas-), agent (glagent-), incoming mail (glimt-), feature-flag client
+	// (glffct-) and runner registration (GR1348941).
+	{"gitlab-token", regexp.MustCompile(`\b(gl(pat|ptt|dt|rt|cbt|ft|soat|oas|agent|imt|ffct)-[A-Za-z0-9_.-]{20,}|GR1348941[A-Za-z0-9_-]{20,})`),
+		[]string{"glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glft-", "glsoat-", "gloas-", "glagent-", "glimt-", "glffct-", "GR1348941"}, nil},
+	{"slack-webhook", regexp.MustCompile(`https://hooks\.slack\.com/(services|workflows|triggers)/[A-Za-z0-9/_-]{20,}`), []string{"hooks.slack.com"}, nil},
+	// Slack bot, user, workspace, legacy and configuration tokens (xox?-), and
+	// app-level tokens (xapp-<digit>-...).
+	{"slack-token", regexp.MustCompile(`\bxox[baprseo]-[0-9A-Za-z-]{10,}|\bxapp-[0-9]-[A-Za-z0-9-]{20,}`), []string{"xox", "xapp-"}, nil},
+	{"discord-webhook", regexp.MustCompile(`https://(ptb\.|canary\.)?discord(app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{20,}`), []string{"/api/webhooks/"}, nil},
+	{"stripe-key", regexp.MustCompile(`\b(sk|rk)_live_[0-9A-Za-z]{20,}`), []string{"_live_"}, nil},
+	{"stripe-test-key", regexp.MustCompile(`\b(sk|rk)_test_[0-9A-Za-z]{20,}`), []string{"_test_"}, nil},
+	{"twilio-api-key", regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`), []string{"SK"}, nil},
+	{"sendgrid-api-key", regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b`), []string{"SG."}, nil},
+	{"google-api-key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`), []string{"AIza"}, nil},
+	{"google-oauth-client-secret", regexp.MustCompile(`\bGOCSPX-[A-Za-z0-9_-]{28}`), []string{"GOCSPX-"}, nil},
+	{"npm-token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`), []string{"npm_"}, nil},
+	{"pypi-token", regexp.MustCompile(`\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`), []string{"pypi-"}, nil},
+	{"anthropic-api-key", regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,}`), []string{"sk-ant-"}, nil},
+	{"openai-api-key", regexp.MustCompile(`\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-(proj|svcacct|admin)-[A-Za-z0-9_-]{40,}`), []string{"sk-"}, nil},
+	{"shopify-token", regexp.MustCompile(`\bshp(at|ss|ca|pa)_[a-fA-F0-9]{32}\b`), []string{"shpat_", "shpss_", "shpca_", "shppa_"}, nil},
+	{"square-token", regexp.MustCompile(`\b(sq0atp-[0-9A-Za-z_-]{22}|sq0csp-[0-9A-Za-z_-]{43}|EAAA[A-Za-z0-9_-]{60})`), []string{"sq0atp-", "sq0csp-", "EAAA"}, nil},
+	// Mailgun: the older key-<32 hex> form (the current <32 hex>-<8 hex>-<8
+	// hex> form is matched in valueSecret).
+	{"mailgun-api-key", regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`), []string{"key-"}, nil},
+	{"mailchimp-api-key", regexp.MustCompile(`\b[0-9a-f]{32}-us[0-9]{1,2}\b`), []string{"-us"}, nil},
+	{"telegram-bot-token", regexp.MustCompile(`^[0-9]{8,10}:AA[0-9A-Za-z_-]{33}$`), []string{":AA"}, nil},
+	{"digitalocean-token", regexp.MustCompile(`\bdo[opr]_v1_[a-f0-9]{64}\b`), []string{"_v1_"}, nil},
+	{"hashicorp-vault-token", regexp.MustCompile(`\bhv[sb]\.[A-Za-z0-9_-]{24,}`), []string{"hvs.", "hvb."}, nil},
+	// Atlassian (Jira, Confluence, Bitbucket) API tokens: ATATT and a long
+	// base64url body ending in a checksum.
+	{"atlassian-api-token", regexp.MustCompile(`\bATATT[A-Za-z0-9_=-]{150,}`), []string{"ATATT"}, nil},
+	{"heroku-api-key", regexp.MustCompile(`\bHRKU-[A-Za-z0-9_-]{40,}`), []string{"HRKU-"}, nil},
+	{"huggingface-token", regexp.MustCompile(`\bhf_[A-Za-z]{34}\b`), []string{"hf_"}, nil},
 }
 
 var (
+	reMailgunKey = regexp.MustCompile(`\b[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}\b`)
 	// scheme://user:password@host — the password group must not be empty.
 	reURLPassword = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^@\s/]+)@[^\s]`)
 	// password=... in a query string or a semicolon-separated connection string.
@@ -525,6 +573,10 @@ func valueSecret(v string) string {
 			return shapes[i].detector
 		}
 	}
+	// Mailgun private API keys and webhook signing keys: <32 hex>-<8 hex>-<8 hex>.
+	if len(v) >= 50 && strings.Contains(v, "-") && reMailgunKey.MatchString(v) {
+		return "mailgun-api-key"
+	}
 	if m := reURLPassword.FindStringSubmatch(v); m != nil {
 		if pw, err := url.PathUnescape(m[1]); err == nil && !isPlaceholder(pw) {
 			return "connection-string-password"
@@ -540,6 +592,14 @@ func valueSecret(v string) string {
 }
 
 func gcpServiceAccountKey(v string) string {
+	if len(v) >= 200 && (strings.HasPrefix(v, "ey") || strings.HasPrefix(v, "ew")) && reBase64.MatchString(v) {
+		// A key file stored base64-encoded ("{" encodes to "ey" or, followed
+		// by a line break, "ew").
+		if b, err := base64.StdEncoding.DecodeString(v); err == nil {
+			return gcpServiceAccountKey(strings.TrimSpace(string(b)))
+		}
+		return ""
+	}
 	if !strings.HasPrefix(v, "{") || !strings.Contains(v, "service_account") || !strings.Contains(v, "private_key") {
 		return ""
 	}
@@ -591,6 +651,38 @@ func walkJSON(obj map[string]any, depth int) string {
 }
 
 // --- names and values together ---
+
+var (
+	reHex32       = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	reHex40       = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	reUUID        = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	reAzureAcctKy = regexp.MustCompile(`^[A-Za-z0-9+/]{86}==$`)
+)
+
+// azureKeyWords are name words that place a 64-byte base64 key in Azure.
+var azureKeyWords = []string{"AZURE", "STORAGE", "COSMOS", "COSMOSDB", "DOCUMENTDB", "ACCOUNT", "BLOB",
+	"TABLE", "QUEUE", "PRIMARY", "SECONDARY", "MASTER"}
+
+// vendorKey recognises keys without a type marker by their shape under a name
+// that says whose they are: Datadog API (32 hex) and application keys (40
+// hex) under DD_ / DATADOG_ names, an older Heroku API key (a UUID) under a
+// HEROKU name, and an Azure storage or Cosmos DB account key (64 random
+// bytes in base64: 86 characters and "==") under a KEY name that says Azure,
+// storage, Cosmos DB or account (any other 512-bit key stays high-entropy).
+func vendorKey(n nameInfo, v string) string {
+	if !n.has("KEY", "APIKEY", "APPKEY", "TOKEN") {
+		return ""
+	}
+	switch {
+	case (n.has("DATADOG") || (len(n.words) > 0 && n.words[0] == "DD")) && (reHex32.MatchString(v) || reHex40.MatchString(v)):
+		return "datadog-api-key"
+	case n.has("HEROKU") && reUUID.MatchString(v):
+		return "heroku-api-key"
+	case n.has("KEY") && n.has(azureKeyWords...) && reAzureAcctKy.MatchString(v):
+		return "azure-account-key"
+	}
+	return ""
+}
 
 var (
 	reAWSSecretKey = regexp.MustCompile(`^[A-Za-z0-9/+]{40}$`)

@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -39,6 +40,28 @@ var (
 	fakeOpenAI = "sk-" + "proj-" + strings.Repeat("Fake0", 10)
 	fakeKMS    = "AQICAH" + strings.Repeat("hXZmFrZWNpcGhlcnRleHQ", 6) + "=="
 	fakeRand   = "q8Jd2LmX0vR7tYzW5pKcN3aE"
+
+	fakeAcctKey    = strings.Repeat("U3RvcmFnZUtleQ", 7)[:86] + "=="
+	fakeCosmos     = "AccountEndpoint=https://acme-orders.documents.azure.com:443/;Account" + "Key=" + fakeAcctKey + ";"
+	fakeCosmosTbl  = "DefaultEndpointsProtocol=https;AccountName=acme-orders;Account" + "Key=" + fakeAcctKey + ";TableEndpoint=https://acme-orders.table.cosmos.azure.com:443/;"
+	fakeEHConn     = "Endpoint=sb://acme-events.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccess" + "Key=" + strings.Repeat("RXZlbnQ", 6) + "=;EntityPath=orders"
+	fakeSBSAS      = "SharedAccessSignature sr=https%3a%2f%2facme.servicebus.windows.net%2forders&" + "sig=" + strings.Repeat("SiGn", 11) + "%3d&se=1798761600&skn=send"
+	fakeGCPKeyB64  = base64.StdEncoding.EncodeToString([]byte(fakeGCPKey))
+	fakeGCPKeyB64n = base64.StdEncoding.EncodeToString([]byte("{\n  " + fakeGCPKey[1:]))
+	fakeEntra      = "xYz8" + "Q~" + strings.Repeat("fAkE.sEcReT_", 3)[:34]
+	fakeBedrock    = "AB" + "SK" + strings.Repeat("QmVkcm9ja0FQSUtleS", 7)
+	fakeBedrockST  = "bedrock-api-key-" + "YmVkcm9jay5hbWF6b25hd3MuY29t" + "JTJGJTNGQWN0aW9uJTNEQ2FsbFdpdGhCZWFyZXJUb2tlbg=="
+	fakeGLRT       = "gl" + "rt-" + strings.Repeat("a1B2c3", 4)
+	fakeGLPTT      = "gl" + "ptt-" + strings.Repeat("0a1b2c3d", 5)
+	fakeGLRR       = "GR1348" + "941" + strings.Repeat("xY_9", 5)
+	fakeXapp       = "xa" + "pp-1-A0FAKE1234-1234567890123-" + strings.Repeat("0f", 32)
+	fakeMailgun    = strings.Repeat("0123456789abcdef", 2) + "-" + "0a1b2c3d" + "-" + "4e5f6a7b"
+	fakeDDAPI      = strings.Repeat("0f1e2d3c", 4)
+	fakeDDApp      = strings.Repeat("a0b1c2d3e4", 4)
+	fakeAtlassian  = "ATA" + "TT3xFfGF0" + strings.Repeat("Fake_Atl-Token0", 12) + "=0A1B2C3D"
+	fakeHeroku     = "HR" + "KU-AA" + strings.Repeat("Fake_Heroku-0", 5)[:58]
+	fakeHerokuUUID = "01234567-89ab-cdef-0123-456789abcdef"
+	fakeHF         = "h" + "f_" + strings.Repeat("FakeHuggingFace", 3)[:34]
 )
 
 func TestInspect(t *testing.T) {
@@ -83,7 +106,64 @@ func TestInspect(t *testing.T) {
 		{"BLOB_SAS", fakeSAS, audit.ValueSecret, "azure-sas-token"},
 		{"BLOB_URL", "https://acme.blob.core.windows.net/c?" + fakeSAS, audit.ValueSecret, "azure-sas-token"},
 
+		// Azure account keys, Cosmos DB, Service Bus / Event Hubs, SAS, Entra,
+		// Bedrock and GCP key files (base64)
+		{"CosmosDbConnection", fakeCosmos, audit.ValueSecret, "azure-cosmosdb-connection-string"},
+		{"CosmosTable", fakeCosmosTbl, audit.ValueSecret, "azure-cosmosdb-connection-string"},
+		{"COSMOS_KEY", fakeAcctKey, audit.ValueSecret, "azure-account-key"},
+		{"AzureStorageAccountKey", fakeAcctKey, audit.ValueSecret, "azure-account-key"},
+		{"EventHubConnection", fakeEHConn, audit.ValueSecret, "azure-shared-access-key"},
+		{"SERVICEBUS_SAS", fakeSBSAS, audit.ValueSecret, "azure-sas-token"},
+		{"AZURE_CLIENT_SECRET", fakeEntra, audit.ValueSecret, "azure-ad-client-secret"},
+		{"SOME_SETTING", fakeEntra, audit.ValueSecret, "azure-ad-client-secret"},
+		{"BEDROCK", fakeBedrock, audit.ValueSecret, "aws-bedrock-api-key"},
+		{"AWS_BEARER_TOKEN_BEDROCK", fakeBedrockST, audit.ValueSecret, "aws-bedrock-api-key"},
+		{"GOOGLE_CREDENTIALS_B64", fakeGCPKeyB64, audit.ValueSecret, "gcp-service-account-key"},
+		{"SA_JSON", fakeGCPKeyB64n, audit.ValueSecret, "gcp-service-account-key"},
+
+		// near misses of those: placeholders, references, empty values and
+		// look-alikes are no secrets
+		{"CosmosDbConnection", "AccountEndpoint=https://acme-orders.documents.azure.com:443/;AccountKey=changeme;", audit.ValuePlain, ""},
+		{"CosmosDbConnection", "@Microsoft.KeyVault(VaultName=acme-kv;SecretName=cosmos)", audit.ValueReference, "keyvault-reference"},
+		{"COSMOS_KEY", "changeme", audit.ValuePlain, ""},
+		{"COSMOS_KEY", "${ssm:/prod/cosmos/key}", audit.ValuePlain, "placeholder"},
+		{"COSMOS_KEY", "", audit.ValueEmpty, ""},
+		{"STORAGE_ACCOUNT_NAME", "acmeorders", audit.ValuePlain, ""},
+		{"ENCRYPTION_KEY", fakeAcctKey, audit.ValueSecret, "high-entropy"},
+		{"THUMBNAIL_KEY", fakeAcctKey, audit.ValuePlain, ""},
+		{"BLOB_CONTAINER_URL", "https://acme.blob.core.windows.net/uploads", audit.ValuePlain, ""},
+		{"CALLBACK_URL", "https://hooks.example.com/in?" + "sig=" + strings.Repeat("SiGn", 11), audit.ValuePlain, ""},
+		{"AZURE_CLIENT_SECRET", "changeme", audit.ValuePlain, ""},
+		{"AZURE_CLIENT_SECRET", "@Microsoft.KeyVault(SecretUri=https://acme-kv.vault.azure.net/secrets/client-secret/)", audit.ValueReference, "keyvault-reference"},
+		{"NOTE", "xYzaQ~" + strings.Repeat("fAkE.sEcReT_", 3)[:34], audit.ValuePlain, ""},
+		{"GOOGLE_CREDENTIALS", `{"type": "service_account", "project_id": "acme-prod-123", "client_email": "x@acme-prod-123.iam.gserviceaccount.com"}`, audit.ValuePlain, ""},
+		{"GOOGLE_CREDENTIALS", "projects/acme-prod-123/secrets/sa-key/versions/3", audit.ValueReference, "gcp-secret-reference"},
+
 		// tokens of well-known services
+		{"GITLAB_RUNNER", fakeGLRT, audit.ValueSecret, "gitlab-token"},
+		{"TRIGGER", fakeGLPTT, audit.ValueSecret, "gitlab-token"},
+		{"REGISTRATION", fakeGLRR, audit.ValueSecret, "gitlab-token"},
+		{"SLACK_APP", fakeXapp, audit.ValueSecret, "slack-token"},
+		{"MAILGUN", fakeMailgun, audit.ValueSecret, "mailgun-api-key"},
+		{"DD_API_KEY", fakeDDAPI, audit.ValueSecret, "datadog-api-key"},
+		{"DD_APP_KEY", fakeDDApp, audit.ValueSecret, "datadog-api-key"},
+		{"DATADOG_APPLICATION_KEY", fakeDDApp, audit.ValueSecret, "datadog-api-key"},
+		{"JIRA", fakeAtlassian, audit.ValueSecret, "atlassian-api-token"},
+		{"HEROKU", fakeHeroku, audit.ValueSecret, "heroku-api-key"},
+		{"HEROKU_API_KEY", fakeHerokuUUID, audit.ValueSecret, "heroku-api-key"},
+		{"HF", fakeHF, audit.ValueSecret, "huggingface-token"},
+		{"DD_API_KEY", "changeme", audit.ValuePlain, ""},
+		{"DD_API_KEY", "@Microsoft.KeyVault(SecretUri=https://acme-kv.vault.azure.net/secrets/dd-api-key/)", audit.ValueReference, "keyvault-reference"},
+		{"DD_API_KEY_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:datadog-api-key-AbCdEf", audit.ValueReference, "secretsmanager-arn"},
+		{"DD_API_KEY", "${ssm:/prod/datadog/api-key}", audit.ValuePlain, "placeholder"},
+		{"DD_API_KEY", "", audit.ValueEmpty, ""},
+		{"DD_SITE", "datadoghq.eu", audit.ValuePlain, ""},
+		{"DD_TRACE_ID", fakeDDAPI, audit.ValuePlain, ""},
+		{"HEROKU_APP_ID", fakeHerokuUUID, audit.ValuePlain, ""},
+		{"HEROKU_API_KEY", "{{resolve:secretsmanager:heroku:SecretString:key}}", audit.ValueReference, "cloudformation-dynamic-reference"},
+		{"SLACK_APP_TOKEN", "xapp-changeme", audit.ValuePlain, ""},
+		{"REQUEST_ID", strings.Repeat("0123456789abcdef", 2) + "-0a1b2c3d", audit.ValuePlain, ""},
+		{"GITLAB_TOKEN", "glpat-changeme", audit.ValuePlain, ""},
 		{"SESSION", fakeJWT, audit.ValueSecret, "jwt"},
 		{"GH", fakeGHP, audit.ValueSecret, "github-token"},
 		{"GH", fakeGHPAT, audit.ValueSecret, "github-token"},
@@ -121,7 +201,7 @@ func TestInspect(t *testing.T) {
 		{"SIGNING_KEY", "0123456789abcdef0123456789abcdef", audit.ValueSecret, "high-entropy"},
 		{"WEBHOOK_TOKEN", "Ab3$xY9!", audit.ValueSecret, "high-entropy"},
 		{"APP_CONFIG", `{"db": {"password": "Xyz123abc!"}}`, audit.ValueSecret, "password"},
-		{"DD_API_KEY", "0f1e2d3c4b5a69788796a5b4c3d2e1f0", audit.ValueSecret, "high-entropy"},
+		{"DD_API_KEY", "0f1e2d3c4b5a69788796a5b4c3d2e1f0", audit.ValueSecret, "datadog-api-key"},
 		{"NEW_RELIC_LICENSE_KEY", "eu01xx" + "0123456789abcdef0123456789abcdefNRAL", audit.ValueSecret, "high-entropy"},
 		{"ENC_KEY", "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=", audit.ValueSecret, "high-entropy"},
 
@@ -230,6 +310,13 @@ func TestInspectHint(t *testing.T) {
 		{"MAPS", fakeGAPI, "AIza**** (token, 39 characters)"},
 		{"LLM", fakeOpenAI, "sk-proj-**** (token, 58 characters)"},
 		{"SESSION", fakeJWT, "eyJ**** (token, 72 characters)"},
+		{"CosmosDbConnection", fakeCosmos, "**** (cloud-key, 161 characters)"},
+		{"AZURE_CLIENT_SECRET", fakeEntra, "**** (cloud-key, 40 characters)"},
+		{"BEDROCK", fakeBedrock, "ABSK**** (cloud-key, 130 characters)"},
+		{"SLACK_APP", fakeXapp, "xapp-**** (token, 96 characters)"},
+		{"GITLAB_RUNNER", fakeGLRT, "glrt-**** (token, 29 characters)"},
+		{"DD_API_KEY", fakeDDAPI, "**** (token, 32 characters)"},
+		{"HEROKU", fakeHeroku, "HRKU-**** (token, 65 characters)"},
 		{"DATABASE_URL", "postgres://app:" + "s3cr3tPw" + "@db.internal:5432/app", "postgres://**** (connection-string, 44 characters)"},
 		{"JDBC", "jdbc:mysql://db:3306/app?user=app&pass" + "word=pw12345", "jdbc:mysql://**** (connection-string, 50 characters)"},
 		{"SQL", "Server=tcp:acme.database.windows.net,1433;Database=app;User ID=app;Pass" + "word=Xyz123abc;", "**** (connection-string, 86 characters)"},
@@ -316,7 +403,8 @@ func TestParseName(t *testing.T) {
 }
 
 func FuzzInspect(f *testing.F) {
-	for _, s := range []string{fakeAKIA, fakeJWT, fakeGCPKey, "postgres://a:b@c", "{", "/a/b", "@Microsoft.KeyVault("} {
+	for _, s := range []string{fakeAKIA, fakeJWT, fakeGCPKey, "postgres://a:b@c", "{", "/a/b", "@Microsoft.KeyVault(",
+		fakeCosmos, fakeGCPKeyB64, fakeSBSAS, fakeEntra, fakeXapp, fakeMailgun} {
 		f.Add("DB_PASSWORD", s)
 	}
 	f.Fuzz(func(t *testing.T, name, value string) {
@@ -341,6 +429,30 @@ func BenchmarkInspect(b *testing.B) {
 	for b.Loop() {
 		for _, v := range vars {
 			Inspect(v[0], v[1])
+		}
+	}
+}
+
+// TestNearMisses: under the name each newer detector is usually found under,
+// a placeholder, a reference to a secret store or an empty value is no
+// secret.
+func TestNearMisses(t *testing.T) {
+	t.Parallel()
+	names := []string{"CosmosDbConnection", "COSMOS_KEY", "AzureWebJobsStorage", "ServiceBusConnection", "BLOB_SAS",
+		"AZURE_CLIENT_SECRET", "AWS_BEARER_TOKEN_BEDROCK", "GOOGLE_CREDENTIALS", "GITLAB_TOKEN", "SLACK_APP_TOKEN",
+		"MAILGUN_API_KEY", "DD_API_KEY", "DD_APP_KEY", "ATLASSIAN_API_TOKEN", "HEROKU_API_KEY", "HF_TOKEN"}
+	values := map[string]audit.ValueVerdict{
+		"changeme": audit.ValuePlain,
+		"@Microsoft.KeyVault(SecretUri=https://acme-kv.vault.azure.net/secrets/s/)":     audit.ValueReference,
+		"arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/integrations-AbCdEf": audit.ValueReference,
+		"${ssm:/prod/integrations/token}":                                               audit.ValuePlain,
+		"":                                                                              audit.ValueEmpty,
+	}
+	for _, name := range names {
+		for v, want := range values {
+			if got := Inspect(name, v); got.Verdict != want || got.Hint != "" {
+				t.Errorf("Inspect(%q, %q) = %s/%s hint %q, want %s and no hint", name, v, got.Verdict, got.Detector, got.Hint, want)
+			}
 		}
 	}
 }

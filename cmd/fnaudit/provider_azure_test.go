@@ -67,8 +67,8 @@ func TestScanAzure(t *testing.T) {
 	if admin == nil {
 		t.Fatal("no admin-access finding for the Owner identity")
 	}
-	if admin.Severity != audit.Critical {
-		t.Errorf("Owner at subscription scope: severity %s, want critical", admin.Severity)
+	if admin.Severity != audit.High {
+		t.Errorf("Owner at subscription scope: severity %s, want high", admin.Severity)
 	}
 	for _, want := range []string{`role "Owner"`, "subscription scope /subscriptions/" + azuretest.SubProd,
 		"/subscriptions/" + azuretest.SubProd + "/providers/Microsoft.Authorization/roleAssignments/a1"} {

@@ -187,7 +187,7 @@ func TestCollectAnalyze(t *testing.T) {
 	}
 	for _, w := range []want{
 		{"FNA-GCP-001", "webhook-stripe", audit.Critical, "role=roles/run.invoker member=allUsers"},
-		{"FNA-GCP-001", "report-export", audit.High, "role=roles/run.invoker member=allAuthenticatedUsers"},
+		{"FNA-GCP-001", "report-export", audit.Critical, "role=roles/run.invoker member=allAuthenticatedUsers"},
 		{"FNA-GCP-001", "image-resize", audit.Critical, "true"},
 		{"FNA-GCP-001", "legacy-upload", audit.Critical, "role=roles/cloudfunctions.invoker member=allUsers"},
 		{"FNA-GCP-002", "orders-api", audit.Medium, "member=serviceAccount:batch@acme-shared-999.iam.gserviceaccount.com condition="},
@@ -195,13 +195,13 @@ func TestCollectAnalyze(t *testing.T) {
 		// A project-wide invoker grant reaches every 2nd-gen function.
 		{"FNA-GCP-002", "webhook-stripe", audit.Medium, "role=roles/run.invoker member=serviceAccount:scheduler@acme-ops-777.iam.gserviceaccount.com"},
 		{"FNA-GCP-003", "report-export", audit.High, "role=roles/editor member=serviceAccount:" + prodNumber + "-compute@developer.gserviceaccount.com"},
-		{"FNA-GCP-003", "orders-api", audit.Critical, "role=projects/" + prodProject + "/roles/accessProvisioner member=serviceAccount:" + saOf("orders")},
+		{"FNA-GCP-003", "orders-api", audit.High, "role=projects/" + prodProject + "/roles/accessProvisioner member=serviceAccount:" + saOf("orders")},
 		{"FNA-GCP-004", "image-resize", audit.High, "role=roles/iam.serviceAccountTokenCreator"},
-		{"FNA-GCP-004", "billing-sync", audit.Critical, "role=roles/resourcemanager.projectIamAdmin member=serviceAccount:" + saOf("billing") + " scope=folders/111"},
+		{"FNA-GCP-004", "billing-sync", audit.High, "role=roles/resourcemanager.projectIamAdmin member=serviceAccount:" + saOf("billing") + " scope=folders/111"},
 		{"FNA-GCP-005", "webhook-stripe", audit.Medium, "role=roles/storage.admin"},
 		{"FNA-GCP-006", "report-export", audit.High, "stage=DEPRECATED"},
 		{"FNA-GCP-006", "legacy-upload", audit.High, "decommission=2025-01-30"},
-		{"FNA-GCP-007", "webhook-stripe", audit.High, "environmentVariables.STRIPE_SECRET_KEY"},
+		{"FNA-GCP-007", "webhook-stripe", audit.Medium, "environmentVariables.STRIPE_SECRET_KEY"},
 		{"FNA-GCP-007", "legacy-upload", audit.High, "environmentVariables.AWS_ACCESS_KEY_ID"},
 		{"FNA-GCP-008", "legacy-upload", audit.High, "role=roles/editor"},
 	} {
