@@ -81,11 +81,11 @@ type reportPlan struct {
 	// warnings are notes from before the analysis (inputs that merged with
 	// conflicts), added to the report's warnings.
 	warnings []string
-	failOn    audit.Severity
-	entries   []suppress.Entry
-	now       time.Time
-	trusted   []string
-	output    string
+	failOn   audit.Severity
+	entries  []suppress.Entry
+	now      time.Time
+	trusted  []string
+	output   string
 	// sample marks the demo: its gaps are part of the show, not a coverage
 	// problem of the user's estate, so they do not make the exit code 3.
 	sample bool
