@@ -79,6 +79,12 @@ const (
 	// names no account (an S3 bucket) and no condition pins its owner: if the
 	// bucket is deleted, another account can create one of that name.
 	ExposureOwnerNotPinned ExposureKind = "owner-not-pinned"
+	// ExposureMatchesNothing: a statement grants nothing as written because
+	// an exact-match operator compares a wildcard literally (StringEquals
+	// aws:SourceAccount "*"), but with the pattern operator (StringLike) it
+	// would open the function to everyone or to any account's resources.
+	// Not an exposure today; a statement one word away from one.
+	ExposureMatchesNothing ExposureKind = "matches-nothing"
 )
 
 // Exposure is one way in for callers outside the function's account, with the
@@ -202,6 +208,9 @@ type outcome struct {
 	// uncertain: an open result that depends on a request value (a policy
 	// variable), so a Deny with it does not surely hold.
 	uncertain bool
+	// literal: the result is resNever because an exact-match operator
+	// compares a wildcard literally.
+	literal bool
 }
 
 type evaluator struct {
@@ -213,6 +222,12 @@ type evaluator struct {
 	// indexes built so far (see denyIndexFor).
 	denyStmts []int
 	denies    map[denyKey]*denyIndex
+	// restricts are the Denies with a negated condition over a list, per
+	// caller class and action (see restrict.go).
+	restricts map[restrictKey]*restrictions
+	// likeLiterals judges exact-match operators as StringLike, to tell what
+	// a statement that matches nothing as written would grant.
+	likeLiterals bool
 }
 
 // InvokeAccess judges a Lambda resource-based policy: for every way in (the
@@ -328,7 +343,7 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 	}
 	if anyone(st) && st.MatchesAction(ActionInvokeFunction) {
 		for _, cl := range []class{classAPI, classService} {
-			o := e.statement(st, cl, ActionInvokeFunction)
+			o := e.restricted(e.statement(st, cl, ActionInvokeFunction), cl, ActionInvokeFunction)
 			who := "any AWS principal calling Invoke"
 			if cl == classService {
 				who = "an AWS service acting for any account's resource"
@@ -336,6 +351,7 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 			switch o.res {
 			case resNever:
 				e.note(i, "no %s matches: %s", who, strings.Join(o.reasons, "; "))
+				out = append(out, e.matchesNothing(st, o, principalLabel(st), cl, who)...)
 			case resOpen:
 				if d := e.denied(cl, ActionInvokeFunction, party{}); d >= 0 {
 					e.note(i, "%s could invoke, but Statement[%d] denies it", who, d)
@@ -425,10 +441,11 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 		if onlyWildcards(s) || !st.MatchesAction(ActionInvokeFunction) {
 			continue
 		}
-		o := e.statement(st, classService, ActionInvokeFunction)
+		o := e.restricted(e.statement(st, classService, ActionInvokeFunction), classService, ActionInvokeFunction)
 		switch o.res {
 		case resNever:
 			e.note(i, "service %s cannot match: %s", s, strings.Join(o.reasons, "; "))
+			out = append(out, e.matchesNothing(st, o, s, classService, "a resource of "+s+" in any account")...)
 		case resOpen:
 			if d := e.denied(classService, ActionInvokeFunction, party{service: s}); d >= 0 {
 				e.note(i, "service %s is denied by Statement[%d]", s, d)
@@ -446,6 +463,27 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 		}
 	}
 	return out
+}
+
+// matchesNothing reports a statement that grants nothing only because an
+// exact-match operator compares a wildcard literally, when the same
+// statement with the pattern operator would be open to the caller class.
+func (e *evaluator) matchesNothing(st *Statement, o outcome, principal string, cl class, who string) []Exposure {
+	if !o.literal {
+		return nil
+	}
+	e.restrictionsFor(cl, ActionInvokeFunction) // built with literal comparison
+	e.likeLiterals = true
+	like := e.restricted(e.statement(st, cl, ActionInvokeFunction), cl, ActionInvokeFunction)
+	e.likeLiterals = false
+	if like.res != resOpen {
+		return nil
+	}
+	reason := fmt.Sprintf("%s matches nothing as written (%s); with StringLike instead of StringEquals it would let %s invoke the function",
+		principalText(principal), strings.Join(o.reasons, "; "), who)
+	e.note(st.Index, "%s", reason)
+	return []Exposure{{Kind: ExposureMatchesNothing, Path: PathInvoke, Principal: principal,
+		Statements: []int{st.Index}, Reason: reason, ThroughService: cl == classService}}
 }
 
 // pinned turns a pinned grant into an exposure when the pin names an identity
@@ -532,7 +570,7 @@ func (e *evaluator) url() []Exposure {
 			if st.Effect != EffectAllow || !anyone(st) || !st.MatchesAction(action) {
 				continue
 			}
-			o := e.statement(st, cl, action)
+			o := e.restricted(e.statement(st, cl, action), cl, action)
 			if o.res != resOpen {
 				continue
 			}
@@ -624,7 +662,7 @@ func (e *evaluator) statement(st *Statement, cl class, action string) outcome {
 		c := e.condition(&st.Conditions[k], cl, action)
 		switch c.res {
 		case resNever:
-			return outcome{res: resNever, reasons: c.reasons}
+			return outcome{res: resNever, reasons: c.reasons, literal: c.literal}
 		case resPin:
 			pins = append(pins, c)
 		default:
@@ -729,25 +767,36 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	if c.IfExists && pres != always {
 		return outcome{res: resOpen, reasons: []string{d() + ": IfExists lets a caller that does not send the key through"}}
 	}
-	// A value whose variable has no value for this caller matches nothing;
-	// the others are alternatives.
+	if pres == absent {
+		return outcome{res: resNever, reasons: []string{d() + ": the key is absent for this caller"}}
+	}
+	// A value whose variable has no value for this caller matches nothing,
+	// and so does a wildcard under an exact-match operator (StringEquals
+	// compares "*" literally, and no account, organization or ARN holds a *
+	// or ?); the others are alternatives.
+	exact := (c.Op == StringEquals || c.Op == StringEqualsIgnoreCase) && !e.likeLiterals
 	live := vals[:0] // filtered in place
-	dependent := false
+	dependent, literal := false, false
 	for _, r := range vals {
 		if r.null {
 			continue
 		}
+		if exact && !r.dependent && hasWildcard(r.text) {
+			literal = true
+			continue
+		}
 		live = append(live, r)
 		dependent = dependent || r.dependent
+	}
+	if len(live) == 0 && literal {
+		return outcome{res: resNever, literal: true, reasons: []string{d() + ": " + string(c.Op) +
+			" compares * and ? literally, and no request carries such a value; the statement matches nothing as written"}}
 	}
 	if len(live) == 0 {
 		return outcome{res: resNever, reasons: []string{d() + ": its policy variables have no value for this caller"}}
 	}
 	concrete := allResolved(live, func(r resolved) bool { return ConcreteValue(key, r.text) })
 	if !concrete {
-		if pres == absent {
-			return outcome{res: resNever, reasons: []string{d() + ": the key is absent for this caller"}}
-		}
 		if dependent {
 			return outcome{res: resOpen, reasons: []string{fmt.Sprintf("%s %s is resolved from the request itself and pins nothing", c.Key, quoteValues(c.Values))}}
 		}
@@ -906,6 +955,19 @@ type party struct {
 // denied returns the index of the first Deny statement that surely removes
 // the action for the caller, or -1.
 func (e *evaluator) denied(cl class, action string, who party) int {
+	if !e.hasDenies() {
+		return -1
+	}
+	own := who.account != "" && (who.account == e.ctx.Account || e.inOrg(who.account))
+	d := e.denyIndexFor(denyKey{cl, action, own}).first(who)
+	if r := e.restrictedParty(cl, action, who); r >= 0 && (d < 0 || r < d) {
+		d = r
+	}
+	return d
+}
+
+// loadDenies lists (once) the indexes of the Deny statements.
+func (e *evaluator) loadDenies() {
 	if e.denyStmts == nil {
 		e.denyStmts = []int{}
 		for i := range e.doc.Statements {
@@ -914,11 +976,11 @@ func (e *evaluator) denied(cl class, action string, who party) int {
 			}
 		}
 	}
-	if len(e.denyStmts) == 0 {
-		return -1
-	}
-	own := who.account != "" && (who.account == e.ctx.Account || e.inOrg(who.account))
-	return e.denyIndexFor(denyKey{cl, action, own}).first(who)
+}
+
+func (e *evaluator) hasDenies() bool {
+	e.loadDenies()
+	return len(e.denyStmts) > 0
 }
 
 func (e *evaluator) resourceApplies(d *Statement) bool {
