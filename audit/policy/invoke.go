@@ -228,6 +228,10 @@ type evaluator struct {
 	// likeLiterals judges exact-match operators as StringLike, to tell what
 	// a statement that matches nothing as written would grant.
 	likeLiterals bool
+	// named holds, per named outside principal, what it may use of an
+	// AWS_IAM function URL (see namedURLs), in order of first appearance.
+	named      map[string]*namedGrant
+	namedOrder []string
 }
 
 // InvokeAccess judges a Lambda resource-based policy: for every way in (the
@@ -287,6 +291,7 @@ func InvokeAccess(doc *Document, ctx InvokeContext) *InvokeVerdict {
 		out = append(out, e.allowStatement(st)...)
 	}
 	out = append(out, e.url()...)
+	out = append(out, e.namedURLs()...)
 	v.Exposures = mergeExposures(out)
 	v.Statements = e.sv
 	return v
@@ -396,46 +401,55 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 			e.note(i, "principal %s is in trusted account %s", p, acct)
 			continue
 		}
-		var live *outcome
-		for _, a := range actions {
-			cl := classAPI
-			if a == ActionInvokeFunctionURL {
-				cl = classURLIAM
+		who := party{principal: p, account: acct}
+		// usable reports whether the statement lets the principal use the
+		// action as a caller of the class.
+		usable := func(cl class, a string) bool {
+			if !st.MatchesAction(a) {
+				return false
 			}
 			o := e.statement(st, cl, a)
-			if o.res == resNever {
-				continue
-			}
-			if o.res == resPin && o.own {
+			switch {
+			case o.res == resNever:
+				return false
+			case o.res == resPin && o.own:
 				e.note(i, "principal %s is pinned to the function's organization by a condition", p)
-				live = nil
-				break
+				return false
 			}
-			if d := e.denied(cl, a, party{principal: p, account: acct}); d >= 0 {
+			if d := e.denied(cl, a, who); d >= 0 {
 				e.note(i, "principal %s is denied %s by Statement[%d]", p, a, d)
-				continue
+				return false
 			}
-			live = &o
+			return true
 		}
-		if live == nil {
-			continue
+		if usable(classAPI, ActionInvokeFunction) {
+			reason := e.crossAccountWho(p, acct) + " may invoke the function (" + strings.Join(actions, ", ") + ")"
+			e.note(i, "%s", reason)
+			out = append(out, Exposure{Kind: ExposureCrossAccount, Path: PathInvoke, Principal: p, Account: acct,
+				Statements: []int{i}, Reason: reason})
+			e.namedURLFor(p, acct).api = true
 		}
-		who := fmt.Sprintf("principal %s in account %s", p, acct)
-		if p == acct {
-			who = "account " + acct + " (any of its principals its own IAM policies allow)"
+		switch strings.ToUpper(e.ctx.URLAuthType) {
+		case "AWS_IAM":
+			// A signed URL call needs lambda:InvokeFunctionUrl and, since
+			// October 2025, lambda:InvokeFunction through the URL; the two
+			// may come from different statements (see namedURLs).
+			g := e.namedURLFor(p, acct)
+			if usable(classURLIAM, ActionInvokeFunctionURL) {
+				g.url = append(g.url, i)
+			}
+			if usable(classURLIAM, ActionInvokeFunction) {
+				g.inv = append(g.inv, i)
+			}
+		case "NONE":
+			if st.MatchesAction(ActionInvokeFunctionURL) {
+				e.note(i, "principal %s is granted lambda:InvokeFunctionUrl, but the function URL has AuthType NONE: its callers are anonymous, so a grant to a named principal is never used through it", p)
+			}
+		default:
+			if st.MatchesAction(ActionInvokeFunctionURL) && !st.MatchesAction(ActionInvokeFunction) {
+				e.note(i, "principal %s is granted lambda:InvokeFunctionUrl, but %s has no function URL", p, qualifierText(e.ctx.Qualifier))
+			}
 		}
-		reason := who + ", outside the function's account,"
-		if e.ctx.OrgID != "" {
-			reason = fmt.Sprintf("%s, not known to be in organization %s,", who, e.ctx.OrgID)
-		}
-		reason += " may invoke the function (" + strings.Join(actions, ", ") + ")"
-		e.note(i, "%s", reason)
-		path := PathInvoke
-		if !st.MatchesAction(ActionInvokeFunction) {
-			path = PathURL
-		}
-		out = append(out, Exposure{Kind: ExposureCrossAccount, Path: path, Principal: p, Account: acct,
-			Statements: []int{i}, Reason: reason})
 	}
 	for _, s := range st.Principal.Service {
 		if onlyWildcards(s) || !st.MatchesAction(ActionInvokeFunction) {
@@ -592,10 +606,10 @@ func (e *evaluator) url() []Exposure {
 		return nil
 	}
 	if len(urlIdx) == 0 || len(invIdx) == 0 {
-		// One of the two permissions is missing, so the URL answers 403.
-		// The leftover grant is worth reporting only on a NONE URL, and
-		// not when a Deny removes the other permission on purpose.
-		if cl != classURLAnon || denied[ActionInvokeFunction] || denied[ActionInvokeFunctionURL] {
+		// One of the two permissions is missing, so the URL answers 403:
+		// a half grant, reported on either kind of URL, but not when a
+		// Deny removes the other permission on purpose.
+		if denied[ActionInvokeFunction] || denied[ActionInvokeFunctionURL] {
 			return nil
 		}
 	}

@@ -59,6 +59,10 @@ func checkAWSCrossAccountInvoke(pass *audit.Pass) {
 				res.Title = "AWS service can invoke the Lambda function for any account (confused deputy)"
 				res.Detail = fmt.Sprintf("The resource policy of %s: %s.", where, x.Reason)
 			case policy.ExposureCrossAccount:
+				if x.Missing != "" {
+					awsHalfGrant(pass, &j, x, &res)
+					break
+				}
 				res.Severity = audit.Medium
 				res.Title = "Lambda function can be invoked from account " + x.Account
 				if len(x.Account) > 2 && x.Account[:2] == "o-" {
@@ -76,4 +80,27 @@ func checkAWSCrossAccountInvoke(pass *audit.Pass) {
 			pass.Report(res)
 		}
 	}
+}
+
+// awsHalfGrant describes a named outside principal that holds only one of
+// the two permissions an AWS_IAM function URL call needs: its calls get 403
+// (a low finding), except that lambda:InvokeFunctionUrl alone may still open
+// the URL until AWS's temporary exception ends (medium until then).
+func awsHalfGrant(pass *audit.Pass, j *awsInvokeJudgement, x policy.Exposure, res *audit.Result) {
+	res.Key = awsKey(j.qualifier, x.Principal, "url")
+	where := awsWhere(j.qualifier)
+	url := ""
+	if j.url != nil {
+		url = j.url.URL
+		res.Evidence = append(res.Evidence, awsURLEvidence(j.url))
+	}
+	if x.Missing == policy.ActionInvokeFunction && pass.Now.Before(policy.URLAuthExceptionEnds) {
+		res.Severity = audit.Medium
+		res.Title = "Lambda function URL may be callable from account " + x.Account + " (temporary exception)"
+		res.Detail = fmt.Sprintf("Function URL %s (%s): %s. Until the exception ends the account can call the URL if the function's account holds it.", url, where, x.Reason)
+		return
+	}
+	res.Severity = audit.Low
+	res.Title = "Half grant on a Lambda function URL for account " + x.Account
+	res.Detail = fmt.Sprintf("Function URL %s (%s): %s. The account cannot call the URL today; grant %s too if it should, or remove the leftover grant.", url, where, x.Reason, x.Missing)
 }

@@ -45,7 +45,7 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 		}
 		for _, x := range j.verdict.Exposures {
 			switch x.Kind {
-			case policy.ExposurePublic, policy.ExposureAnyAccount:
+			case policy.ExposurePublic, policy.ExposureAnyAccount, policy.ExposureMatchesNothing:
 			default:
 				continue
 			}
@@ -53,6 +53,11 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 			res := audit.Result{Key: awsKey(j.qualifier, string(x.Path)), Evidence: ev}
 			where := awsWhere(j.qualifier)
 			switch {
+			case x.Kind == policy.ExposureMatchesNothing:
+				res.Key = awsKey(j.qualifier, "matches-nothing", x.Principal)
+				res.Severity = audit.Low
+				res.Title = "Lambda permission matches nothing as written, one operator away from public"
+				res.Detail = fmt.Sprintf("The resource policy of %s: %s. StringEquals compares \"*\" literally, so the statement grants nothing today; remove it, or pin it to a concrete account or ARN, before someone \"fixes\" it with StringLike.", where, x.Reason)
 			case x.Path == policy.PathInvoke && x.ThroughService:
 				res.Severity = audit.High
 				res.Title = "Lambda function can be invoked through AWS services by any account"
@@ -61,6 +66,16 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 				res.Severity = audit.Critical
 				res.Title = "Lambda function can be invoked by any AWS account"
 				res.Detail = fmt.Sprintf("The resource policy of %s lets any AWS account invoke it with a signed Invoke request (anyone can open an account): %s.", where, x.Reason)
+			case x.Kind == policy.ExposureAnyAccount && x.Missing != "" && !(x.Missing == policy.ActionInvokeFunction && pass.Now.Before(policy.URLAuthExceptionEnds)):
+				res.Severity = audit.Low
+				res.Title = "Public grant on an AWS_IAM Lambda function URL that answers 403"
+				res.Detail = fmt.Sprintf("Function URL %s (%s): %s. Signed calls from other accounts get 403 today; the leftover grant to every account is one permission away from an endpoint any AWS account can call.", j.url.URL, where, x.Reason)
+				res.Evidence = append(ev, awsURLEvidence(j.url))
+			case x.Kind == policy.ExposureAnyAccount && x.Missing != "":
+				res.Severity = audit.High
+				res.Title = "Lambda function URL may be callable by any AWS account (temporary exception)"
+				res.Detail = fmt.Sprintf("Function URL %s (%s): %s. Until the exception ends any AWS account can call the URL if the account holds it.", j.url.URL, where, x.Reason)
+				res.Evidence = append(ev, awsURLEvidence(j.url))
 			case x.Kind == policy.ExposureAnyAccount: // an AWS_IAM URL
 				res.Severity = audit.Critical
 				res.Title = "Lambda function URL can be called by any AWS account"
