@@ -882,7 +882,15 @@ func (e *evaluator) evalKnown(c *Condition, key string, cl class, present bool, 
 		return want == !present, true
 	}
 	if !present {
-		return c.IfExists || c.Op.Negated() || c.Set == ForAllValues, true
+		// IfExists: an absent key holds. ForAnyValue over no values is
+		// false, ForAllValues true; a negated operator holds.
+		switch {
+		case c.IfExists:
+			return true, true
+		case c.Set == ForAnyValue:
+			return false, true
+		}
+		return c.Op.Negated() || c.Set == ForAllValues, true
 	}
 	matched, unsure := false, false
 	var buf [4]resolved
@@ -920,6 +928,8 @@ func compare(op Operator, policyValue, actual string) bool {
 		return MatchPatternCase(policyValue, actual)
 	case BinaryEquals:
 		return policyValue == actual
+	case IPAddress, NotIPAddress:
+		return ipContains(policyValue, actual)
 	}
 	switch op.Family() {
 	case FamilyNumeric:

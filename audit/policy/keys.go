@@ -144,3 +144,17 @@ func isAccountID(s string) bool {
 	}
 	return true
 }
+
+// ipContains reports whether the address actual is in the policy's address
+// or CIDR range.
+func ipContains(policyValue, actual string) bool {
+	a, err := netip.ParseAddr(actual)
+	if err != nil {
+		return false
+	}
+	if p, err := netip.ParsePrefix(policyValue); err == nil {
+		return p.Contains(a)
+	}
+	b, err := netip.ParseAddr(policyValue)
+	return err == nil && b == a
+}

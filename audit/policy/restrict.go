@@ -44,9 +44,11 @@ type restriction struct {
 	cond Condition
 	// stmts are the Deny statements behind it, in document order.
 	stmts []int
-	// exact holds the allowed values of a StringEquals(IgnoreCase) form,
-	// folded for IgnoreCase; nil for patterns and values with variables.
-	exact map[string]bool
+	// lead, for a group of literal StringEquals(IgnoreCase) values (folded
+	// for IgnoreCase), says how many of the group's leading Denies list each
+	// value: a caller whose value v has lead[v] < len(stmts) is denied by
+	// stmts[lead[v]]. nil for patterns and values with variables.
+	lead map[string]int
 }
 
 // restrictions holds, for one restrictKey, the restrictions and their
@@ -137,30 +139,40 @@ func (e *evaluator) restrictionsFor(cl class, action string) *restrictions {
 			rs.list = append(rs.list, restriction{cond: c, stmts: []int{i}})
 			continue
 		}
-		set := make(map[string]bool, len(src.Values))
+		j, ok := at[g]
+		if !ok {
+			j = len(rs.list)
+			at[g] = j
+			rs.list = append(rs.list, restriction{cond: c, lead: map[string]int{}})
+		}
+		// Every Deny of the group must be survived: a value survives when
+		// each of them lists it.
+		r := &rs.list[j]
+		n := len(r.stmts)
 		for _, v := range src.Values {
-			set[foldIf(pos, v)] = true
-		}
-		if j, ok := at[g]; ok {
-			// Both Denies must be survived: only values in both lists.
-			r := &rs.list[j]
-			kept := r.cond.Values[:0:0]
-			for _, v := range r.cond.Values {
-				if set[foldIf(pos, v)] {
-					kept = append(kept, v)
-				} else {
-					delete(r.exact, foldIf(pos, v))
-				}
+			if f := foldIf(pos, v); r.lead[f] == n {
+				r.lead[f] = n + 1
 			}
-			r.cond.Values = kept
-			r.stmts = append(r.stmts, i)
-			continue
 		}
-		at[g] = len(rs.list)
-		rs.list = append(rs.list, restriction{cond: c, stmts: []int{i}, exact: set})
+		r.stmts = append(r.stmts, i)
 	}
 	for j := range rs.list {
 		r := &rs.list[j]
+		if r.lead != nil {
+			kept := r.cond.Values[:0:0]
+			for _, v := range r.cond.Values {
+				if f := foldIf(r.cond.Op, v); r.lead[f] == len(r.stmts) {
+					kept = append(kept, v)
+					r.lead[f]++ // keep each value once
+				}
+			}
+			for k := range r.lead {
+				if r.lead[k] > len(r.stmts) {
+					r.lead[k] = len(r.stmts)
+				}
+			}
+			r.cond.Values = kept
+		}
 		if len(r.cond.Values) == 0 {
 			rs.outcome = outcome{res: resNever, reasons: []string{fmt.Sprintf("%s together deny every value of %s", stmtList(r.stmts), r.cond.Key)}}
 			break
@@ -219,6 +231,11 @@ func (e *evaluator) restrictedParty(cl class, action string, who party) int {
 	if who == (party{}) || !e.hasDenies() {
 		return -1
 	}
+	if who.account != "" && (who.account == e.ctx.Account || e.inOrg(who.account)) {
+		// The restrictions were built for callers outside the account and
+		// organization (a negated pin on those holds only outside them).
+		return -1
+	}
 	rs := e.restrictionsFor(cl, action)
 	if len(rs.list) == 0 {
 		return -1
@@ -230,29 +247,29 @@ func (e *evaluator) restrictedParty(cl class, action string, who party) int {
 	for j := range rs.list {
 		r := &rs.list[j]
 		key := r.cond.lowerKey()
-		var val string
-		pres := presenceOf(key, cl)
-		if pres == absent {
+		d := r.stmts[0]
+		if presenceOf(key, cl) == absent {
 			if r.cond.IfExists {
 				continue
 			}
-			val = "" // lacks the key: the Deny holds
+			// The caller lacks the key: the first Deny holds.
 		} else {
 			v, known := e.partyValue(key, who)
 			if !known {
 				continue
 			}
-			val = v
-			if r.exact != nil {
-				if r.exact[foldIf(r.cond.Op, v)] {
+			if r.lead != nil {
+				k := r.lead[foldIf(r.cond.Op, v)]
+				if k >= len(r.stmts) {
 					continue
 				}
-			} else if holds, certain := e.evalKnown(&r.cond, key, cl, true, []string{val}); holds || !certain {
+				d = r.stmts[k]
+			} else if holds, certain := e.evalKnown(&r.cond, key, cl, true, []string{v}); holds || !certain {
 				continue
 			}
 		}
-		if best < 0 || r.stmts[0] < best {
-			best = r.stmts[0]
+		if best < 0 || d < best {
+			best = d
 		}
 	}
 	if rs.memo == nil {
