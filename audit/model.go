@@ -18,6 +18,9 @@ type Inventory struct {
 	Functions   []Function `json:"functions"`
 	Identities  []Identity `json:"identities,omitempty"`
 	Gaps        []Gap      `json:"gaps,omitempty"`
+	// Organizations record what the collection learned about organization
+	// membership (see Organization).
+	Organizations []Organization `json:"organizations,omitempty"`
 }
 
 // Account is one audited scope: an AWS account, a GCP project or an Azure subscription.
@@ -30,6 +33,9 @@ type Account struct {
 	OrgID string `json:"orgId,omitempty"`
 	// Regions lists the regions / locations that were audited.
 	Regions []string `json:"regions,omitempty"`
+	// Buckets are the owners of the S3 buckets the account's functions name
+	// as sources (AWS), read once per account.
+	Buckets []BucketOwnership `json:"buckets,omitempty"`
 }
 
 // Source says where an element of the model came from, so a finding can quote it.

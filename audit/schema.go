@@ -60,6 +60,7 @@ func enumValues() map[reflect.Type][]string {
 	add(reflect.TypeOf(GapReason("")), strs(GapReasons))
 	add(reflect.TypeOf(ValueVerdict("")), strs(ValueVerdicts))
 	add(reflect.TypeOf(PolicyKind("")), strs(PolicyKinds))
+	add(reflect.TypeOf(BucketOwner("")), strs(BucketOwners))
 	return m
 }
 
