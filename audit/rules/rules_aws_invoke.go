@@ -62,7 +62,7 @@ func awsInvokeJudgements(pass *audit.Pass) []awsInvokeJudgement {
 				Qualifier:   p.Qualifier,
 				Now:         pass.Now,
 				Trusted:     pass.Trusted,
-				InOrg: func(acct string) bool { return pass.OrgMember(orgID, acct) },
+				InOrg:       func(acct string) bool { return pass.OrgMember(orgID, acct) },
 			}
 			if j.url != nil {
 				ctx.URLAuthType = j.url.AuthType
