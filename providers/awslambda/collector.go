@@ -135,6 +135,7 @@ type target struct {
 type run struct {
 	c     *Collector
 	orgID string
+	org   orgMembership
 
 	mu        sync.Mutex
 	functions []audit.Function
@@ -167,8 +168,8 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	r := &run{c: c, progress: newProgress(c.opts.Progress)}
 	defer r.progress.stop()
 
-	orgs := organizations.NewFromConfig(c.cfg)
-	r.orgID = describeOrg(ctx, orgs)
+	orgs := orgClient(c.cfg)
+	r.readOrg(ctx, orgs)
 	targets := r.targets(ctx, orgs, caller)
 	r.progress.setAccounts(len(targets))
 
@@ -206,6 +207,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	inv.Identities = r.idents
 	inv.Gaps = r.gaps
 	inv.Accounts = r.accounts
+	inv.Organizations = r.organizationRecords(caller)
 	sort.Slice(inv.Functions, func(i, j int) bool {
 		a, b := &inv.Functions[i], &inv.Functions[j]
 		if a.Account != b.Account {
@@ -244,16 +246,6 @@ func arnPartition(arn string) string {
 	return "aws"
 }
 
-// describeOrg returns the organization id, or "" when the account is not in an
-// organization or may not ask (the id only sharpens cross-account verdicts).
-func describeOrg(ctx context.Context, api orgAPI) string {
-	out, err := api.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
-	if err != nil || out.Organization == nil {
-		return ""
-	}
-	return deref(out.Organization.Id)
-}
-
 // targets resolves the accounts to audit. Accounts other than the caller's are
 // reached by assuming the org role later, in parallel; without an org role
 // they are recorded with an assume-role gap.
@@ -266,7 +258,7 @@ func (r *run) targets(ctx context.Context, orgs orgAPI, caller string) []target 
 	type acct struct{ id, name string }
 	var list []acct
 	if o.OrgRole != "" {
-		names, err := listOrgAccounts(ctx, orgs)
+		names, err := r.orgAccounts(ctx, orgs)
 		switch {
 		case len(want) > 0:
 			// The accounts are named: the organization listing only adds their
