@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -110,6 +111,9 @@ type Exposure struct {
 	// account's resource (a bucket, topic, rule or API the caller sets up)
 	// can use the grant, not a caller signing an Invoke request directly.
 	ThroughService bool
+	// Buckets, for an ExposureOwnerNotPinned, are the S3 bucket names the
+	// source ARNs name (whose owner the policy does not say).
+	Buckets []string
 }
 
 // StatementVerdict is what one statement contributes to the verdict.
@@ -205,6 +209,7 @@ type outcome struct {
 	orgs     []string // outside organizations named by pins
 	unknown  bool     // a pin names no owner (VPC endpoint, user id, network, token)
 	bucket   bool     // a pin is a source ARN without an account (S3 bucket)
+	buckets  []string // the bucket names of such pins
 	// uncertain: an open result that depends on a request value (a policy
 	// variable), so a Deny with it does not surely hold.
 	uncertain bool
@@ -544,7 +549,7 @@ func (e *evaluator) pinned(st *Statement, o outcome, principal string, cl class,
 		reason := fmt.Sprintf("%s is pinned to a source ARN that names no account (%s) and no aws:SourceAccount pins its owner: if the bucket is deleted, another account can create one with that name and invoke the function", principalText(principal), pins)
 		e.note(i, "%s", reason)
 		return []Exposure{{Kind: ExposureOwnerNotPinned, Path: path, Principal: principal,
-			Statements: []int{i}, Reason: reason}}
+			Statements: []int{i}, Reason: reason, Buckets: o.buckets}}
 	}
 	e.note(i, "pinned: %s", pins)
 	return nil
@@ -695,10 +700,11 @@ func (e *evaluator) statement(st *Statement, cl class, action string) outcome {
 		p.orgs = append(p.orgs, c.orgs...)
 		p.unknown = p.unknown || c.unknown
 		p.bucket = p.bucket || c.bucket
+		p.buckets = append(p.buckets, c.buckets...)
 	}
 	if p.own || len(p.accounts) > 0 || len(p.orgs) > 0 {
 		// A pin that names the owner supersedes an ownerless bucket ARN.
-		p.bucket = false
+		p.bucket, p.buckets = false, nil
 	}
 	return p
 }
@@ -836,6 +842,9 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 		case key == "aws:sourcearn" || key == "aws:principalarn":
 			o.own = false
 			o.bucket = true
+			if b := S3BucketName(unescape(r.text)); b != "" {
+				o.buckets = append(o.buckets, b)
+			}
 		default:
 			o.own = false
 			o.unknown = true
@@ -1074,15 +1083,23 @@ func mergeExposures(xs []Exposure) []Exposure {
 			o := &out[k]
 			o.Statements = append(o.Statements, x.Statements...)
 			o.ThroughService = o.ThroughService && x.ThroughService
+			o.Buckets = append(o.Buckets, x.Buckets...)
 			continue
 		}
 		at[g] = len(out)
 		x.Statements = append([]int(nil), x.Statements...)
+		x.Buckets = append([]string(nil), x.Buckets...)
 		out = append(out, x)
 	}
 	for k := range out {
 		sort.Ints(out[k].Statements)
 		out[k].Statements = dedupeInts(out[k].Statements)
+		if len(out[k].Buckets) > 0 {
+			sort.Strings(out[k].Buckets)
+			out[k].Buckets = slices.Compact(out[k].Buckets)
+		} else {
+			out[k].Buckets = nil
+		}
 	}
 	return out
 }

@@ -158,3 +158,17 @@ func ipContains(policyValue, actual string) bool {
 	b, err := netip.ParseAddr(policyValue)
 	return err == nil && b == a
 }
+
+// S3BucketName returns the bucket an S3 ARN names (arn:aws:s3:::name or
+// arn:aws:s3:::name/key), or "" when arn is not a concrete S3 bucket ARN.
+func S3BucketName(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || !strings.EqualFold(parts[0], "arn") || parts[2] != "s3" || parts[3] != "" || parts[4] != "" {
+		return ""
+	}
+	name, _, _ := strings.Cut(parts[5], "/")
+	if name == "" || hasWildcard(name) {
+		return ""
+	}
+	return name
+}

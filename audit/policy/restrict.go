@@ -329,9 +329,10 @@ func combine(a, b outcome) outcome {
 		p.orgs = append(p.orgs, c.orgs...)
 		p.unknown = p.unknown || c.unknown
 		p.bucket = p.bucket || c.bucket
+		p.buckets = append(p.buckets, c.buckets...)
 	}
 	if p.own || len(p.accounts) > 0 || len(p.orgs) > 0 {
-		p.bucket = false
+		p.bucket, p.buckets = false, nil
 	}
 	return p
 }

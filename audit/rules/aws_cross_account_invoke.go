@@ -70,6 +70,9 @@ func checkAWSCrossAccountInvoke(pass *audit.Pass) {
 				}
 				res.Detail = fmt.Sprintf("The resource policy of %s: %s. List the account as trusted if this access is intended.", where, x.Reason)
 			case policy.ExposureOwnerNotPinned:
+				if awsOwnerNotPinned(pass, &j, x, res) {
+					continue
+				}
 				res.Key = awsKey(j.qualifier, x.Principal, "owner")
 				res.Severity = audit.Low
 				res.Title = "Lambda function trusts a bucket name without pinning its owner"
@@ -103,4 +106,44 @@ func awsHalfGrant(pass *audit.Pass, j *awsInvokeJudgement, x policy.Exposure, re
 	res.Severity = audit.Low
 	res.Title = "Half grant on a Lambda function URL for account " + x.Account
 	res.Detail = fmt.Sprintf("Function URL %s (%s): %s. The account cannot call the URL today; grant %s too if it should, or remove the leftover grant.", url, where, x.Reason, x.Missing)
+}
+
+// awsOwnerNotPinned judges an S3 source without an owner pin by whose the
+// buckets are, when the inventory records it (Account.Buckets): the
+// account's own (s3:ListBuckets) is a low hardening note; another account's
+// (s3:HeadBucket 403 / 301 / 200) is cross-account (medium); ownership that
+// could not be read is unknown, never fine. A bucket that exists nowhere is
+// public and reported by aws-public-invoke. It reports whether it judged the
+// exposure (false: no ownership records, judge it as before).
+func awsOwnerNotPinned(pass *audit.Pass, j *awsInvokeJudgement, x policy.Exposure, base audit.Result) bool {
+	vs := awsBuckets(pass, x)
+	judged := false
+	where := awsWhere(j.qualifier)
+	for _, v := range vs {
+		if v.fact == nil {
+			continue
+		}
+		judged = true
+		res := base
+		res.Key = awsKey(j.qualifier, x.Principal, "bucket", v.name)
+		res.Evidence = append(append([]audit.Evidence(nil), base.Evidence...), awsBucketEvidence(v))
+		switch v.fact.Owner {
+		case audit.BucketOwnedByAccount:
+			res.Severity = audit.Low
+			res.Title = "Lambda function trusts its own bucket by name without pinning the owner"
+			res.Detail = fmt.Sprintf("The resource policy of %s: %s. Bucket %s belongs to the function's account (s3:ListBuckets), so only it can invoke the function today; add aws:SourceAccount so that a deleted and re-created bucket of that name in another account cannot.", where, x.Reason, v.name)
+		case audit.BucketOwnedElsewhere:
+			res.Severity = audit.Medium
+			res.Title = "Lambda function can be invoked by another account's bucket " + v.name
+			res.Detail = fmt.Sprintf("The resource policy of %s: %s. Bucket %s exists but is not the function's account's (not in s3:ListBuckets; s3:HeadBucket says it exists): its owner, another account, can invoke the function. Add aws:SourceAccount with the owner you intend, or list it as trusted.", where, x.Reason, v.name)
+		case audit.BucketNotFound:
+			continue // public: aws-public-invoke reports it
+		default:
+			res.Status = audit.StatusUnknown
+			res.Title = "Owner of bucket " + v.name + " could not be read"
+			res.Detail = fmt.Sprintf("The resource policy of %s: %s. Whose bucket %s is could not be read (%s): if it is another account's, that account can invoke the function; if it does not exist, anyone can create it and invoke the function.", where, x.Reason, v.name, v.fact.Message)
+		}
+		pass.Report(res)
+	}
+	return judged
 }

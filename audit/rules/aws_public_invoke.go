@@ -44,6 +44,10 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 			continue
 		}
 		for _, x := range j.verdict.Exposures {
+			if x.Kind == policy.ExposureOwnerNotPinned {
+				awsDanglingBuckets(pass, &j, x)
+				continue
+			}
 			switch x.Kind {
 			case policy.ExposurePublic, policy.ExposureAnyAccount, policy.ExposureMatchesNothing:
 			default:
@@ -117,5 +121,24 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 				})
 			}
 		}
+	}
+}
+
+// awsDanglingBuckets reports S3 sources without an owner pin whose bucket
+// exists nowhere (s3:HeadBucket 404): anyone can create a bucket of that
+// name and, through its notifications, invoke the function.
+func awsDanglingBuckets(pass *audit.Pass, j *awsInvokeJudgement, x policy.Exposure) {
+	for _, v := range awsBuckets(pass, x) {
+		if v.fact == nil || v.fact.Owner != audit.BucketNotFound {
+			continue
+		}
+		pass.Report(audit.Result{
+			Key:      awsKey(j.qualifier, x.Principal, "bucket", v.name),
+			Severity: audit.High,
+			Title:    "Lambda function can be invoked by whoever creates bucket " + v.name,
+			Detail: fmt.Sprintf("The resource policy of %s: %s. No bucket named %s exists (s3:HeadBucket answered 404): anyone can create it in their own account and invoke the function through its event notifications (a dangling-bucket takeover). Remove the statement, or add aws:SourceAccount.",
+				awsWhere(j.qualifier), x.Reason, v.name),
+			Evidence: append(awsStatementEvidence(j, x.Statements), awsBucketEvidence(v)),
+		})
 	}
 }

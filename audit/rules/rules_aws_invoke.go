@@ -139,3 +139,37 @@ func awsUnparsable(pass *audit.Pass, j *awsInvokeJudgement) {
 		Evidence: []audit.Evidence{{Source: j.policy.Source, Path: "Document"}},
 	})
 }
+
+// awsBucketVerdict is the ownership of one S3 bucket an ownerless source ARN
+// names, as the inventory records it for the function's account.
+type awsBucketVerdict struct {
+	name string
+	// fact is nil when the inventory holds no ownership record for the
+	// bucket (an inventory collected without bucket checks).
+	fact *audit.BucketOwnership
+}
+
+// awsBuckets returns the ownership of each bucket of an owner-not-pinned
+// exposure.
+func awsBuckets(pass *audit.Pass, x policy.Exposure) []awsBucketVerdict {
+	var facts []audit.BucketOwnership
+	if a := pass.Account(pass.Function.Account); a != nil {
+		facts = a.Buckets
+	}
+	out := make([]awsBucketVerdict, 0, len(x.Buckets))
+	for _, name := range x.Buckets {
+		v := awsBucketVerdict{name: name}
+		for k := range facts {
+			if facts[k].Name == name {
+				v.fact = &facts[k]
+				break
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func awsBucketEvidence(v awsBucketVerdict) audit.Evidence {
+	return audit.Evidence{Source: v.fact.Source, Path: "bucket", Fragment: v.name + " owner=" + string(v.fact.Owner)}
+}
