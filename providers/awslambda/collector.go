@@ -405,6 +405,7 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 	if iamErr != nil {
 		r.addGap(gapFor(t.id, "", "", apiAuthDetails, audit.DataIdentity, iamErr))
 	}
+	r.judgeBuckets(ctx, t, fns) // buckets.go
 	idents, gaps := r.identities(t.id, fns, details, iamErr == nil)
 	r.mu.Lock()
 	r.functions = append(r.functions, fns...)
