@@ -243,3 +243,35 @@ func TestExactMatchComparesLiterally(t *testing.T) {
 		})
 	}
 }
+
+// TestPatternFenceCap: up to maxPatternFences pattern fences apply; past it
+// none does, which reports more (the Allow stays open), never less.
+func TestPatternFenceCap(t *testing.T) {
+	t.Parallel()
+	build := func(n int) string {
+		parts := []string{`{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"*"}`}
+		for i := 0; i < n; i++ {
+			parts = append(parts, fmt.Sprintf(`{"Effect":"Deny","Principal":"*","Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringNotLike":{"aws:PrincipalArn":["arn:aws:iam::123456789012:*","arn:aws:iam::%012d:role/*"]}}}`, 500000000000+i))
+		}
+		return stmt(strings.Join(parts, ","))
+	}
+	for _, tc := range []struct {
+		n    int
+		want []brief
+	}{
+		// Only the own account matches every fence, but pattern lists are
+		// not intersected: their accounts are joined, which reports the
+		// first outside one (cross-account, not public).
+		{maxPatternFences, []brief{{ExposureCrossAccount, PathInvoke, "*", "500000000000", ""}}},
+		{maxPatternFences + 1, []brief{{ExposureAnyAccount, PathInvoke, "*", "", ""}}},
+	} {
+		doc, err := Parse([]byte(build(tc.n)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := InvokeAccess(doc, testContext())
+		if diff := cmp.Diff(tc.want, briefs(v)); diff != "" {
+			t.Errorf("%d fences: exposures (-want +got):\n%s", tc.n, diff)
+		}
+	}
+}

@@ -156,6 +156,27 @@ func (e *evaluator) restrictionsFor(cl class, action string) *restrictions {
 		}
 		r.stmts = append(r.stmts, i)
 	}
+	// Pattern fences cannot be intersected; each costs a comparison per
+	// named caller and per Allow. Past maxPatternFences they are all left
+	// out, which can only report more, never hide an exposure.
+	patterns := 0
+	for j := range rs.list {
+		if rs.list[j].lead == nil {
+			patterns++
+		}
+	}
+	if patterns > maxPatternFences {
+		kept := rs.list[:0]
+		for _, r := range rs.list {
+			if r.lead != nil {
+				kept = append(kept, r)
+			}
+		}
+		rs.list = kept
+		rs.outcome.reasons = append(rs.outcome.reasons, fmt.Sprintf(
+			"%d Deny statements fence callers with pattern lists; more than %d are not applied (judged as if absent)", patterns, maxPatternFences))
+	}
+	var parts []outcome
 	for j := range rs.list {
 		r := &rs.list[j]
 		if r.lead != nil {
@@ -174,7 +195,7 @@ func (e *evaluator) restrictionsFor(cl class, action string) *restrictions {
 			r.cond.Values = kept
 		}
 		if len(r.cond.Values) == 0 {
-			rs.outcome = outcome{res: resNever, reasons: []string{fmt.Sprintf("%s together deny every value of %s", stmtList(r.stmts), r.cond.Key)}}
+			parts = append(parts, outcome{res: resNever, reasons: []string{fmt.Sprintf("%s together deny every value of %s", stmtList(r.stmts), r.cond.Key)}})
 			break
 		}
 		o := e.condition(&r.cond, cl, action)
@@ -183,11 +204,12 @@ func (e *evaluator) restrictionsFor(cl class, action string) *restrictions {
 				o.reasons[k] += " (with " + stmtList(r.stmts[1:]) + ")"
 			}
 		}
-		rs.outcome = combine(rs.outcome, o)
-		if rs.outcome.res == resNever {
+		parts = append(parts, o)
+		if o.res == resNever {
 			break
 		}
 	}
+	rs.outcome = combineAll(rs.outcome, parts)
 	if e.restricts == nil {
 		e.restricts = map[restrictKey]*restrictions{}
 	}
@@ -221,7 +243,73 @@ func (e *evaluator) restricted(o outcome, cl class, action string) outcome {
 	if len(rs.list) == 0 {
 		return o
 	}
-	return combine(o, rs.outcome)
+	// The restrictions' outcome is shared, not copied: an Allow costs the
+	// length of its own outcome, whatever the Denies hold. When both pin,
+	// the Allow's pin is kept (the two hold together, so the callers are
+	// among the Allow's; keeping its list can only report more) and the
+	// fence adds whether it admits only the function's own.
+	r := rs.outcome
+	switch {
+	case r.res == resNever:
+		return r
+	case r.res == resOpen:
+		o.reasons = joinReasons(o.reasons, r.reasons)
+		o.uncertain = o.uncertain || r.uncertain
+		return o
+	case o.res == resOpen:
+		out := r
+		out.reasons = joinReasons(o.reasons, r.reasons)
+		out.uncertain = o.uncertain || r.uncertain
+		return out
+	}
+	o.own = o.own || r.own
+	o.reasons = joinReasons(o.reasons, r.reasons)
+	return o
+}
+
+// maxPatternFences is how many Deny fences with pattern lists (StringNotLike,
+// ArnNotLike, ArnNotEquals, NotIpAddress, or values with variables) one
+// caller class and action applies.
+const maxPatternFences = 32
+
+func joinReasons(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	return append(append(out, a...), b...)
+}
+
+// combineAll folds the outcomes of conditions that must all hold, in one
+// pass: the first never decides; pins join their owners.
+func combineAll(base outcome, parts []outcome) outcome {
+	out := base
+	var pins []outcome
+	for _, p := range parts {
+		switch p.res {
+		case resNever:
+			return p
+		case resPin:
+			pins = append(pins, p)
+		default:
+			out.reasons = append(out.reasons, p.reasons...)
+			out.uncertain = out.uncertain || p.uncertain
+		}
+	}
+	if len(pins) == 0 {
+		return out
+	}
+	p := outcome{res: resPin, reasons: out.reasons, uncertain: out.uncertain}
+	for _, c := range pins {
+		p.own = p.own || c.own
+		p.reasons = append(p.reasons, c.reasons...)
+		p.accounts = append(p.accounts, c.accounts...)
+		p.orgs = append(p.orgs, c.orgs...)
+		p.unknown = p.unknown || c.unknown
+		p.bucket = p.bucket || c.bucket
+		p.buckets = append(p.buckets, c.buckets...)
+	}
+	if p.own || len(p.accounts) > 0 || len(p.orgs) > 0 {
+		p.bucket, p.buckets = false, nil
+	}
+	return p
 }
 
 // restrictedParty returns the first Deny statement whose negated condition
@@ -303,36 +391,4 @@ func (e *evaluator) partyValue(key string, who party) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// combine is the outcome of two sets of conditions that must all hold.
-func combine(a, b outcome) outcome {
-	switch {
-	case a.res == resNever:
-		return a
-	case b.res == resNever:
-		return b
-	case a.res == resOpen && b.res == resOpen:
-		a.reasons = append(append([]string(nil), a.reasons...), b.reasons...)
-		a.uncertain = a.uncertain || b.uncertain
-		return a
-	}
-	p := outcome{res: resPin}
-	for _, c := range []outcome{a, b} {
-		if c.res != resPin {
-			p.reasons = append(p.reasons, c.reasons...)
-			continue
-		}
-		p.own = p.own || c.own
-		p.reasons = append(p.reasons, c.reasons...)
-		p.accounts = append(p.accounts, c.accounts...)
-		p.orgs = append(p.orgs, c.orgs...)
-		p.unknown = p.unknown || c.unknown
-		p.bucket = p.bucket || c.bucket
-		p.buckets = append(p.buckets, c.buckets...)
-	}
-	if p.own || len(p.accounts) > 0 || len(p.orgs) > 0 {
-		p.bucket, p.buckets = false, nil
-	}
-	return p
 }
