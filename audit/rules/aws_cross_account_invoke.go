@@ -82,6 +82,21 @@ func checkAWSCrossAccountInvoke(pass *audit.Pass) {
 			}
 			pass.Report(res)
 		}
+		if j.unreadIAMURL != nil {
+			for _, x := range j.unreadIAMURL.Exposures {
+				if x.Kind != policy.ExposureCrossAccount || x.Path != policy.PathURL || x.Missing != "" {
+					continue
+				}
+				pass.Report(audit.Result{
+					Key:    awsKey(j.qualifier, x.Principal, "url"),
+					Status: audit.StatusUnknown,
+					Title:  "Lambda function URL configuration was not read",
+					Detail: fmt.Sprintf("The resource policy of %s lets %s call a function URL with signed requests (%s), but the inventory does not say whether %s has a URL with AuthType AWS_IAM; if it does, that account can call it.",
+						where, x.Principal, x.Reason, where),
+					Evidence: awsStatementEvidence(&j, x.Statements),
+				})
+			}
+		}
 	}
 }
 

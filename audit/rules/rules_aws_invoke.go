@@ -28,7 +28,10 @@ type awsInvokeJudgement struct {
 	// set when the adapter did not read the URL configurations
 	// (AWSFunction.URLsChecked false) and none is listed for the qualifier.
 	unreadURL *policy.InvokeVerdict
-	err       error
+	// unreadIAMURL is the same for an AWS_IAM URL: the grants to named
+	// outside principals a signed URL call could use.
+	unreadIAMURL *policy.InvokeVerdict
+	err          error
 }
 
 // awsInvokeJudgements judges every resource policy of an AWS function (the
@@ -71,6 +74,8 @@ func awsInvokeJudgements(pass *audit.Pass) []awsInvokeJudgement {
 			if j.url == nil && !fn.AWS.URLsChecked {
 				ctx.URLAuthType = "NONE"
 				j.unreadURL = policy.InvokeAccess(j.doc, ctx)
+				ctx.URLAuthType = "AWS_IAM"
+				j.unreadIAMURL = policy.InvokeAccess(j.doc, ctx)
 			}
 		}
 		out = append(out, j)
