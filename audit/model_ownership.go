@@ -146,7 +146,7 @@ func orgWarnings(orgs []Organization) []string {
 		if o.Reason != "" {
 			w += " (" + o.Reason + ")"
 		}
-		out = append(out, w+"; grants to accounts outside the inventory are judged as outside the organization (list partners with --trusted-accounts, or grant organizations:ListAccounts)")
+		out = append(out, w+"; grants to accounts outside the inventory are judged as outside the organization (list partners as trusted accounts, or scan with credentials that may call organizations:ListAccounts)")
 	}
 	return out
 }
