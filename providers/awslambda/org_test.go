@@ -85,3 +85,24 @@ func TestCollectNoOrganization(t *testing.T) {
 		t.Errorf("organizations:ListAccounts called %d times outside an organization", got)
 	}
 }
+
+// TestCollectOrgDescribeDenied: when the organization itself cannot be
+// described, the record says so (no id, unknown membership).
+func TestCollectOrgDescribeDenied(t *testing.T) {
+	t.Parallel()
+	s := seedEstate(t)
+	s.Inject(awstest.Fault{Op: "organizations:DescribeOrganization", Status: 400, Code: "AccessDeniedException",
+		Message: "You don't have permissions to access this resource."})
+	inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}})
+	want := []audit.Organization{{Provider: audit.AWS, Account: mgmtAcct,
+		Reason: "organizations:DescribeOrganization: access-denied", Source: audit.Source{API: "organizations:DescribeOrganization"}}}
+	if diff := cmp.Diff(want, inv.Organizations); diff != "" {
+		t.Errorf("organizations (-want +got):\n%s", diff)
+	}
+	if got := s.Calls("organizations:ListAccounts"); got != 0 {
+		t.Errorf("organizations:ListAccounts called %d times without an organization id", got)
+	}
+	if err := inv.Validate(); err != nil {
+		t.Errorf("inventory does not validate: %v", err)
+	}
+}
