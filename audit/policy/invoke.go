@@ -255,7 +255,16 @@ type evaluator struct {
 // caller simply omits the key. A Deny statement removes a grant only when it
 // covers the caller, the action and the resource and every one of its
 // conditions surely holds for that caller, so an uncertain Deny never hides an
-// exposure.
+// exposure. A Deny for everyone whose only doubtful condition is a negated
+// comparison over a list (StringNotEquals aws:PrincipalAccount [own,
+// partner]) is a fence: it spares only callers whose key matches a value,
+// and denies callers without the key (see restrict.go). Exact-match
+// operators compare * and ? literally, so StringEquals aws:SourceAccount "*"
+// matches nothing; such a statement is reported as ExposureMatchesNothing
+// when StringLike would open it. Grants to named principals of
+// lambda:InvokeFunctionUrl count only on an AWS_IAM URL, where a caller
+// needs it and lambda:InvokeFunction (see named_url.go); a grant of one of
+// the two is a half grant (Exposure.Missing).
 //
 // In a policy of Version 2012-10-17, policy variables in condition values are
 // judged by what they resolve to at request time (see variables.go):
