@@ -25,10 +25,12 @@ import (
 // once.
 
 // orgRate is the pace of Organizations calls (requests per second). The API
-// is global and throttles per organization; the collector makes a handful of
-// calls (one DescribeOrganization, ListAccounts pages of 20), so a low steady
-// rate costs little and leaves room for other tools.
-const orgRate = 2
+// is global and throttles per organization; the collector makes one
+// DescribeOrganization and a ListAccounts call per 20 accounts (500 for the
+// 10,000-account maximum: 100 seconds), so a steady low rate costs little,
+// leaves room for other tools, and, without an org role, runs while the
+// accounts are collected.
+const orgRate = 5
 
 // orgClient returns the Organizations client, paced at orgRate.
 func orgClient(cfg aws.Config) *organizations.Client {
@@ -47,6 +49,8 @@ type orgMembership struct {
 	// described, or when the account is in no organization).
 	describeErr error
 	read        bool // ListAccounts was attempted
+	// background is done when a listing started in the background ends.
+	background sync.WaitGroup
 }
 
 // describeOrgChecked returns the organization id; err is nil when the account
@@ -72,8 +76,17 @@ func describeOrgChecked(ctx context.Context, api orgAPI) (string, error) {
 func (r *run) readOrg(ctx context.Context, api orgAPI) {
 	id, err := describeOrgChecked(ctx, api)
 	r.orgID, r.org.describeErr = id, err
-	if id != "" {
-		_, _ = r.orgAccounts(ctx, api)
+	switch {
+	case id == "":
+	case r.c.opts.OrgRole != "":
+		_, _ = r.orgAccounts(ctx, api) // the targets need it first
+	default:
+		// Only the membership record needs it: list while collecting.
+		r.org.background.Add(1)
+		go func() {
+			defer r.org.background.Done()
+			_, _ = r.orgAccounts(ctx, api)
+		}()
 	}
 }
 
@@ -98,6 +111,7 @@ func (r *run) orgAccounts(ctx context.Context, api orgAPI) (map[string]string, e
 // organization: its members, or why they are unknown. An account in no
 // organization has nothing to record.
 func (r *run) organizationRecords(caller string) []audit.Organization {
+	r.org.background.Wait()
 	o := audit.Organization{Provider: audit.AWS, ID: r.orgID, Account: caller,
 		Source: audit.Source{API: apiListAccounts}}
 	switch {
