@@ -21,6 +21,7 @@ type index struct {
 	accounts   map[accountKey]*Account
 	trusted    map[string]bool
 	gaps       map[accountKey][]*Gap // by provider and account ("" = every account)
+	orgs       orgIndex
 }
 
 func newIndex(inv *Inventory, cfg *Config) *index {
@@ -29,6 +30,7 @@ func newIndex(inv *Inventory, cfg *Config) *index {
 		accounts:   make(map[accountKey]*Account, len(inv.Accounts)),
 		trusted:    make(map[string]bool, len(cfg.TrustedAccounts)),
 		gaps:       make(map[accountKey][]*Gap),
+		orgs:       newOrgIndex(inv.Organizations),
 	}
 	for i := range inv.Identities {
 		ix.identities[inv.Identities[i].ID] = &inv.Identities[i]
@@ -140,6 +142,7 @@ func Analyze(inv *Inventory, rules []Rule, cfg Config) *Report {
 	if len(inv.Functions) == 0 {
 		r.Warnings = append(r.Warnings, noFunctionsWarning(inv))
 	}
+	r.Warnings = append(r.Warnings, orgWarnings(inv.Organizations)...)
 	r.Summarize()
 	return r
 }

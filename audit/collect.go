@@ -66,10 +66,12 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 				if out.Accounts[i].Name == "" {
 					out.Accounts[i].Name = a.Name
 				}
+				out.Accounts[i].Buckets = mergeBuckets(out.Accounts[i].Buckets, a.Buckets)
 				continue
 			}
 			seenAcct[k] = len(out.Accounts)
 			a.Regions = append([]string(nil), a.Regions...)
+			a.Buckets = append([]BucketOwnership(nil), a.Buckets...)
 			out.Accounts = append(out.Accounts, a)
 		}
 		for _, fn := range inv.Functions {
@@ -113,6 +115,7 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 			seenDoor[d.ID] = len(out.FrontDoors)
 			out.FrontDoors = append(out.FrontDoors, d)
 		}
+		out.Organizations = mergeOrganizations(out.Organizations, inv.Organizations)
 		for _, g := range inv.Gaps {
 			k, err := json.Marshal(g)
 			if err == nil && seenGap[string(k)] {

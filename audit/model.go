@@ -26,6 +26,9 @@ type Inventory struct {
 	// FrontDoors are the entry points that forward to functions (v2).
 	FrontDoors []FrontDoor `json:"frontDoors,omitempty"`
 	Gaps       []Gap       `json:"gaps,omitempty"`
+	// Organizations record what the collection learned about organization
+	// membership (see Organization).
+	Organizations []Organization `json:"organizations,omitempty"`
 }
 
 // Account is one audited scope: an AWS account, a GCP project or an Azure subscription.
@@ -38,6 +41,9 @@ type Account struct {
 	OrgID string `json:"orgId,omitempty"`
 	// Regions lists the regions / locations that were audited.
 	Regions []string `json:"regions,omitempty"`
+	// Buckets are the owners of the S3 buckets the account's functions name
+	// as sources (AWS), read once per account.
+	Buckets []BucketOwnership `json:"buckets,omitempty"`
 }
 
 // Source says where an element of the model came from, so a finding can quote it.

@@ -92,6 +92,21 @@ func (p *Pass) Account(id string) *Account {
 	return p.index.accounts[accountKey{p.Function.Provider, id}]
 }
 
+// OrgMember reports whether the account id is a member of the organization
+// orgID of the function's provider, by the inventory's organization records
+// (Inventory.Organizations with a known membership) or by an audited account
+// of that organization.
+func (p *Pass) OrgMember(orgID, account string) bool {
+	if orgID == "" || account == "" {
+		return false
+	}
+	if p.index.orgs[accountKey{p.Function.Provider, orgID}][account] {
+		return true
+	}
+	a := p.Account(account)
+	return a != nil && a.OrgID == orgID
+}
+
 // Trusted reports whether the account id is in Config.TrustedAccounts.
 func (p *Pass) Trusted(account string) bool { return p.index.trusted[account] }
 

@@ -70,6 +70,7 @@ func enumValues() map[reflect.Type][]string {
 	add(reflect.TypeOf(DoorAuthType("")), strs(allDoorAuthTypes))
 	add(reflect.TypeOf(RestrictionKind("")), strs(allRestrictionKinds))
 	add(reflect.TypeOf(TargetResolution("")), strs(allTargetResolutions))
+	add(reflect.TypeOf(BucketOwner("")), strs(allBucketOwners))
 	return m
 }
 

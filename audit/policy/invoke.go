@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -79,6 +80,12 @@ const (
 	// names no account (an S3 bucket) and no condition pins its owner: if the
 	// bucket is deleted, another account can create one of that name.
 	ExposureOwnerNotPinned ExposureKind = "owner-not-pinned"
+	// ExposureMatchesNothing: a statement grants nothing as written because
+	// an exact-match operator compares a wildcard literally (StringEquals
+	// aws:SourceAccount "*"), but with the pattern operator (StringLike) it
+	// would open the function to everyone or to any account's resources.
+	// Not an exposure today; a statement one word away from one.
+	ExposureMatchesNothing ExposureKind = "matches-nothing"
 )
 
 // Exposure is one way in for callers outside the function's account, with the
@@ -104,6 +111,9 @@ type Exposure struct {
 	// account's resource (a bucket, topic, rule or API the caller sets up)
 	// can use the grant, not a caller signing an Invoke request directly.
 	ThroughService bool
+	// Buckets, for an ExposureOwnerNotPinned, are the S3 bucket names the
+	// source ARNs name (whose owner the policy does not say).
+	Buckets []string
 }
 
 // StatementVerdict is what one statement contributes to the verdict.
@@ -199,9 +209,13 @@ type outcome struct {
 	orgs     []string // outside organizations named by pins
 	unknown  bool     // a pin names no owner (VPC endpoint, user id, network, token)
 	bucket   bool     // a pin is a source ARN without an account (S3 bucket)
+	buckets  []string // the bucket names of such pins
 	// uncertain: an open result that depends on a request value (a policy
 	// variable), so a Deny with it does not surely hold.
 	uncertain bool
+	// literal: the result is resNever because an exact-match operator
+	// compares a wildcard literally.
+	literal bool
 }
 
 type evaluator struct {
@@ -213,6 +227,16 @@ type evaluator struct {
 	// indexes built so far (see denyIndexFor).
 	denyStmts []int
 	denies    map[denyKey]*denyIndex
+	// restricts are the Denies with a negated condition over a list, per
+	// caller class and action (see restrict.go).
+	restricts map[restrictKey]*restrictions
+	// likeLiterals judges exact-match operators as StringLike, to tell what
+	// a statement that matches nothing as written would grant.
+	likeLiterals bool
+	// named holds, per named outside principal, what it may use of an
+	// AWS_IAM function URL (see namedURLs), in order of first appearance.
+	named      map[string]*namedGrant
+	namedOrder []string
 }
 
 // InvokeAccess judges a Lambda resource-based policy: for every way in (the
@@ -231,7 +255,16 @@ type evaluator struct {
 // caller simply omits the key. A Deny statement removes a grant only when it
 // covers the caller, the action and the resource and every one of its
 // conditions surely holds for that caller, so an uncertain Deny never hides an
-// exposure.
+// exposure. A Deny for everyone whose only doubtful condition is a negated
+// comparison over a list (StringNotEquals aws:PrincipalAccount [own,
+// partner]) is a fence: it spares only callers whose key matches a value,
+// and denies callers without the key (see restrict.go). Exact-match
+// operators compare * and ? literally, so StringEquals aws:SourceAccount "*"
+// matches nothing; such a statement is reported as ExposureMatchesNothing
+// when StringLike would open it. Grants to named principals of
+// lambda:InvokeFunctionUrl count only on an AWS_IAM URL, where a caller
+// needs it and lambda:InvokeFunction (see named_url.go); a grant of one of
+// the two is a half grant (Exposure.Missing).
 //
 // In a policy of Version 2012-10-17, policy variables in condition values are
 // judged by what they resolve to at request time (see variables.go):
@@ -272,6 +305,7 @@ func InvokeAccess(doc *Document, ctx InvokeContext) *InvokeVerdict {
 		out = append(out, e.allowStatement(st)...)
 	}
 	out = append(out, e.url()...)
+	out = append(out, e.namedURLs()...)
 	v.Exposures = mergeExposures(out)
 	v.Statements = e.sv
 	return v
@@ -328,7 +362,7 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 	}
 	if anyone(st) && st.MatchesAction(ActionInvokeFunction) {
 		for _, cl := range []class{classAPI, classService} {
-			o := e.statement(st, cl, ActionInvokeFunction)
+			o := e.restricted(e.statement(st, cl, ActionInvokeFunction), cl, ActionInvokeFunction)
 			who := "any AWS principal calling Invoke"
 			if cl == classService {
 				who = "an AWS service acting for any account's resource"
@@ -336,6 +370,7 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 			switch o.res {
 			case resNever:
 				e.note(i, "no %s matches: %s", who, strings.Join(o.reasons, "; "))
+				out = append(out, e.matchesNothing(st, o, principalLabel(st), cl, who)...)
 			case resOpen:
 				if d := e.denied(cl, ActionInvokeFunction, party{}); d >= 0 {
 					e.note(i, "%s could invoke, but Statement[%d] denies it", who, d)
@@ -380,55 +415,65 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 			e.note(i, "principal %s is in trusted account %s", p, acct)
 			continue
 		}
-		var live *outcome
-		for _, a := range actions {
-			cl := classAPI
-			if a == ActionInvokeFunctionURL {
-				cl = classURLIAM
+		who := party{principal: p, account: acct}
+		// usable reports whether the statement lets the principal use the
+		// action as a caller of the class.
+		usable := func(cl class, a string) bool {
+			if !st.MatchesAction(a) {
+				return false
 			}
 			o := e.statement(st, cl, a)
-			if o.res == resNever {
-				continue
-			}
-			if o.res == resPin && o.own {
+			switch {
+			case o.res == resNever:
+				return false
+			case o.res == resPin && o.own:
 				e.note(i, "principal %s is pinned to the function's organization by a condition", p)
-				live = nil
-				break
+				return false
 			}
-			if d := e.denied(cl, a, party{principal: p, account: acct}); d >= 0 {
+			if d := e.denied(cl, a, who); d >= 0 {
 				e.note(i, "principal %s is denied %s by Statement[%d]", p, a, d)
-				continue
+				return false
 			}
-			live = &o
+			return true
 		}
-		if live == nil {
-			continue
+		if usable(classAPI, ActionInvokeFunction) {
+			reason := e.crossAccountWho(p, acct) + " may invoke the function (" + strings.Join(actions, ", ") + ")"
+			e.note(i, "%s", reason)
+			out = append(out, Exposure{Kind: ExposureCrossAccount, Path: PathInvoke, Principal: p, Account: acct,
+				Statements: []int{i}, Reason: reason})
+			e.namedURLFor(p, acct).api = true
 		}
-		who := fmt.Sprintf("principal %s in account %s", p, acct)
-		if p == acct {
-			who = "account " + acct + " (any of its principals its own IAM policies allow)"
+		switch strings.ToUpper(e.ctx.URLAuthType) {
+		case "AWS_IAM":
+			// A signed URL call needs lambda:InvokeFunctionUrl and, since
+			// October 2025, lambda:InvokeFunction through the URL; the two
+			// may come from different statements (see namedURLs).
+			g := e.namedURLFor(p, acct)
+			if usable(classURLIAM, ActionInvokeFunctionURL) {
+				g.url = append(g.url, i)
+			}
+			if usable(classURLIAM, ActionInvokeFunction) {
+				g.inv = append(g.inv, i)
+			}
+		case "NONE":
+			if st.MatchesAction(ActionInvokeFunctionURL) {
+				e.note(i, "principal %s is granted lambda:InvokeFunctionUrl, but the function URL has AuthType NONE: its callers are anonymous, so a grant to a named principal is never used through it", p)
+			}
+		default:
+			if st.MatchesAction(ActionInvokeFunctionURL) && !st.MatchesAction(ActionInvokeFunction) {
+				e.note(i, "principal %s is granted lambda:InvokeFunctionUrl, but %s has no function URL", p, qualifierText(e.ctx.Qualifier))
+			}
 		}
-		reason := who + ", outside the function's account,"
-		if e.ctx.OrgID != "" {
-			reason = fmt.Sprintf("%s, not known to be in organization %s,", who, e.ctx.OrgID)
-		}
-		reason += " may invoke the function (" + strings.Join(actions, ", ") + ")"
-		e.note(i, "%s", reason)
-		path := PathInvoke
-		if !st.MatchesAction(ActionInvokeFunction) {
-			path = PathURL
-		}
-		out = append(out, Exposure{Kind: ExposureCrossAccount, Path: path, Principal: p, Account: acct,
-			Statements: []int{i}, Reason: reason})
 	}
 	for _, s := range st.Principal.Service {
 		if onlyWildcards(s) || !st.MatchesAction(ActionInvokeFunction) {
 			continue
 		}
-		o := e.statement(st, classService, ActionInvokeFunction)
+		o := e.restricted(e.statement(st, classService, ActionInvokeFunction), classService, ActionInvokeFunction)
 		switch o.res {
 		case resNever:
 			e.note(i, "service %s cannot match: %s", s, strings.Join(o.reasons, "; "))
+			out = append(out, e.matchesNothing(st, o, s, classService, "a resource of "+s+" in any account")...)
 		case resOpen:
 			if d := e.denied(classService, ActionInvokeFunction, party{service: s}); d >= 0 {
 				e.note(i, "service %s is denied by Statement[%d]", s, d)
@@ -446,6 +491,27 @@ func (e *evaluator) allowStatement(st *Statement) []Exposure {
 		}
 	}
 	return out
+}
+
+// matchesNothing reports a statement that grants nothing only because an
+// exact-match operator compares a wildcard literally, when the same
+// statement with the pattern operator would be open to the caller class.
+func (e *evaluator) matchesNothing(st *Statement, o outcome, principal string, cl class, who string) []Exposure {
+	if !o.literal {
+		return nil
+	}
+	e.restrictionsFor(cl, ActionInvokeFunction) // built with literal comparison
+	e.likeLiterals = true
+	like := e.restricted(e.statement(st, cl, ActionInvokeFunction), cl, ActionInvokeFunction)
+	e.likeLiterals = false
+	if like.res != resOpen {
+		return nil
+	}
+	reason := fmt.Sprintf("%s matches nothing as written (%s); with StringLike instead of StringEquals it would let %s invoke the function",
+		principalText(principal), strings.Join(o.reasons, "; "), who)
+	e.note(st.Index, "%s", reason)
+	return []Exposure{{Kind: ExposureMatchesNothing, Path: PathInvoke, Principal: principal,
+		Statements: []int{st.Index}, Reason: reason, ThroughService: cl == classService}}
 }
 
 // pinned turns a pinned grant into an exposure when the pin names an identity
@@ -492,7 +558,7 @@ func (e *evaluator) pinned(st *Statement, o outcome, principal string, cl class,
 		reason := fmt.Sprintf("%s is pinned to a source ARN that names no account (%s) and no aws:SourceAccount pins its owner: if the bucket is deleted, another account can create one with that name and invoke the function", principalText(principal), pins)
 		e.note(i, "%s", reason)
 		return []Exposure{{Kind: ExposureOwnerNotPinned, Path: path, Principal: principal,
-			Statements: []int{i}, Reason: reason}}
+			Statements: []int{i}, Reason: reason, Buckets: o.buckets}}
 	}
 	e.note(i, "pinned: %s", pins)
 	return nil
@@ -532,7 +598,7 @@ func (e *evaluator) url() []Exposure {
 			if st.Effect != EffectAllow || !anyone(st) || !st.MatchesAction(action) {
 				continue
 			}
-			o := e.statement(st, cl, action)
+			o := e.restricted(e.statement(st, cl, action), cl, action)
 			if o.res != resOpen {
 				continue
 			}
@@ -554,10 +620,10 @@ func (e *evaluator) url() []Exposure {
 		return nil
 	}
 	if len(urlIdx) == 0 || len(invIdx) == 0 {
-		// One of the two permissions is missing, so the URL answers 403.
-		// The leftover grant is worth reporting only on a NONE URL, and
-		// not when a Deny removes the other permission on purpose.
-		if cl != classURLAnon || denied[ActionInvokeFunction] || denied[ActionInvokeFunctionURL] {
+		// One of the two permissions is missing, so the URL answers 403:
+		// a half grant, reported on either kind of URL, but not when a
+		// Deny removes the other permission on purpose.
+		if denied[ActionInvokeFunction] || denied[ActionInvokeFunctionURL] {
 			return nil
 		}
 	}
@@ -624,7 +690,7 @@ func (e *evaluator) statement(st *Statement, cl class, action string) outcome {
 		c := e.condition(&st.Conditions[k], cl, action)
 		switch c.res {
 		case resNever:
-			return outcome{res: resNever, reasons: c.reasons}
+			return outcome{res: resNever, reasons: c.reasons, literal: c.literal}
 		case resPin:
 			pins = append(pins, c)
 		default:
@@ -643,10 +709,11 @@ func (e *evaluator) statement(st *Statement, cl class, action string) outcome {
 		p.orgs = append(p.orgs, c.orgs...)
 		p.unknown = p.unknown || c.unknown
 		p.bucket = p.bucket || c.bucket
+		p.buckets = append(p.buckets, c.buckets...)
 	}
 	if p.own || len(p.accounts) > 0 || len(p.orgs) > 0 {
 		// A pin that names the owner supersedes an ownerless bucket ARN.
-		p.bucket = false
+		p.bucket, p.buckets = false, nil
 	}
 	return p
 }
@@ -729,25 +796,36 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 	if c.IfExists && pres != always {
 		return outcome{res: resOpen, reasons: []string{d() + ": IfExists lets a caller that does not send the key through"}}
 	}
-	// A value whose variable has no value for this caller matches nothing;
-	// the others are alternatives.
+	if pres == absent {
+		return outcome{res: resNever, reasons: []string{d() + ": the key is absent for this caller"}}
+	}
+	// A value whose variable has no value for this caller matches nothing,
+	// and so does a wildcard under an exact-match operator (StringEquals
+	// compares "*" literally, and no account, organization or ARN holds a *
+	// or ?); the others are alternatives.
+	exact := (c.Op == StringEquals || c.Op == StringEqualsIgnoreCase) && !e.likeLiterals
 	live := vals[:0] // filtered in place
-	dependent := false
+	dependent, literal := false, false
 	for _, r := range vals {
 		if r.null {
 			continue
 		}
+		if exact && !r.dependent && hasWildcard(r.text) {
+			literal = true
+			continue
+		}
 		live = append(live, r)
 		dependent = dependent || r.dependent
+	}
+	if len(live) == 0 && literal {
+		return outcome{res: resNever, literal: true, reasons: []string{d() + ": " + string(c.Op) +
+			" compares * and ? literally, and no request carries such a value; the statement matches nothing as written"}}
 	}
 	if len(live) == 0 {
 		return outcome{res: resNever, reasons: []string{d() + ": its policy variables have no value for this caller"}}
 	}
 	concrete := allResolved(live, func(r resolved) bool { return ConcreteValue(key, r.text) })
 	if !concrete {
-		if pres == absent {
-			return outcome{res: resNever, reasons: []string{d() + ": the key is absent for this caller"}}
-		}
 		if dependent {
 			return outcome{res: resOpen, reasons: []string{fmt.Sprintf("%s %s is resolved from the request itself and pins nothing", c.Key, quoteValues(c.Values))}}
 		}
@@ -773,6 +851,9 @@ func (e *evaluator) condition(c *Condition, cl class, action string) outcome {
 		case key == "aws:sourcearn" || key == "aws:principalarn":
 			o.own = false
 			o.bucket = true
+			if b := S3BucketName(unescape(r.text)); b != "" {
+				o.buckets = append(o.buckets, b)
+			}
 		default:
 			o.own = false
 			o.unknown = true
@@ -819,7 +900,15 @@ func (e *evaluator) evalKnown(c *Condition, key string, cl class, present bool, 
 		return want == !present, true
 	}
 	if !present {
-		return c.IfExists || c.Op.Negated() || c.Set == ForAllValues, true
+		// IfExists: an absent key holds. ForAnyValue over no values is
+		// false, ForAllValues true; a negated operator holds.
+		switch {
+		case c.IfExists:
+			return true, true
+		case c.Set == ForAnyValue:
+			return false, true
+		}
+		return c.Op.Negated() || c.Set == ForAllValues, true
 	}
 	matched, unsure := false, false
 	var buf [4]resolved
@@ -857,6 +946,8 @@ func compare(op Operator, policyValue, actual string) bool {
 		return MatchPatternCase(policyValue, actual)
 	case BinaryEquals:
 		return policyValue == actual
+	case IPAddress, NotIPAddress:
+		return ipContains(policyValue, actual)
 	}
 	switch op.Family() {
 	case FamilyNumeric:
@@ -906,6 +997,19 @@ type party struct {
 // denied returns the index of the first Deny statement that surely removes
 // the action for the caller, or -1.
 func (e *evaluator) denied(cl class, action string, who party) int {
+	if !e.hasDenies() {
+		return -1
+	}
+	own := who.account != "" && (who.account == e.ctx.Account || e.inOrg(who.account))
+	d := e.denyIndexFor(denyKey{cl, action, own}).first(who)
+	if r := e.restrictedParty(cl, action, who); r >= 0 && (d < 0 || r < d) {
+		d = r
+	}
+	return d
+}
+
+// loadDenies lists (once) the indexes of the Deny statements.
+func (e *evaluator) loadDenies() {
 	if e.denyStmts == nil {
 		e.denyStmts = []int{}
 		for i := range e.doc.Statements {
@@ -914,11 +1018,11 @@ func (e *evaluator) denied(cl class, action string, who party) int {
 			}
 		}
 	}
-	if len(e.denyStmts) == 0 {
-		return -1
-	}
-	own := who.account != "" && (who.account == e.ctx.Account || e.inOrg(who.account))
-	return e.denyIndexFor(denyKey{cl, action, own}).first(who)
+}
+
+func (e *evaluator) hasDenies() bool {
+	e.loadDenies()
+	return len(e.denyStmts) > 0
 }
 
 func (e *evaluator) resourceApplies(d *Statement) bool {
@@ -988,15 +1092,23 @@ func mergeExposures(xs []Exposure) []Exposure {
 			o := &out[k]
 			o.Statements = append(o.Statements, x.Statements...)
 			o.ThroughService = o.ThroughService && x.ThroughService
+			o.Buckets = append(o.Buckets, x.Buckets...)
 			continue
 		}
 		at[g] = len(out)
 		x.Statements = append([]int(nil), x.Statements...)
+		x.Buckets = append([]string(nil), x.Buckets...)
 		out = append(out, x)
 	}
 	for k := range out {
 		sort.Ints(out[k].Statements)
 		out[k].Statements = dedupeInts(out[k].Statements)
+		if len(out[k].Buckets) > 0 {
+			sort.Strings(out[k].Buckets)
+			out[k].Buckets = slices.Compact(out[k].Buckets)
+		} else {
+			out[k].Buckets = nil
+		}
 	}
 	return out
 }

@@ -144,3 +144,31 @@ func isAccountID(s string) bool {
 	}
 	return true
 }
+
+// ipContains reports whether the address actual is in the policy's address
+// or CIDR range.
+func ipContains(policyValue, actual string) bool {
+	a, err := netip.ParseAddr(actual)
+	if err != nil {
+		return false
+	}
+	if p, err := netip.ParsePrefix(policyValue); err == nil {
+		return p.Contains(a)
+	}
+	b, err := netip.ParseAddr(policyValue)
+	return err == nil && b == a
+}
+
+// S3BucketName returns the bucket an S3 ARN names (arn:aws:s3:::name or
+// arn:aws:s3:::name/key), or "" when arn is not a concrete S3 bucket ARN.
+func S3BucketName(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || !strings.EqualFold(parts[0], "arn") || parts[2] != "s3" || parts[3] != "" || parts[4] != "" {
+		return ""
+	}
+	name, _, _ := strings.Cut(parts[5], "/")
+	if name == "" || hasWildcard(name) {
+		return ""
+	}
+	return name
+}

@@ -80,6 +80,14 @@ var (
 		{"StringEqualsIfExists", "aws:PrincipalAccount", []string{testAccount}},
 		{"ForAllValues:StringEquals", "aws:PrincipalOrgID", []string{testOrg}},
 		{"Null", "aws:SourceArn", []string{"false"}},
+		// Negated lists (in a Deny: spare only the listed callers) and
+		// exact-match wildcards (compared literally: match nothing).
+		{"StringNotEquals", "aws:PrincipalAccount", []string{testAccount, genOther}},
+		{"StringNotEqualsIfExists", "aws:PrincipalOrgID", []string{testOrg, "o-zzzzzzzzzz"}},
+		{"ArnNotLike", "aws:PrincipalArn", []string{"arn:aws:iam::" + genOther + ":role/*"}},
+		{"NotIpAddress", "aws:SourceIp", []string{"203.0.113.0/24", "198.51.100.0/24"}},
+		{"StringEquals", "aws:SourceAccount", []string{"*"}},
+		{"StringEquals", "aws:PrincipalOrgID", []string{"o-*"}},
 	}
 )
 
@@ -321,6 +329,12 @@ func wildcardPinNeverCloses(t *testing.T, seed int64, value func(key string) str
 				c := &q.stmts[i].conds[k]
 				if PinningKey(c.key) && !strings.HasPrefix(c.op, "Null") && r.Intn(2) == 0 {
 					c.values = []string{value(c.key)}
+					if c.values[0] == "*" {
+						// Only the pattern operators read "*" as a wildcard;
+						// StringEquals compares it literally and matches nothing.
+						c.op = strings.Replace(strings.Replace(c.op, "StringEqualsIgnoreCase", "StringLike", 1), "StringEquals", "StringLike", 1)
+						c.op = strings.Replace(strings.Replace(c.op, "StringNotEqualsIgnoreCase", "StringNotLike", 1), "StringNotEquals", "StringNotLike", 1)
+					}
 					changed = true
 				}
 			}

@@ -59,6 +59,10 @@ func checkAWSCrossAccountInvoke(pass *audit.Pass) {
 				res.Title = "AWS service can invoke the Lambda function for any account (confused deputy)"
 				res.Detail = fmt.Sprintf("The resource policy of %s: %s.", where, x.Reason)
 			case policy.ExposureCrossAccount:
+				if x.Missing != "" {
+					awsHalfGrant(pass, &j, x, &res)
+					break
+				}
 				res.Severity = audit.Medium
 				res.Title = "Lambda function can be invoked from account " + x.Account
 				if len(x.Account) > 2 && x.Account[:2] == "o-" {
@@ -66,6 +70,9 @@ func checkAWSCrossAccountInvoke(pass *audit.Pass) {
 				}
 				res.Detail = fmt.Sprintf("The resource policy of %s: %s. List the account as trusted if this access is intended.", where, x.Reason)
 			case policy.ExposureOwnerNotPinned:
+				if awsOwnerNotPinned(pass, &j, x, res) {
+					continue
+				}
 				res.Key = awsKey(j.qualifier, x.Principal, "owner")
 				res.Severity = audit.Low
 				res.Title = "Lambda function trusts a bucket name without pinning its owner"
@@ -75,5 +82,83 @@ func checkAWSCrossAccountInvoke(pass *audit.Pass) {
 			}
 			pass.Report(res)
 		}
+		if j.unreadIAMURL != nil {
+			for _, x := range j.unreadIAMURL.Exposures {
+				if x.Kind != policy.ExposureCrossAccount || x.Path != policy.PathURL || x.Missing != "" {
+					continue
+				}
+				pass.Report(audit.Result{
+					Key:    awsKey(j.qualifier, x.Principal, "url"),
+					Status: audit.StatusUnknown,
+					Title:  "Lambda function URL configuration was not read",
+					Detail: fmt.Sprintf("The resource policy of %s lets %s call a function URL with signed requests (%s), but the inventory does not say whether %s has a URL with AuthType AWS_IAM; if it does, that account can call it.",
+						where, x.Principal, x.Reason, where),
+					Evidence: awsStatementEvidence(&j, x.Statements),
+				})
+			}
+		}
 	}
+}
+
+// awsHalfGrant describes a named outside principal that holds only one of
+// the two permissions an AWS_IAM function URL call needs: its calls get 403
+// (a low finding), except that lambda:InvokeFunctionUrl alone may still open
+// the URL until AWS's temporary exception ends (medium until then).
+func awsHalfGrant(pass *audit.Pass, j *awsInvokeJudgement, x policy.Exposure, res *audit.Result) {
+	res.Key = awsKey(j.qualifier, x.Principal, "url")
+	where := awsWhere(j.qualifier)
+	url := ""
+	if j.url != nil {
+		url = j.url.URL
+		res.Evidence = append(res.Evidence, awsURLEvidence(j.url))
+	}
+	if x.Missing == policy.ActionInvokeFunction && pass.Now.Before(policy.URLAuthExceptionEnds) {
+		res.Severity = audit.Medium
+		res.Title = "Lambda function URL may be callable from account " + x.Account + " (temporary exception)"
+		res.Detail = fmt.Sprintf("Function URL %s (%s): %s. Until the exception ends the account can call the URL if the function's account holds it.", url, where, x.Reason)
+		return
+	}
+	res.Severity = audit.Low
+	res.Title = "Half grant on a Lambda function URL for account " + x.Account
+	res.Detail = fmt.Sprintf("Function URL %s (%s): %s. The account cannot call the URL today; grant %s too if it should, or remove the leftover grant.", url, where, x.Reason, x.Missing)
+}
+
+// awsOwnerNotPinned judges an S3 source without an owner pin by whose the
+// buckets are, when the inventory records it (Account.Buckets): the
+// account's own (s3:ListBuckets) is a low hardening note; another account's
+// (s3:HeadBucket 403 / 301 / 200) is cross-account (medium); ownership that
+// could not be read is unknown, never fine. A bucket that exists nowhere is
+// public and reported by aws-public-invoke. It reports whether it judged the
+// exposure (false: no ownership records, judge it as before).
+func awsOwnerNotPinned(pass *audit.Pass, j *awsInvokeJudgement, x policy.Exposure, base audit.Result) bool {
+	vs := awsBuckets(pass, x)
+	judged := false
+	where := awsWhere(j.qualifier)
+	for _, v := range vs {
+		if v.fact == nil {
+			continue
+		}
+		judged = true
+		res := base
+		res.Key = awsKey(j.qualifier, x.Principal, "bucket", v.name)
+		res.Evidence = append(append([]audit.Evidence(nil), base.Evidence...), awsBucketEvidence(v))
+		switch v.fact.Owner {
+		case audit.BucketOwnedByAccount:
+			res.Severity = audit.Low
+			res.Title = "Lambda function trusts its own bucket by name without pinning the owner"
+			res.Detail = fmt.Sprintf("The resource policy of %s: %s. Bucket %s belongs to the function's account (s3:ListBuckets), so only it can invoke the function today; add aws:SourceAccount so that a deleted and re-created bucket of that name in another account cannot.", where, x.Reason, v.name)
+		case audit.BucketOwnedElsewhere:
+			res.Severity = audit.Medium
+			res.Title = "Lambda function can be invoked by another account's bucket " + v.name
+			res.Detail = fmt.Sprintf("The resource policy of %s: %s. Bucket %s exists but is not the function's account's (not in s3:ListBuckets; s3:HeadBucket says it exists): its owner, another account, can invoke the function. Add aws:SourceAccount with the owner you intend, or list it as trusted.", where, x.Reason, v.name)
+		case audit.BucketNotFound:
+			continue // public: aws-public-invoke reports it
+		default:
+			res.Status = audit.StatusUnknown
+			res.Title = "Owner of bucket " + v.name + " could not be read"
+			res.Detail = fmt.Sprintf("The resource policy of %s: %s. Whose bucket %s is could not be read (%s): if it is another account's, that account can invoke the function; if it does not exist, anyone can create it and invoke the function.", where, x.Reason, v.name, v.fact.Message)
+		}
+		pass.Report(res)
+	}
+	return judged
 }

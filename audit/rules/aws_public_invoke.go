@@ -44,8 +44,12 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 			continue
 		}
 		for _, x := range j.verdict.Exposures {
+			if x.Kind == policy.ExposureOwnerNotPinned {
+				awsDanglingBuckets(pass, &j, x)
+				continue
+			}
 			switch x.Kind {
-			case policy.ExposurePublic, policy.ExposureAnyAccount:
+			case policy.ExposurePublic, policy.ExposureAnyAccount, policy.ExposureMatchesNothing:
 			default:
 				continue
 			}
@@ -53,6 +57,11 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 			res := audit.Result{Key: awsKey(j.qualifier, string(x.Path)), Evidence: ev}
 			where := awsWhere(j.qualifier)
 			switch {
+			case x.Kind == policy.ExposureMatchesNothing:
+				res.Key = awsKey(j.qualifier, "matches-nothing", x.Principal)
+				res.Severity = audit.Low
+				res.Title = "Lambda permission matches nothing as written, one operator away from public"
+				res.Detail = fmt.Sprintf("The resource policy of %s: %s. StringEquals compares \"*\" literally, so the statement grants nothing today; remove it, or pin it to a concrete account or ARN, before someone \"fixes\" it with StringLike.", where, x.Reason)
 			case x.Path == policy.PathInvoke && x.ThroughService:
 				res.Severity = audit.High
 				res.Title = "Lambda function can be invoked through AWS services by any account"
@@ -61,6 +70,16 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 				res.Severity = audit.Critical
 				res.Title = "Lambda function can be invoked by any AWS account"
 				res.Detail = fmt.Sprintf("The resource policy of %s lets any AWS account invoke it with a signed Invoke request (anyone can open an account): %s.", where, x.Reason)
+			case x.Kind == policy.ExposureAnyAccount && x.Missing != "" && !(x.Missing == policy.ActionInvokeFunction && pass.Now.Before(policy.URLAuthExceptionEnds)):
+				res.Severity = audit.Low
+				res.Title = "Public grant on an AWS_IAM Lambda function URL that answers 403"
+				res.Detail = fmt.Sprintf("Function URL %s (%s): %s. Signed calls from other accounts get 403 today; the leftover grant to every account is one permission away from an endpoint any AWS account can call.", j.url.URL, where, x.Reason)
+				res.Evidence = append(ev, awsURLEvidence(j.url))
+			case x.Kind == policy.ExposureAnyAccount && x.Missing != "":
+				res.Severity = audit.High
+				res.Title = "Lambda function URL may be callable by any AWS account (temporary exception)"
+				res.Detail = fmt.Sprintf("Function URL %s (%s): %s. Until the exception ends any AWS account can call the URL if the account holds it.", j.url.URL, where, x.Reason)
+				res.Evidence = append(ev, awsURLEvidence(j.url))
 			case x.Kind == policy.ExposureAnyAccount: // an AWS_IAM URL
 				res.Severity = audit.Critical
 				res.Title = "Lambda function URL can be called by any AWS account"
@@ -102,5 +121,24 @@ func checkAWSPublicInvoke(pass *audit.Pass) {
 				})
 			}
 		}
+	}
+}
+
+// awsDanglingBuckets reports S3 sources without an owner pin whose bucket
+// exists nowhere (s3:HeadBucket 404): anyone can create a bucket of that
+// name and, through its notifications, invoke the function.
+func awsDanglingBuckets(pass *audit.Pass, j *awsInvokeJudgement, x policy.Exposure) {
+	for _, v := range awsBuckets(pass, x) {
+		if v.fact == nil || v.fact.Owner != audit.BucketNotFound {
+			continue
+		}
+		pass.Report(audit.Result{
+			Key:      awsKey(j.qualifier, x.Principal, "bucket", v.name),
+			Severity: audit.High,
+			Title:    "Lambda function can be invoked by whoever creates bucket " + v.name,
+			Detail: fmt.Sprintf("The resource policy of %s: %s. No bucket named %s exists (s3:HeadBucket answered 404): anyone can create it in their own account and invoke the function through its event notifications (a dangling-bucket takeover). Remove the statement, or add aws:SourceAccount.",
+				awsWhere(j.qualifier), x.Reason, v.name),
+			Evidence: append(awsStatementEvidence(j, x.Statements), awsBucketEvidence(v)),
+		})
 	}
 }

@@ -29,7 +29,10 @@ type awsInvokeJudgement struct {
 	// set when the adapter did not read the URL configurations
 	// (AWSFunction.URLsChecked false) and none is listed for the qualifier.
 	unreadURL *policy.InvokeVerdict
-	err       error
+	// unreadIAMURL is the same for an AWS_IAM URL: the grants to named
+	// outside principals a signed URL call could use.
+	unreadIAMURL *policy.InvokeVerdict
+	err          error
 }
 
 // awsInvokeJudgements judges every resource policy of an AWS function (the
@@ -63,10 +66,7 @@ func awsInvokeJudgements(pass *audit.Pass) []awsInvokeJudgement {
 				Qualifier:   p.Qualifier,
 				Now:         pass.Now,
 				Trusted:     pass.Trusted,
-				InOrg: func(acct string) bool {
-					a := pass.Account(acct)
-					return orgID != "" && a != nil && a.OrgID == orgID
-				},
+				InOrg:       func(acct string) bool { return pass.OrgMember(orgID, acct) },
 			}
 			if j.url != nil {
 				ctx.URLAuthType = j.url.AuthType
@@ -75,6 +75,8 @@ func awsInvokeJudgements(pass *audit.Pass) []awsInvokeJudgement {
 			if j.url == nil && !fn.AWS.URLsChecked {
 				ctx.URLAuthType = "NONE"
 				j.unreadURL = policy.InvokeAccess(j.doc, ctx)
+				ctx.URLAuthType = "AWS_IAM"
+				j.unreadIAMURL = policy.InvokeAccess(j.doc, ctx)
 			}
 		}
 		out = append(out, j)
@@ -142,4 +144,38 @@ func awsUnparsable(pass *audit.Pass, j *awsInvokeJudgement) {
 		Detail:   fmt.Sprintf("The resource policy of %s could not be parsed: %v", awsWhere(j.qualifier), j.err),
 		Evidence: []audit.Evidence{{Source: j.policy.Source, Path: "Document"}},
 	})
+}
+
+// awsBucketVerdict is the ownership of one S3 bucket an ownerless source ARN
+// names, as the inventory records it for the function's account.
+type awsBucketVerdict struct {
+	name string
+	// fact is nil when the inventory holds no ownership record for the
+	// bucket (an inventory collected without bucket checks).
+	fact *audit.BucketOwnership
+}
+
+// awsBuckets returns the ownership of each bucket of an owner-not-pinned
+// exposure.
+func awsBuckets(pass *audit.Pass, x policy.Exposure) []awsBucketVerdict {
+	var facts []audit.BucketOwnership
+	if a := pass.Account(pass.Function.Account); a != nil {
+		facts = a.Buckets
+	}
+	out := make([]awsBucketVerdict, 0, len(x.Buckets))
+	for _, name := range x.Buckets {
+		v := awsBucketVerdict{name: name}
+		for k := range facts {
+			if facts[k].Name == name {
+				v.fact = &facts[k]
+				break
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func awsBucketEvidence(v awsBucketVerdict) audit.Evidence {
+	return audit.Evidence{Source: v.fact.Source, Path: "bucket", Fragment: v.name + " owner=" + string(v.fact.Owner)}
 }

@@ -37,6 +37,7 @@ type S3 struct {
 type s3Bucket struct {
 	owner   string
 	objects map[string][]byte
+	region  string
 }
 
 // S3 returns the server's S3 service.
@@ -87,6 +88,9 @@ func (o *S3) Keys(bucket string) []string {
 
 // ServeHTTP serves path-style object requests: GET and PUT /bucket/key.
 func (o *S3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if o.serveBuckets(w, r) { // ListBuckets, HeadBucket (s3_buckets.go)
+		return
+	}
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	bucket, key, _ := strings.Cut(path, "/")
 	var op string

@@ -194,6 +194,7 @@ type run struct {
 	// base is the caller's configuration with callerBreakers installed.
 	base           aws.Config
 	callerBreakers *breakerSet
+	org   orgMembership
 
 	mu        sync.Mutex
 	functions []audit.Function
@@ -231,14 +232,15 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	r := &run{c: c, progress: audit.NewProgressCounter(audit.AWS, c.opts.Progress), base: base, callerBreakers: callerBreakers}
 	defer r.progress.Finish()
 
-	orgs := organizations.NewFromConfig(base)
-	var orgErr error
-	r.orgID, orgErr = describeOrg(ctx, orgs)
-	if orgErr != nil {
-		g := gapFor(caller, "", "", apiDescribeOrg, audit.DataConfig, orgErr)
-		g.Message = "the organization could not be described (" + g.Message +
-			"); conditions on the organization id are judged without knowing the caller's organization"
-		r.addGap(g)
+	orgs := orgClient(base)
+	r.readOrg(ctx, orgs)
+	if err := r.org.describeErr; err != nil {
+		if reason := classify(err); reason != audit.GapNotEnabled && reason != audit.GapAccessDenied {
+			g := gapFor(caller, "", "", apiDescribeOrg, audit.DataConfig, err)
+			g.Message = "the organization could not be described (" + g.Message +
+				"); conditions on the organization id are judged without knowing the caller's organization"
+			r.addGap(g)
+		}
 	}
 	targets := r.targets(ctx, orgs, caller)
 	r.progress.AddScopes(len(targets))
@@ -283,6 +285,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	inv.Identities = r.idents
 	inv.Gaps = r.gaps
 	inv.Accounts = r.accounts
+	inv.Organizations = r.organizationRecords(caller)
 	sort.Slice(inv.Functions, func(i, j int) bool {
 		a, b := &inv.Functions[i], &inv.Functions[j]
 		if a.Account != b.Account {
@@ -321,23 +324,6 @@ func arnPartition(arn string) string {
 	return "aws"
 }
 
-// describeOrg returns the organization id, or "" when the account is not in an
-// organization or may not ask (the id only sharpens cross-account verdicts).
-// Any other failure, or an answer without the organization, is returned: the
-// id is then unknown, not absent.
-func describeOrg(ctx context.Context, api orgAPI) (string, error) {
-	out, err := api.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
-	switch {
-	case err != nil && (classify(err) == audit.GapNotEnabled || classify(err) == audit.GapAccessDenied):
-		return "", nil
-	case err != nil:
-		return "", err
-	case out.Organization == nil || deref(out.Organization.Id) == "":
-		return "", missing("organizations:DescribeOrganization", "Organization")
-	}
-	return deref(out.Organization.Id), nil
-}
-
 // targets resolves the accounts to audit. Accounts other than the caller's are
 // reached by assuming the org role later, in parallel; without an org role
 // they are recorded with an assume-role gap.
@@ -350,7 +336,7 @@ func (r *run) targets(ctx context.Context, orgs orgAPI, caller string) []target 
 	type acct struct{ id, name string }
 	var list []acct
 	if o.OrgRole != "" {
-		names, err := listOrgAccounts(ctx, orgs)
+		names, err := r.orgAccounts(ctx, orgs)
 		switch {
 		case len(want) > 0:
 			// The accounts are named: the organization listing only adds their
@@ -503,6 +489,7 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 	if iamErr != nil {
 		r.addGap(gapFor(t.id, "", "", apiAuthDetails, audit.DataIdentity, iamErr))
 	}
+	r.judgeBuckets(ctx, t, fns) // buckets.go
 	idents, gaps := r.identities(t.id, fns, details, iamErr == nil)
 	r.mu.Lock()
 	r.functions = append(r.functions, fns...)

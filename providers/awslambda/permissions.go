@@ -16,6 +16,11 @@ var auditorPolicy []byte
 // organizations and sts:AssumeRole statements.
 func AuditorPolicy() []byte { return append([]byte(nil), auditorPolicy...) }
 
+// iamActionOf names the IAM action of a call whose action is not spelled
+// like its operation (Service Authorization Reference): S3's ListBuckets is
+// authorized as s3:ListAllMyBuckets.
+var iamActionOf = map[string]string{"s3:ListBuckets": "s3:ListAllMyBuckets"}
+
 // Permissions returns the IAM actions the collector calls ("lambda:GetPolicy"),
 // sorted, as a new slice. It is derived from the collector's client
 // interfaces, so it is the exact list of calls; AuditorPolicy grants them.
@@ -29,9 +34,14 @@ func Permissions() []string {
 		"sts":           reflect.TypeFor[stsAPI](),
 		"organizations": reflect.TypeFor[orgAPI](),
 		"account":       reflect.TypeFor[accountAPI](),
+		"s3":            reflect.TypeFor[s3API](), // HeadBucket needs no grant (buckets.go)
 	} {
 		for i := 0; i < iface.NumMethod(); i++ {
-			out = append(out, prefix+":"+iface.Method(i).Name)
+			a := prefix + ":" + iface.Method(i).Name
+			if iamName, ok := iamActionOf[a]; ok {
+				a = iamName
+			}
+			out = append(out, a)
 		}
 	}
 	sort.Strings(out)
