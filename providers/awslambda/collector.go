@@ -194,7 +194,7 @@ type run struct {
 	// base is the caller's configuration with callerBreakers installed.
 	base           aws.Config
 	callerBreakers *breakerSet
-	org   orgMembership
+	org            orgMembership
 
 	mu        sync.Mutex
 	functions []audit.Function
