@@ -147,7 +147,7 @@ endpoint) is named in the reason as a latent grant but adds no reach.
 
 The **score** is reach × power:
 
-| reach \\ power | admin | escalation | wildcard | scoped |
+| reach, power | admin | escalation | wildcard | scoped |
 |---|---|---|---|---|
 | public | 16 | 12 | 8 | 4 |
 | any account | 12 | 9 | 6 | 3 |
