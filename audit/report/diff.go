@@ -134,3 +134,22 @@ func GapCovers(g audit.Gap, f *audit.Finding) bool {
 		return g.Resource == f.Resource
 	}
 }
+
+// AtLeast returns the delta restricted to findings at or above min (every
+// finding when min is empty), as the digest's threshold shows them.
+func (d Delta) AtLeast(min audit.Severity) Delta {
+	if min == "" {
+		return d
+	}
+	keep := func(fs []audit.Finding) []audit.Finding {
+		var out []audit.Finding
+		for _, f := range fs {
+			if f.Severity.AtLeast(min) {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	return Delta{Baseline: d.Baseline, Since: d.Since, New: keep(d.New), Resolved: keep(d.Resolved),
+		Accepted: keep(d.Accepted), Unverified: keep(d.Unverified), Remaining: keep(d.Remaining)}
+}
