@@ -18,7 +18,12 @@ func decodeMessage(t *testing.T, m message) (string, *audit.Report) {
 	if err := json.Unmarshal([]byte(m.Message), &doc); err != nil {
 		t.Fatalf("message is not an SNS JSON document: %v", err)
 	}
-	if doc.SQS != doc.Lambda || doc.SQS != doc.HTTPS || doc.Default != doc.Email {
+	var keys map[string]string
+	_ = json.Unmarshal([]byte(m.Message), &keys)
+	if _, ok := keys["email"]; ok {
+		t.Error("the digest is written twice (default and email)")
+	}
+	if doc.SQS != doc.Lambda || doc.SQS != doc.HTTPS || doc.Default == "" {
 		t.Error("the protocols' entries differ")
 	}
 	var r audit.Report
@@ -27,7 +32,7 @@ func decodeMessage(t *testing.T, m message) (string, *audit.Report) {
 	if err := dec.Decode(&r); err != nil {
 		t.Fatalf("sqs entry is not a report: %v", err)
 	}
-	return doc.Email, &r
+	return doc.Default, &r
 }
 
 var leftOutLine = regexp.MustCompile(`^left out of this message: (aws \d{12} [a-z0-9-]+): lambda:GetPolicy throttled for (\d+) functions? \(access missing\)$`)
@@ -63,7 +68,7 @@ func TestBuildMessageFitsAnyReport(t *testing.T) {
 			Data: audit.DataAccess, Reason: audit.GapThrottled, Message: strings.Repeat("Rate exceeded ", 5)})
 	}
 	r.Summarize()
-	m, err := buildMessage(r, nil, audit.Medium, "", htmlReport{})
+	m, err := buildMessage(r, nil, audit.Medium, "", htmlReport{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +125,7 @@ func TestBuildMessageKeepsEveryAccountGap(t *testing.T) {
 	audit.SortGaps(r.Gaps)
 	r.Summarize()
 	const uri = "s3://acme-fnaudit/fnaudit/reports/2026/11/28/060300Z.json"
-	m, err := buildMessage(r, accounts, audit.Medium, uri, htmlReport{})
+	m, err := buildMessage(r, accounts, audit.Medium, uri, htmlReport{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,8 +170,14 @@ func TestBuildMessageKeepsEveryAccountGap(t *testing.T) {
 		!strings.Contains(strings.Join(rep.Warnings, "\n"), "the full report is at "+uri) {
 		t.Errorf("warnings:\n%.1500s", strings.Join(rep.Warnings, "\n"))
 	}
-	if !strings.Contains(digest, "The full report is at "+uri) {
+	if !strings.Contains(digest, "Full report (JSON): "+uri) {
 		t.Errorf("digest does not point to the full report:\n%.3000s", digest)
+	}
+	// The digest took the room first: every public function is named.
+	for i := range 300 {
+		if fn := fmt.Sprintf("function:public-%03d", i); !strings.Contains(digest, fn) {
+			t.Errorf("digest does not name %s", fn)
+		}
 	}
 }
 
@@ -191,7 +202,7 @@ func TestBuildMessageFoldsAccountGapsByCause(t *testing.T) {
 	r.Summarize()
 	accounts := []audit.Account{{Provider: audit.AWS, ID: "100000000001", Regions: []string{"us-east-1"}},
 		{Provider: audit.AWS, ID: "100000000002", Regions: []string{"us-east-1"}}}
-	m, err := buildMessage(r, accounts, audit.Medium, "s3://acme/r.json", htmlReport{})
+	m, err := buildMessage(r, accounts, audit.Medium, "s3://acme/r.json", htmlReport{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +251,7 @@ func TestBuildMessageNeverCutsAnAccountGap(t *testing.T) {
 			Data: audit.DataFunctions, Reason: audit.GapAssumeRole, Message: "AccessDenied"})
 	}
 	r.Summarize()
-	_, err := buildMessage(r, nil, audit.Medium, "", htmlReport{})
+	_, err := buildMessage(r, nil, audit.Medium, "", htmlReport{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "the summary and the 30000 organization-, account- and region-level gaps take") ||
 		!strings.Contains(err.Error(), "even folded by cause") {
 		t.Errorf("error = %v", err)

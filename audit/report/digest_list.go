@@ -39,7 +39,9 @@ func (d *digester) writeFindings(b *strings.Builder) {
 		full = max(m, 0)
 	}
 
-	// The worst functions, in full, as far as the quota goes.
+	// The worst functions, in full, as far as the quota goes. A fix already
+	// given for the same rule is referred to, not repeated.
+	fixes := map[string]int{}
 	var rest []lineItem
 	shown := 0
 	if full > 0 && quota > 0 {
@@ -77,7 +79,7 @@ func (d *digester) writeFindings(b *strings.Builder) {
 				continue
 			}
 			shown++
-			d.writeFull(b, f)
+			d.writeFull(b, f, i+1, fixes)
 		}
 	}
 
@@ -171,12 +173,17 @@ func (d *digester) newMark(f *audit.Finding) string {
 }
 
 // writeFull writes one finding in full: what, where, why and the fix.
-func (d *digester) writeFull(b *strings.Builder, f *audit.Finding) {
+func (d *digester) writeFull(b *strings.Builder, f *audit.Finding, n int, fixes map[string]int) {
 	fmt.Fprintf(b, "   - %s[%s] %s (%s)\n", d.newMark(f), strings.ToUpper(string(f.Severity)), digestText(f.Title, 200), digestText(f.Rule, 40))
 	if f.Detail != "" {
 		fmt.Fprintf(b, "     What: %s\n", digestText(f.Detail, 600))
 	}
-	if f.Remediation != "" {
+	switch first, seen := fixes[f.Rule+"\x00"+f.Remediation]; {
+	case f.Remediation == "":
+	case seen && first != n:
+		fmt.Fprintf(b, "     Fix: as for %d. (%s)\n", first, digestText(f.Rule, 40))
+	default:
+		fixes[f.Rule+"\x00"+f.Remediation] = n
 		fmt.Fprintf(b, "     Fix: %s\n", digestText(f.Remediation, 600))
 	}
 }
