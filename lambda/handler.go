@@ -107,9 +107,9 @@ type Result struct {
 	DigestOmitted int `json:"digestOmitted,omitempty"`
 	// New and Resolved count the findings at the threshold that are new and
 	// resolved since the previous run (with a report bucket).
-	New      int `json:"new,omitempty"`
-	Resolved int `json:"resolved,omitempty"`
-	Digest  string `json:"digest,omitempty"` // dry runs only
+	New      int    `json:"new,omitempty"`
+	Resolved int    `json:"resolved,omitempty"`
+	Digest   string `json:"digest,omitempty"` // dry runs only
 
 	// HTMLReport is the s3:// URI of the HTML report written beside Report.
 	HTMLReport string `json:"htmlReport,omitempty"`
