@@ -170,7 +170,7 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 		"kms:GenerateDataKey": true, "kms:Decrypt": true}
 	// Every write the role may make, and the only resource it may make it on.
 	writes := map[string]any{
-		"sns:Publish": map[string]any{"Ref": "DigestTopic"},
+		"sns:Publish":          map[string]any{"Ref": "DigestTopic"},
 		"s3:PutObject":         []any{bucketPrefix("reports"), bucketPrefix("state"), bucketPrefix("runs")},
 		"sts:AssumeRole":       map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${OrgRoleName}"},
 		"logs:CreateLogStream": map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
