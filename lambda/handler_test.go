@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -224,10 +225,21 @@ func TestSizeLimit(t *testing.T) {
 	if !strings.Contains(strings.Join(r.Warnings, "\n"), wantNote) {
 		t.Errorf("warnings %q lack %q", r.Warnings, wantNote)
 	}
+	// The digest names every public finding (one line each past the first
+	// few), or, when even one-liners do not fit, says how many it cut and where
+	// the full report is (TestBuildMessageTenThousandFindings covers the cut).
 	body := m.Body("email")
-	for _, want := range []string{"more findings, not listed here", "The full report is at " + uri} {
-		if !strings.Contains(body, want) {
-			t.Errorf("digest lacks %q", want)
+	if res.DigestOmitted == 0 {
+		for _, f := range r.Findings {
+			if f.Category == audit.PublicInvoke && !strings.Contains(body, f.Function) {
+				t.Errorf("digest does not name public function %s", f.Function)
+			}
+		}
+	} else {
+		for _, want := range []string{fmt.Sprintf("... and %d more findings (the lowest-ranked, ", res.DigestOmitted), "The full report is at " + uri} {
+			if !strings.Contains(body, want) {
+				t.Errorf("digest lacks %q", want)
+			}
 		}
 	}
 	data, ok := hs.srv.S3().Object("acme-fnaudit", "fnaudit/reports/2026/11/28/060300Z.json")
@@ -353,7 +365,7 @@ func TestSuppressionsAndReportFromS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := hs.published(t)
-	if m.Subject != "fnaudit: 3 high, 2 medium in 1 account" {
+	if m.Subject != "fnaudit: no baseline; 3 high, 2 medium in 1 account" {
 		t.Errorf("subject = %q", m.Subject)
 	}
 	body := m.Body("email")
@@ -362,7 +374,7 @@ func TestSuppressionsAndReportFromS3(t *testing.T) {
 			t.Errorf("digest lacks %q:\n%s", want, body)
 		}
 	}
-	want := []string{"config/suppressions.yaml", "fnaudit/reports/2026/11/28/060300Z.html", "fnaudit/reports/2026/11/28/060300Z.json", "fnaudit/runs/53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa"}
+	want := []string{"config/suppressions.yaml", "fnaudit/reports/2026/11/28/060300Z.html", "fnaudit/reports/2026/11/28/060300Z.json", "fnaudit/runs/53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", stateKey}
 	if diff := cmp.Diff(want, hs.srv.S3().Keys("acme-fnaudit")); diff != "" {
 		t.Errorf("bucket keys (-want +got):\n%s", diff)
 	}
