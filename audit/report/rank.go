@@ -288,11 +288,14 @@ func reachPhrase(r Reach, f *audit.Finding) string {
 	return prefix + ": " + lowerFirst(f.Title)
 }
 
-// findingDoor extracts the door a finding names, when it names one: a front
-// door's address from a title of the form "<METHOD URL> reaches <function>
+// findingDoor extracts the door a finding names, when it names one: its front
+// door's address (Finding.FrontDoor), a front door's address from a title of the form "<METHOD URL> reaches <function>
 // ...", else the first https:// URL of the detail (a function URL). It returns
 // "" when the finding names no door.
 func findingDoor(f *audit.Finding) string {
+	if f.FrontDoor != nil && f.FrontDoor.Address != "" {
+		return clip(f.FrontDoor.Address, 120)
+	}
 	if i := strings.Index(f.Title, " reaches "); i > 0 {
 		return clip(f.Title[:i], 120)
 	}
