@@ -47,6 +47,7 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 	seenFn := map[string]int{}    // function id -> index in out.Functions
 	seenAcct := map[accountKey]int{}
 	seenGap := map[string]bool{} // exact repeats of a gap are folded
+	seenDoor := map[string]int{} // front door id -> index in out.FrontDoors
 	var warnings []string
 	for n, inv := range invs {
 		if inv == nil {
@@ -97,6 +98,17 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 			seenIdent[id.ID] = len(out.Identities)
 			out.Identities = append(out.Identities, id)
 		}
+		for _, d := range inv.FrontDoors {
+			if i, ok := seenDoor[d.ID]; ok {
+				if !sameJSON(out.FrontDoors[i], d) {
+					warnings = append(warnings, fmt.Sprintf(
+						"front door %s is described differently by input %d; kept the first description", d.ID, n+1))
+				}
+				continue
+			}
+			seenDoor[d.ID] = len(out.FrontDoors)
+			out.FrontDoors = append(out.FrontDoors, d)
+		}
 		for _, g := range inv.Gaps {
 			k, err := json.Marshal(g)
 			if err == nil && seenGap[string(k)] {
@@ -105,6 +117,22 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 			seenGap[string(k)] = true
 			out.Gaps = append(out.Gaps, g)
 		}
+	}
+	if len(out.FrontDoors) > 0 {
+		// A door collected with one input may target a function listed by
+		// another (an API in one account integrating a function of another):
+		// such a target is no longer outside the scope, and the
+		// back-references are rebuilt over the merged whole.
+		for i := range out.FrontDoors {
+			d := &out.FrontDoors[i]
+			for j, t := range d.Targets {
+				if _, ok := seenFn[t.Function]; ok && t.Resolution == TargetOutsideScope {
+					d.Targets = append([]DoorTarget(nil), d.Targets...)
+					d.Targets[j].Resolution = ""
+				}
+			}
+		}
+		LinkFrontDoors(out)
 	}
 	return out, warnings
 }

@@ -282,10 +282,12 @@ const (
 	DataIdentity    DataKind = "identity"    // the execution identity's permissions
 	DataEnvironment DataKind = "environment" // environment variables / app settings
 	DataConfig      DataKind = "config"      // runtime and platform configuration
+	DataFrontDoors  DataKind = "front-doors" // API gateways, load balancers, CDNs in front of functions
 )
 
 // DataKinds lists every data kind.
-var DataKinds = []DataKind{DataFunctions, DataAccess, DataTriggers, DataIdentity, DataEnvironment, DataConfig}
+var DataKinds = []DataKind{DataFunctions, DataAccess, DataTriggers, DataIdentity, DataEnvironment, DataConfig,
+	DataFrontDoors}
 
 // String returns the kind's name.
 func (k DataKind) String() string { return string(k) }

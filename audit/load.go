@@ -39,8 +39,8 @@ func ParseInventory(data []byte) (*Inventory, error) {
 	if head.Schema == nil {
 		return nil, fmt.Errorf("schema: missing (want %q)", InventorySchema)
 	}
-	if *head.Schema != InventorySchema {
-		return nil, fmt.Errorf("schema: %q is not a supported inventory schema (want %q)", *head.Schema, InventorySchema)
+	if !supportedSchema(*head.Schema) {
+		return nil, fmt.Errorf("schema: %q is not a supported inventory schema (want %q or %q)", *head.Schema, InventorySchema, InventorySchemaV1)
 	}
 	if err := validateAgainstSchema(data); err != nil {
 		return nil, err
@@ -53,8 +53,13 @@ func ParseInventory(data []byte) (*Inventory, error) {
 	if err := inv.Validate(); err != nil {
 		return nil, err
 	}
+	// A v1 inventory is a v2 inventory without front doors: upgrade it, so
+	// what is read is always written back as the current version.
+	inv.Schema = InventorySchema
 	return &inv, nil
 }
+
+func supportedSchema(s string) bool { return s == InventorySchema || s == InventorySchemaV1 }
 
 // checkSyntax reports a JSON syntax error with its line and column.
 func checkSyntax(data []byte) error {
@@ -97,8 +102,8 @@ func lineCol(data []byte, off int64) (int, int) {
 // Validate checks what the JSON schema cannot: references between elements and
 // the shape of embedded policy documents.
 func (inv *Inventory) Validate() error {
-	if inv.Schema != InventorySchema {
-		return fmt.Errorf("schema: %q is not a supported inventory schema (want %q)", inv.Schema, InventorySchema)
+	if !supportedSchema(inv.Schema) {
+		return fmt.Errorf("schema: %q is not a supported inventory schema (want %q or %q)", inv.Schema, InventorySchema, InventorySchemaV1)
 	}
 	for i := range inv.Functions {
 		fn := &inv.Functions[i]
@@ -116,6 +121,9 @@ func (inv *Inventory) Validate() error {
 				}
 			}
 		}
+	}
+	if err := inv.validateFrontDoors(); err != nil {
+		return err
 	}
 	for i := range inv.Identities {
 		id := &inv.Identities[i]
@@ -161,6 +169,103 @@ func checkDocument(doc json.RawMessage) error {
 	// field, so a malformed document fails here, at load, not mid-analysis.
 	if _, err := policy.Parse(d); err != nil {
 		return errors.New(strings.TrimPrefix(err.Error(), "policy: "))
+	}
+	return nil
+}
+
+// validateFrontDoors checks the front doors' references: unique door ids, each
+// target naming a function of the inventory unless its Resolution says why not,
+// and Function.FrontDoors listing exactly the doors that target the function.
+func (inv *Inventory) validateFrontDoors() error {
+	if inv.Schema == InventorySchemaV1 {
+		if len(inv.FrontDoors) > 0 {
+			return fmt.Errorf("frontDoors: not part of %s (write %s)", InventorySchemaV1, InventorySchema)
+		}
+		for i := range inv.Functions {
+			if len(inv.Functions[i].FrontDoors) > 0 {
+				return fmt.Errorf("functions[%d].frontDoors: not part of %s (write %s)", i, InventorySchemaV1, InventorySchema)
+			}
+		}
+		return nil
+	}
+	fnIndex := make(map[string]int, len(inv.Functions))
+	for i := range inv.Functions {
+		fnIndex[inv.Functions[i].ID] = i
+	}
+	doorIndex := make(map[string]int, len(inv.FrontDoors))
+	// reaches[function id] = door ids that target it
+	reaches := map[string]map[string]bool{}
+	for i := range inv.FrontDoors {
+		d := &inv.FrontDoors[i]
+		at := fmt.Sprintf("frontDoors[%d]", i)
+		if d.ID == "" {
+			return fmt.Errorf("%s.id: missing", at)
+		}
+		if j, dup := doorIndex[d.ID]; dup {
+			return fmt.Errorf("%s.id: %q repeats frontDoors[%d]", at, d.ID, j)
+		}
+		doorIndex[d.ID] = i
+		if d.Kind == "" || d.Provider == "" || d.State == "" || d.Scope == "" {
+			return fmt.Errorf("%s: kind, provider, state and scope are required", at)
+		}
+		if len(d.Targets) == 0 {
+			return fmt.Errorf("%s.targets: a front door forwards to at least one function", at)
+		}
+		for j, a := range d.Addresses {
+			if a.URL == "" {
+				return fmt.Errorf("%s.addresses[%d].url: missing", at, j)
+			}
+		}
+		for j, a := range d.Auth {
+			if a.Type == "" {
+				return fmt.Errorf("%s.auth[%d].type: missing", at, j)
+			}
+		}
+		if len(d.Policy) > 0 {
+			if err := checkDocument(d.Policy); err != nil {
+				return fmt.Errorf("%s.policy: %v", at, err)
+			}
+		}
+		for j, t := range d.Targets {
+			tat := fmt.Sprintf("%s.targets[%d]", at, j)
+			switch {
+			case t.Resolution == "" && t.Function == "":
+				return fmt.Errorf("%s.function: missing (set resolution \"unresolved\" when the target is not known)", tat)
+			case t.Resolution == "":
+				if _, ok := fnIndex[t.Function]; !ok {
+					return fmt.Errorf("%s.function: %q is not a function of the inventory (set resolution \"outside-scope\" or \"not-found\")", tat, t.Function)
+				}
+				if reaches[t.Function] == nil {
+					reaches[t.Function] = map[string]bool{}
+				}
+				reaches[t.Function][d.ID] = true
+			case t.Resolution != TargetUnresolved && t.Function == "":
+				return fmt.Errorf("%s.function: missing (resolution %q names a function)", tat, t.Resolution)
+			case t.Resolution != TargetUnresolved:
+				if _, ok := fnIndex[t.Function]; ok {
+					return fmt.Errorf("%s.resolution: %q, but %q is a function of the inventory", tat, t.Resolution, t.Function)
+				}
+			}
+		}
+	}
+	for i := range inv.Functions {
+		fn := &inv.Functions[i]
+		listed := map[string]bool{}
+		for j, id := range fn.FrontDoors {
+			at := fmt.Sprintf("functions[%d].frontDoors[%d]", i, j)
+			if _, ok := doorIndex[id]; !ok {
+				return fmt.Errorf("%s: %q is not a front door of the inventory", at, id)
+			}
+			if !reaches[fn.ID][id] {
+				return fmt.Errorf("%s: front door %q does not target %s", at, id, fn.ID)
+			}
+			listed[id] = true
+		}
+		for _, d := range inv.FrontDoors {
+			if reaches[fn.ID][d.ID] && !listed[d.ID] {
+				return fmt.Errorf("functions[%d].frontDoors: front door %q targets the function but is not listed (see audit.LinkFrontDoors)", i, d.ID)
+			}
+		}
 	}
 	return nil
 }

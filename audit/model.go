@@ -6,7 +6,12 @@ import (
 )
 
 // InventorySchema is the value of Inventory.Schema for this version of the model.
-const InventorySchema = "fnaudit.inventory/v1"
+// Inventories are always written with it.
+const InventorySchema = "fnaudit.inventory/v2"
+
+// InventorySchemaV1 is the previous version, still read: a v1 inventory is a v2
+// inventory without front doors, and reading one upgrades its Schema to v2.
+const InventorySchemaV1 = "fnaudit.inventory/v1"
 
 // Inventory is everything a collection saw: functions, their execution identities,
 // and what could not be read. It is plain data: it round-trips through JSON, so one
@@ -17,7 +22,9 @@ type Inventory struct {
 	Accounts    []Account  `json:"accounts,omitempty"`
 	Functions   []Function `json:"functions"`
 	Identities  []Identity `json:"identities,omitempty"`
-	Gaps        []Gap      `json:"gaps,omitempty"`
+	// FrontDoors are the entry points that forward to functions (v2).
+	FrontDoors []FrontDoor `json:"frontDoors,omitempty"`
+	Gaps       []Gap       `json:"gaps,omitempty"`
 }
 
 // Account is one audited scope: an AWS account, a GCP project or an Azure subscription.
@@ -64,6 +71,9 @@ type Function struct {
 	Access      []Access          `json:"access,omitempty"`
 	Identities  []string          `json:"identities,omitempty"` // Identity.ID values
 	Tags        map[string]string `json:"tags,omitempty"`
+	// FrontDoors are the ids of the front doors that forward to the function
+	// (FrontDoor.ID values; v2), kept in step by LinkFrontDoors.
+	FrontDoors []string `json:"frontDoors,omitempty"`
 
 	// Provider-specific facts the rules need; exactly the one matching Provider
 	// may be set.

@@ -24,25 +24,29 @@ import (
 // audit/inventory.schema.json, kept identical by a test.
 
 // inventorySchemaID is the schema's $id.
-const inventorySchemaID = "https://fnaudit.dev/schema/inventory/v1.json"
+const inventorySchemaID = "https://fnaudit.dev/schema/inventory/v2.json"
 
 // requiredFields lists, per model type, the JSON fields an inventory must carry.
 // Everything else may be omitted and takes its zero value.
 var requiredFields = map[string][]string{
-	"Inventory":      {"schema", "functions"},
-	"Account":        {"provider", "id"},
-	"Function":       {"provider", "id", "name"},
-	"EnvVar":         {"name"},
-	"Trigger":        {"kind"},
-	"Principal":      {"kind"},
-	"Access":         {"principal"},
-	"Identity":       {"id"},
-	"Policy":         {"kind"},
-	"Grant":          {"effect"},
-	"Gap":            {"provider", "api", "data", "reason"},
-	"ResourcePolicy": {"document"},
-	"FunctionURL":    {"authType"},
-	"IPRestriction":  {"action"},
+	"Inventory":          {"schema", "functions"},
+	"Account":            {"provider", "id"},
+	"Function":           {"provider", "id", "name"},
+	"EnvVar":             {"name"},
+	"Trigger":            {"kind"},
+	"Principal":          {"kind"},
+	"Access":             {"principal"},
+	"Identity":           {"id"},
+	"Policy":             {"kind"},
+	"Grant":              {"effect"},
+	"Gap":                {"provider", "api", "data", "reason"},
+	"ResourcePolicy":     {"document"},
+	"FunctionURL":        {"authType"},
+	"IPRestriction":      {"action"},
+	"FrontDoor":          {"kind", "provider", "id", "state", "scope", "targets"},
+	"DoorAddress":        {"url"},
+	"DoorAuth":           {"type"},
+	"NetworkRestriction": {"kind"},
 }
 
 func enumValues() map[reflect.Type][]string {
@@ -60,6 +64,12 @@ func enumValues() map[reflect.Type][]string {
 	add(reflect.TypeOf(GapReason("")), strs(GapReasons))
 	add(reflect.TypeOf(ValueVerdict("")), strs(ValueVerdicts))
 	add(reflect.TypeOf(PolicyKind("")), strs(PolicyKinds))
+	add(reflect.TypeOf(FrontDoorKind("")), strs(FrontDoorKinds))
+	add(reflect.TypeOf(DoorState("")), strs(DoorStates))
+	add(reflect.TypeOf(NetworkScope("")), strs(NetworkScopes))
+	add(reflect.TypeOf(DoorAuthType("")), strs(DoorAuthTypes))
+	add(reflect.TypeOf(RestrictionKind("")), strs(RestrictionKinds))
+	add(reflect.TypeOf(TargetResolution("")), strs(TargetResolutions))
 	return m
 }
 
@@ -146,13 +156,13 @@ func InventoryJSONSchema() []byte {
 		"$schema":     "https://json-schema.org/draft/2020-12/schema",
 		"$id":         inventorySchemaID,
 		"title":       "fnaudit inventory",
-		"description": "Functions, triggers, execution identities and gaps collected by fnaudit (" + InventorySchema + ").",
+		"description": "Functions, triggers, execution identities, front doors and gaps collected by fnaudit (" + InventorySchema + "; " + InventorySchemaV1 + " documents, which carry no front doors, are read too). See docs/inventory.md.",
 		"$ref":        root.(map[string]any)["$ref"],
 		"$defs":       g.defs,
 	}
-	// The schema tag is pinned to this version.
+	// The schema tag is pinned to the versions read.
 	inv := g.defs["Inventory"].(map[string]any)["properties"].(map[string]any)
-	inv["schema"] = map[string]any{"const": InventorySchema}
+	inv["schema"] = map[string]any{"enum": []string{InventorySchema, InventorySchemaV1}}
 	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		panic(err)
