@@ -1,0 +1,97 @@
+package awsfrontdoor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/fnaudit/fnaudit/audit"
+)
+
+const reasonThrottled = audit.GapThrottled
+
+// reasonOf turns an SDK error into a gap reason.
+func reasonOf(err error) audit.GapReason {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code := ae.ErrorCode()
+		switch code {
+		case "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "ThrottledException":
+			return audit.GapThrottled
+		case "UnrecognizedClientException", "InvalidClientTokenId", "OptInRequired", "AuthFailure", "SubscriptionRequiredException":
+			return audit.GapNotEnabled
+		case "NotFoundException", "LoadBalancerNotFound", "ListenerNotFound", "TargetGroupNotFound", "InvalidGroup.NotFound", "NoSuchResource":
+			return audit.GapNotFound
+		case "UnauthorizedOperation", "ForbiddenException", "UnauthorizedException":
+			return audit.GapAccessDenied
+		case "InvalidAction", "UnknownOperationException", "NotImplemented":
+			return audit.GapNotEnabled
+		}
+		if strings.Contains(code, "AccessDenied") {
+			return audit.GapAccessDenied
+		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return audit.GapTimeout
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		switch s := re.HTTPStatusCode(); {
+		case s == 401 || s == 403:
+			return audit.GapAccessDenied
+		case s == 429:
+			return audit.GapThrottled
+		case s >= 200 && s < 300:
+			return audit.GapInvalidData
+		}
+	}
+	return audit.GapError
+}
+
+// errCode returns the AWS error code of err, or its HTTP status, or "error".
+func errCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) && ae.ErrorCode() != "" {
+		return ae.ErrorCode()
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		return fmt.Sprintf("HTTP %d", re.HTTPStatusCode())
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "deadline exceeded"
+	}
+	return "error"
+}
+
+// iamAction names the IAM action behind an operation ("apigateway:GetRoutes"
+// is authorized as apigateway:GET).
+func iamAction(op string) string {
+	if strings.HasPrefix(op, "apigateway:") {
+		return "apigateway:GET"
+	}
+	return op
+}
+
+// gap records a failed call: what was not read, where, and why, in one line
+// ("front doors of us-east-1 not read: AccessDenied on apigateway:GET (apigateway:GetRestApis)").
+func gap(account, region, resource, op, what string, err error) audit.Gap {
+	where := region
+	if where == "" {
+		where = "account " + account
+	}
+	msg := fmt.Sprintf("%s of %s not read: %s on %s", what, where, errCode(err), iamAction(op))
+	if iamAction(op) != op {
+		msg += " (" + strings.TrimPrefix(op, "apigateway:") + ")"
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) && ae.ErrorMessage() != "" && ae.ErrorMessage() != ae.ErrorCode() {
+		msg += ": " + ae.ErrorMessage()
+	}
+	return audit.Gap{Provider: audit.AWS, Account: account, Region: region, Resource: resource, API: op,
+		Data: audit.DataFrontDoors, Reason: reasonOf(err), Message: msg}
+}
