@@ -535,7 +535,7 @@ func (h apigwService) serveV2(w http.ResponseWriter, r *http.Request, d *RegionD
 			EndpointType         string `json:"endpointType"`
 		}
 		type domain struct {
-			DomainName              string   `json:"domainName"`
+			DomainName               string   `json:"domainName"`
 			DomainNameConfigurations []config `json:"domainNameConfigurations"`
 		}
 		var items []domain

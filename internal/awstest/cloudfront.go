@@ -28,7 +28,7 @@ type CFOrigin struct {
 // CFBehavior is a cache behaviour. TrustedKeyGroups or TrustedSigners make
 // it require signed URLs or signed cookies.
 type CFBehavior struct {
-	PathPattern, TargetOriginID     string
+	PathPattern, TargetOriginID      string
 	TrustedKeyGroups, TrustedSigners []string
 }
 

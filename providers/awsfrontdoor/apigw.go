@@ -256,7 +256,7 @@ func restDoor(c *collector, a agtypes.RestApi, r agtypes.Resource, verb, stage, 
 		Kind: audit.DoorRESTMethod, Provider: audit.AWS, Account: c.account, Region: c.region,
 		ID: methodRef, Name: verb + " " + path, Parent: apiRef, ParentName: aws.ToString(a.Name), Stage: stage,
 		Scope: scope, Restrictions: restrictions, Policy: policy,
-		AWS: &audit.AWSFrontDoor{EndpointType: endpointType, DisableExecuteAPIEndpoint: a.DisableExecuteApiEndpoint, DeploymentID: deployment},
+		AWS:    &audit.AWSFrontDoor{EndpointType: endpointType, DisableExecuteAPIEndpoint: a.DisableExecuteApiEndpoint, DeploymentID: deployment},
 		Source: audit.Source{API: "apigateway:GetResources", Ref: methodRef},
 	}
 	if policy != nil {

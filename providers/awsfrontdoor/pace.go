@@ -82,7 +82,9 @@ type Stats struct {
 func (s *Stats) Calls() map[string]int { return s.copy(func() map[string]int { return s.calls }) }
 
 // Throttled returns a copy of the per-operation throttled-answer counts.
-func (s *Stats) Throttled() map[string]int { return s.copy(func() map[string]int { return s.throttled }) }
+func (s *Stats) Throttled() map[string]int {
+	return s.copy(func() map[string]int { return s.throttled })
+}
 
 func (s *Stats) copy(m func() map[string]int) map[string]int {
 	s.mu.Lock()
