@@ -24,7 +24,7 @@ func lambdaPath(fn string) string {
 	return "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/" + fn + "/invocations"
 }
 
-func testConfig(t *testing.T, s *awstest.Server) aws.Config {
+func testConfig(t testing.TB, s *awstest.Server) aws.Config {
 	t.Helper()
 	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(region), config.WithBaseEndpoint(s.URL),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(s.AccessKey(acct), "secret", "")))

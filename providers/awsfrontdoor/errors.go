@@ -59,13 +59,18 @@ func errCode(err error) string {
 		return ae.ErrorCode()
 	}
 	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
+	if errors.As(err, &re) && re.HTTPStatusCode() != 0 {
 		return fmt.Sprintf("HTTP %d", re.HTTPStatusCode())
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "deadline exceeded"
 	}
-	return "error"
+	// No answer at all (a refused connection, a DNS failure): the innermost
+	// error says why.
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
+		err = u
+	}
+	return "no answer (" + err.Error() + ")"
 }
 
 // iamAction names the IAM action behind an operation ("apigateway:GetRoutes"

@@ -24,6 +24,7 @@ import (
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/catalog"
+	"github.com/fnaudit/fnaudit/providers/awsfrontdoor"
 )
 
 // Options configure a Collector. The zero value audits every enabled region of
@@ -60,6 +61,8 @@ type Options struct {
 	// ConfigOptions are extra options for config.LoadDefaultConfig, e.g. a
 	// custom HTTP client or credentials provider.
 	ConfigOptions []func(*config.LoadOptions) error
+	// FrontDoors tunes the front-door collection (providers/awsfrontdoor).
+	FrontDoors awsfrontdoor.Options
 }
 
 // Collector lists the Lambda functions, triggers and execution roles of AWS
@@ -141,6 +144,7 @@ type run struct {
 	idents    []audit.Identity
 	gaps      []audit.Gap
 	accounts  []audit.Account
+	doors     []audit.FrontDoor
 
 	progress *progress
 }
@@ -206,6 +210,9 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	inv.Identities = r.idents
 	inv.Gaps = r.gaps
 	inv.Accounts = r.accounts
+	inv.FrontDoors = r.doors
+	awsfrontdoor.Resolve(inv)
+	audit.LinkFrontDoors(inv)
 	sort.Slice(inv.Functions, func(i, j int) bool {
 		a, b := &inv.Functions[i], &inv.Functions[j]
 		if a.Account != b.Account {
@@ -408,6 +415,7 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 			r.progress.regionDone()
 		}(region)
 	}
+	r.addFrontDoors(awsfrontdoor.CollectCloudFront(ctx, t.cfg, t.id, r.frontDoorOptions()))
 	wg.Wait()
 
 	if iamErr != nil {

@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"reflect"
 	"sort"
+
+	"github.com/fnaudit/fnaudit/providers/awsfrontdoor"
 )
 
 //go:embed auditor-policy.json
@@ -31,6 +33,7 @@ func Actions() []string {
 			out = append(out, prefix+":"+iface.Method(i).Name)
 		}
 	}
+	out = append(out, awsfrontdoor.Actions()...)
 	sort.Strings(out)
 	return out
 }

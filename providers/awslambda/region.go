@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/providers/awsfrontdoor"
 )
 
 // functionWorkers is how many functions of one account-region are read at once.
@@ -28,6 +29,7 @@ func (r *run) collectRegion(ctx context.Context, t target, region string) []audi
 	r.mu.Lock()
 	r.gaps = append(r.gaps, gaps...)
 	r.mu.Unlock()
+	r.addFrontDoors(awsfrontdoor.CollectRegion(ctx, t.cfg, t.id, region, r.frontDoorOptions()))
 	return fns
 }
 

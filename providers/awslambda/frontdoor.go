@@ -1,0 +1,23 @@
+package awslambda
+
+import "github.com/fnaudit/fnaudit/providers/awsfrontdoor"
+
+// frontDoorOptions are Options.FrontDoors with the collector's MaxAttempts
+// when they set none.
+func (r *run) frontDoorOptions() awsfrontdoor.Options {
+	o := r.c.opts.FrontDoors
+	if o.MaxAttempts == 0 {
+		o.MaxAttempts = r.c.opts.MaxAttempts
+	}
+	return o
+}
+
+// addFrontDoors keeps the doors and gaps of one front-door collection
+// (an account-region's API Gateway APIs and load balancers, or an account's
+// CloudFront distributions).
+func (r *run) addFrontDoors(res awsfrontdoor.Result) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.doors = append(r.doors, res.Doors...)
+	r.gaps = append(r.gaps, res.Gaps...)
+}
