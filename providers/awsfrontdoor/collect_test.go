@@ -106,8 +106,12 @@ func estate(s *awstest.Server) {
 			Stages:       []awstest.V2Stage{{Name: "prod", DeploymentID: "dep1"}}},
 	}
 
-	lbARN := func(n string) string { return "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/" + n + "/1" }
-	tgARN := func(n string) string { return "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/" + n + "/1" }
+	lbARN := func(n string) string {
+		return "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/" + n + "/1"
+	}
+	tgARN := func(n string) string {
+		return "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/" + n + "/1"
+	}
 	fwd := func(tg string) awstest.LBAction { return awstest.LBAction{Type: "forward", TargetGroupARN: tgARN(tg)} }
 	d.LoadBalancers = []*awstest.LoadBalancer{
 		{ARN: lbARN("open"), Name: "open", DNSName: "open-1.eu-west-1.elb.amazonaws.com", Scheme: "internet-facing", SecurityGroups: []string{"sg-open"},
