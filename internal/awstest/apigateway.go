@@ -351,7 +351,7 @@ func (h apigwService) serveV1(w http.ResponseWriter, r *http.Request, d *RegionD
 		}
 		var items []authorizer
 		for _, z := range a.Authorizers {
-			items = append(items, authorizer{z.ID, z.Name, z.Type, z.ProviderARNs, z.AuthorizerURI})
+			items = append(items, authorizer(z))
 		}
 		page, next := v1Page(h, r, items)
 		v1List(w, page, next)
