@@ -141,6 +141,8 @@ type DomainMapping struct {
 
 type apigwService struct{ fd *FrontDoorEstate }
 
+var policyEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, `/`, `\/`)
+
 func apigwError(w http.ResponseWriter, status int, code, message, retryAfter string) {
 	if retryAfter != "" {
 		w.Header().Set("Retry-After", retryAfter)
@@ -262,9 +264,10 @@ func (h apigwService) serveV1(w http.ResponseWriter, r *http.Request, d *RegionD
 			if t == "" {
 				t = "EDGE"
 			}
-			// API Gateway returns the policy JSON with its quotes escaped.
+			// API Gateway returns the policy escaped once more, as the body of
+			// a JSON string: quotes as \" and slashes as \/.
 			items = append(items, restAPI{ID: a.ID, Name: a.Name, EndpointConfiguration: endpointConfig{Types: []string{t}, VPCEndpointIDs: a.VPCEndpointIDs},
-				Policy: strings.ReplaceAll(a.Policy, `"`, `\"`), DisableExecuteAPIEndpoint: a.DisableExecuteAPIEndpoint})
+				Policy: policyEscaper.Replace(a.Policy), DisableExecuteAPIEndpoint: a.DisableExecuteAPIEndpoint})
 		}
 		page, next := v1Page(h, r, items)
 		v1List(w, page, next)

@@ -78,15 +78,18 @@ func customAddresses(ms []domainMapping, stage, method, path string) []audit.Doo
 }
 
 // policyJSON returns an API's resource policy as JSON. API Gateway returns
-// the document with its quotes backslash-escaped; both forms are accepted.
+// the document escaped once more, as the body of a JSON string (quotes as
+// \", slashes as \/); a plain document is accepted too.
 func policyJSON(s string) (json.RawMessage, bool) {
 	if s == "" {
 		return nil, true
 	}
-	for _, cand := range []string{s, strings.ReplaceAll(s, `\"`, `"`)} {
-		if json.Valid([]byte(cand)) {
-			return json.RawMessage(cand), true
-		}
+	if json.Valid([]byte(s)) {
+		return json.RawMessage(s), true
+	}
+	var doc string
+	if err := json.Unmarshal([]byte(`"`+s+`"`), &doc); err == nil && json.Valid([]byte(doc)) {
+		return json.RawMessage(doc), true
 	}
 	return nil, false
 }

@@ -261,6 +261,9 @@ func TestCollectFrontDoors(t *testing.T) {
 			t.Errorf("%s: policy not kept as JSON: %v %s", id, err, d.Policy)
 		}
 	}
+	if ip := byID(t, all, "ip111/stages/prod/resources/i1/methods/GET"); !strings.Contains(string(ip.Policy), `"aws:SourceIp":["203.0.113.0/24"]`) {
+		t.Errorf("IP allow-list policy not unescaped: %s", ip.Policy)
+	}
 	if p := byID(t, all, "priv111/stages/v1/resources/p1/methods/GET"); len(p.Restrictions) != 1 || p.Restrictions[0].Kind != audit.RestrictVPCEndpoint {
 		t.Errorf("private API restrictions: %+v", p.Restrictions)
 	}
@@ -403,5 +406,37 @@ func TestActions(t *testing.T) {
 	want := "apigateway:GET cloudfront:ListDistributions cloudfront:ListOriginAccessControls ec2:DescribeSecurityGroups elasticloadbalancing:DescribeListeners elasticloadbalancing:DescribeLoadBalancers elasticloadbalancing:DescribeRules elasticloadbalancing:DescribeTargetGroups elasticloadbalancing:DescribeTargetHealth"
 	if got := strings.Join(Actions(), " "); got != want {
 		t.Errorf("Actions() = %s", got)
+	}
+}
+
+func TestPolicyJSON(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"", "", true},
+		{`{"Version":"2012-10-17"}`, `{"Version":"2012-10-17"}`, true},
+		{`{\"Version\":\"2012-10-17\",\"Cidr\":\"10.0.0.0\/8\"}`, `{"Version":"2012-10-17","Cidr":"10.0.0.0/8"}`, true},
+		{`not a policy`, "", false},
+	} {
+		got, ok := policyJSON(tc.in)
+		if string(got) != tc.want || ok != tc.ok {
+			t.Errorf("policyJSON(%q) = %s, %v; want %s, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestPolicyNotJSONIsAGap(t *testing.T) {
+	s := awstest.New(t)
+	estate(s)
+	d := s.FrontDoors().Region(acct, region)
+	d.RestAPIs[2].Policy = "{not json"
+	reg, _ := collectAll(t, s, fast)
+	door := byID(t, reg, "ip111/stages/prod/resources/i1/methods/GET")
+	if door.Policy != nil {
+		t.Errorf("an unreadable policy was kept: %s", door.Policy)
+	}
+	if len(reg.Gaps) != 1 || reg.Gaps[0].Reason != audit.GapInvalidData || !strings.Contains(reg.Gaps[0].Message, "ip111") {
+		t.Errorf("gaps = %+v, want one invalid-data gap naming the API", reg.Gaps)
 	}
 }
