@@ -257,6 +257,7 @@ func newFinding(rule *Rule, fn *Function, r Result) Finding {
 		Detail:      r.Detail,
 		Evidence:    r.Evidence,
 		Remediation: r.Remediation,
+		FrontDoor:   r.FrontDoor,
 	}
 	if f.Severity == "" {
 		f.Severity = rule.Severity

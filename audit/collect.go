@@ -78,7 +78,11 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 				continue
 			}
 			if i, ok := seenFn[fn.ID]; ok {
-				if !sameJSON(out.Functions[i], fn) {
+				// FrontDoors is derived from the doors (rebuilt below), so
+				// an input that lacks it describes the same function.
+				a, b := out.Functions[i], fn
+				a.FrontDoors, b.FrontDoors = nil, nil
+				if !sameJSON(a, b) {
 					warnings = append(warnings, fmt.Sprintf(
 						"function %s is described differently by input %d; kept the first description", fn.ID, n+1))
 				}

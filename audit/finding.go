@@ -32,6 +32,26 @@ type Finding struct {
 	Evidence    []Evidence   `json:"evidence,omitempty"`
 	Remediation string       `json:"remediation,omitempty"`
 	Suppression *Suppression `json:"suppression,omitempty"`
+	// FrontDoor names the front door the finding is about, when the function
+	// is reached through one (an API route, a load balancer rule, a CDN origin).
+	FrontDoor *DoorRef `json:"frontDoor,omitempty"`
+}
+
+// DoorRef names a front door in a finding: enough to find it without the
+// inventory.
+type DoorRef struct {
+	// ID is the door's id (FrontDoor.ID).
+	ID   string        `json:"id"`
+	Kind FrontDoorKind `json:"kind"`
+	// Address is the door's address as "METHOD URL" (FrontDoor.Address).
+	Address string `json:"address,omitempty"`
+	// Parent is the API, load balancer or distribution the door belongs to.
+	Parent string `json:"parent,omitempty"`
+}
+
+// Ref returns the reference a finding carries for the door.
+func (d *FrontDoor) Ref() *DoorRef {
+	return &DoorRef{ID: d.ID, Kind: d.Kind, Address: d.Address(), Parent: d.Parent}
 }
 
 // Evidence is what made a rule decide: a policy statement, a binding, a setting,

@@ -54,9 +54,37 @@ func ParseInventory(data []byte) (*Inventory, error) {
 		return nil, err
 	}
 	// A v1 inventory is a v2 inventory without front doors: upgrade it, so
-	// what is read is always written back as the current version.
+	// what is read is always written back as the current version. Its
+	// collector never looked for front doors, which is a gap, not "none".
+	if inv.Schema == InventorySchemaV1 {
+		inv.Gaps = append(inv.Gaps, v1FrontDoorGaps(&inv)...)
+	}
 	inv.Schema = InventorySchema
 	return &inv, nil
+}
+
+// v1FrontDoorGaps returns one front-doors gap per account of a v1 inventory
+// (its accounts and its functions' accounts), so rules that judge front doors
+// say unknown instead of passing.
+func v1FrontDoorGaps(inv *Inventory) []Gap {
+	seen := map[accountKey]bool{}
+	var gaps []Gap
+	add := func(p Provider, acct string) {
+		k := accountKey{p, acct}
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		gaps = append(gaps, Gap{Provider: p, Account: acct, API: "inventory", Data: DataFrontDoors, Reason: GapNotAvailable,
+			Message: InventorySchemaV1 + " inventories carry no front doors (API gateways, load balancers, CDNs); collect again to judge them"})
+	}
+	for _, a := range inv.Accounts {
+		add(a.Provider, a.ID)
+	}
+	for i := range inv.Functions {
+		add(inv.Functions[i].Provider, inv.Functions[i].Account)
+	}
+	return gaps
 }
 
 func supportedSchema(s string) bool { return s == InventorySchema || s == InventorySchemaV1 }

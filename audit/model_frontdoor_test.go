@@ -100,6 +100,21 @@ func TestReadV1Upgrades(t *testing.T) {
 	if !bytes.Contains(out, []byte(`"schema":"fnaudit.inventory/v2"`)) {
 		t.Errorf("re-written inventory is not v2: %.80s", out)
 	}
+	// Front doors were never collected for a v1 inventory: a gap per account.
+	var doorGaps []string
+	for _, g := range inv.Gaps {
+		if g.Data == DataFrontDoors {
+			doorGaps = append(doorGaps, string(g.Provider)+"/"+g.Account+"/"+string(g.Reason))
+		}
+	}
+	if diff := cmp.Diff([]string{"aws/123456789012/not-available", "gcp/acme-prod-123/not-available"}, doorGaps); diff != "" {
+		t.Errorf("front-doors gaps of a v1 inventory (-want +got):\n%s", diff)
+	}
+	// Written back as v2 and read again, the gaps are not added twice.
+	again, err := ParseInventory(out)
+	if err != nil || len(again.Gaps) != len(inv.Gaps) {
+		t.Errorf("re-read v2: %v, %d gaps, want %d", err, len(again.Gaps), len(inv.Gaps))
+	}
 	door := docExamples(t)[0]
 	v1 := inventoryWithDoors(door)
 	v1.Schema = InventorySchemaV1
@@ -222,6 +237,11 @@ func TestMergeLinksFrontDoors(t *testing.T) {
 	}
 	if apis.FrontDoors[0].Targets[0].Resolution != TargetOutsideScope {
 		t.Error("Merge changed its input")
+	}
+	// Merging the merged inventory with an input again: the function with
+	// and without its derived back-references is one description.
+	if _, warns := MergeChecked(m, fns); len(warns) != 0 {
+		t.Errorf("re-merge warnings %q", warns)
 	}
 }
 

@@ -51,6 +51,8 @@ type Result struct {
 	// Status defaults to StatusFail; a check may report StatusUnknown when it
 	// cannot decide from the data it has.
 	Status Status
+	// FrontDoor names the front door the result is about, if any.
+	FrontDoor *DoorRef
 }
 
 // Pass is the context of one check of one function.

@@ -236,7 +236,7 @@ func asffFromFinding(f *audit.Finding, home asffPlace, at, version string) (asff
 		Title:           truncateUnits(title, asffMaxTitle),
 		Description:     truncateUnits(desc, asffMaxDesc),
 		ProductFields:   asffProductFields(f, version),
-		Resources:       []asffResource{asffResourceOf(f)},
+		Resources:       append([]asffResource{asffResourceOf(f)}, asffDoorResources(f)...),
 		Compliance:      asffCompliance{Status: asffComplianceStatus(f.Status)},
 		Workflow:        asffWorkflow{Status: "NEW"},
 		RecordState:     "ACTIVE",
@@ -339,6 +339,27 @@ func asffResourceOf(f *audit.Finding) asffResource {
 	set("region", f.Region)
 	set("function", f.Function)
 	return asffResource{Type: "Other", ID: f.Resource, Details: &asffResourceDetails{Other: other}}
+}
+
+// asffDoorResources describes the finding's front door, when it has one, as a
+// second resource of type Other: its id, kind, address and parent.
+func asffDoorResources(f *audit.Finding) []asffResource {
+	d := f.FrontDoor
+	if d == nil {
+		return nil
+	}
+	other := map[string]string{"kind": string(d.Kind)}
+	if d.Address != "" {
+		other["address"] = truncateUnits(d.Address, asffMaxOtherValue)
+	}
+	if d.Parent != "" {
+		other["parent"] = truncateUnits(d.Parent, asffMaxOtherValue)
+	}
+	res := asffResource{Type: "Other", ID: d.ID, Details: &asffResourceDetails{Other: other}}
+	if f.Provider == audit.AWS && strings.HasPrefix(d.ID, "arn:") {
+		res.Partition, res.Region = arnPartition(d.ID), f.Region
+	}
+	return []asffResource{res}
 }
 
 // asffProductFields are fnaudit's own fields, within Security Hub's limits. Keys

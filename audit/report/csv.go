@@ -12,7 +12,7 @@ import (
 // csvHeader is the CSV column list; one row per finding follows.
 var csvHeader = []string{"id", "rule", "slug", "category", "severity", "status", "provider", "account",
 	"region", "function", "resource", "title", "detail", "evidence", "remediation",
-	"suppression_reason", "suppression_expires"}
+	"suppression_reason", "suppression_expires", "front_door"}
 
 func renderCSV(w io.Writer, shown []audit.Finding) error {
 	cw := csv.NewWriter(w)
@@ -30,7 +30,7 @@ func renderCSV(w io.Writer, shown []audit.Finding) error {
 		}
 		row := []string{f.ID, f.Rule, f.Slug, string(f.Category), string(f.Severity), string(f.Status),
 			string(f.Provider), f.Account, f.Region, f.Function, f.Resource, f.Title, f.Detail,
-			evidenceLines(f.Evidence), f.Remediation, supReason, supExpires}
+			evidenceLines(f.Evidence), f.Remediation, supReason, supExpires, doorString(f.FrontDoor)}
 		for j := range row {
 			row[j] = neutralize(row[j])
 		}

@@ -60,6 +60,6 @@ func ExampleRender_csv() {
 		panic(err)
 	}
 	// Output:
-	// id,rule,slug,category,severity,status,provider,account,region,function,resource,title,detail,evidence,remediation,suppression_reason,suppression_expires
-	// 3d2e71e46d9508c61992,FNA-AWS-001,aws-public-invoke,public-invoke,critical,fail,aws,123456789012,us-east-1,status-page,arn:aws:lambda:us-east-1:123456789012:function:status-page,Function URL lets anyone invoke the function,,,,,
+	// id,rule,slug,category,severity,status,provider,account,region,function,resource,title,detail,evidence,remediation,suppression_reason,suppression_expires,front_door
+	// 3d2e71e46d9508c61992,FNA-AWS-001,aws-public-invoke,public-invoke,critical,fail,aws,123456789012,us-east-1,status-page,arn:aws:lambda:us-east-1:123456789012:function:status-page,Function URL lets anyone invoke the function,,,,,,
 }

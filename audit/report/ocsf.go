@@ -178,13 +178,13 @@ func renderOCSF(w io.Writer, r *audit.Report, shown []audit.Finding, opts Option
 				LastSeenTimeDT:  dt,
 				ProductUID:      "fnaudit",
 			},
-			Resources: []ocsfResource{{
+			Resources: append([]ocsfResource{{
 				UID:    f.Resource,
 				Name:   f.Function,
 				Type:   ocsfResourceType(f.Provider, f.Resource),
 				Region: f.Region,
 				Group:  ocsfResourceGroup(f.Provider),
-			}},
+			}}, ocsfDoorResources(f)...),
 			Cloud: ocsfCloud{
 				Provider: ocsfProvider(f.Provider),
 				Region:   f.Region,
@@ -291,6 +291,27 @@ func ocsfResourceType(p audit.Provider, resource string) string {
 		return "Microsoft.Web/sites/functions"
 	}
 	return "Function"
+}
+
+// ocsfDoorResources describes the finding's front door as a second resource:
+// its id, its address as the name and its kind as the type.
+func ocsfDoorResources(f *audit.Finding) []ocsfResource {
+	d := f.FrontDoor
+	if d == nil {
+		return nil
+	}
+	typ := map[audit.FrontDoorKind]string{
+		audit.DoorRESTMethod:       "AWS::ApiGateway::Method",
+		audit.DoorHTTPRoute:        "AWS::ApiGatewayV2::Route",
+		audit.DoorWebSocketRoute:   "AWS::ApiGatewayV2::Route",
+		audit.DoorLoadBalancerRule: "AWS::ElasticLoadBalancingV2::ListenerRule",
+		audit.DoorCDNOrigin:        "AWS::CloudFront::Distribution",
+		audit.DoorGraphQLAPI:       "AWS::AppSync::GraphQLApi",
+	}[d.Kind]
+	if typ == "" || f.Provider != audit.AWS {
+		typ = "fnaudit FrontDoor " + string(d.Kind)
+	}
+	return []ocsfResource{{UID: d.ID, Name: d.Address, Type: typ, Region: f.Region}}
 }
 
 func ocsfResourceGroup(p audit.Provider) *ocsfGroup {

@@ -316,6 +316,7 @@ func (t *textWriter) detail(f *audit.Finding) {
 		}
 	}
 	field("resource", f.Resource)
+	field("front door", doorString(f.FrontDoor))
 	field("category", string(f.Category))
 	field("detail", f.Detail)
 	for _, e := range f.Evidence {
@@ -420,4 +421,16 @@ func countNoun(n int, word string) string {
 		return fmt.Sprintf("%d %s", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// doorString names a finding's front door in one line: "GET https://... (rest-api-method
+// arn:aws:apigateway:...)"; empty when the finding has none.
+func doorString(d *audit.DoorRef) string {
+	if d == nil {
+		return ""
+	}
+	if d.Address == "" || d.Address == d.ID {
+		return string(d.Kind) + " " + d.ID
+	}
+	return d.Address + " (" + string(d.Kind) + " " + d.ID + ")"
 }

@@ -11,9 +11,10 @@ import (
 	"github.com/fnaudit/fnaudit/audit/policy"
 )
 
-// awsInvokeRules lists the AWS invocation rules (resource policies, function URLs).
+// awsInvokeRules lists the AWS invocation rules (resource policies, function
+// URLs, then the front doors joined with them).
 func awsInvokeRules() []audit.Rule {
-	return []audit.Rule{AWSPublicInvoke, AWSCrossAccountInvoke}
+	return []audit.Rule{AWSPublicInvoke, AWSCrossAccountInvoke, AWSOpenFrontDoor, AWSFrontDoorCrossAccount}
 }
 
 // awsInvokeJudgement is the verdict on one qualifier's resource policy, judged

@@ -20,7 +20,7 @@ const now = "2026-11-28T09:00:00Z"
 
 // publicGCP is an inventory with one GCP function that allUsers may invoke.
 const publicGCP = `{
-  "schema": "fnaudit.inventory/v1",
+  "schema": "fnaudit.inventory/v2",
   "generatedAt": "2026-11-01T00:00:00Z",
   "accounts": [{"provider": "gcp", "id": "acme-prod-123", "regions": ["us-central1"]}],
   "functions": [{
@@ -42,7 +42,7 @@ func withGap(inv string) string {
 	return strings.Replace(inv, `"functions": [`, gap+"\n  \"functions\": [", 1)
 }
 
-const emptyInv = `{"schema": "fnaudit.inventory/v1", "generatedAt": "2026-11-01T00:00:00Z", "functions": []}`
+const emptyInv = `{"schema": "fnaudit.inventory/v2", "generatedAt": "2026-11-01T00:00:00Z", "functions": []}`
 
 type result struct {
 	code           int
@@ -97,7 +97,7 @@ func TestBadInput(t *testing.T) {
 	  "aws": {"policies": [{"document": 5}]}, "source": {}}]}`
 	files := map[string]string{
 		"truncated.json":     publicGCP[:len(publicGCP)/2],
-		"wrong-schema.json":  strings.Replace(publicGCP, "fnaudit.inventory/v1", "fnaudit.inventory/v9", 1),
+		"wrong-schema.json":  strings.Replace(publicGCP, "fnaudit.inventory/v2", "fnaudit.inventory/v9", 1),
 		"report.json":        `{"schema": "fnaudit.report/v1", "functions": []}`,
 		"unknown-enum.json":  strings.Replace(publicGCP, `"kind": "public"`, `"kind": "everyone"`, 1),
 		"policy-number.json": awsPolicyNumber,

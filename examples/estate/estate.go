@@ -4,7 +4,9 @@
 // network.
 //
 // Each *.json file in this directory is a complete inventory (schema
-// fnaudit.inventory/v1); Load merges them.
+// fnaudit.inventory/v2); Load merges them. aws-frontdoors.json holds the
+// API Gateway methods in front of functions listed by aws-invoke.json: its
+// targets are "outside-scope" on their own and resolved by the merge.
 package estate
 
 import (

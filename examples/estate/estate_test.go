@@ -35,6 +35,26 @@ func TestLoad(t *testing.T) {
 	if inv.GeneratedAt.IsZero() {
 		t.Error("the sample estate has no generatedAt; use a fixed date")
 	}
-	t.Logf("%d files, %d functions (%v), %d identities, %d gaps", len(Files()), len(inv.Functions), perProvider,
-		len(inv.Identities), len(inv.Gaps))
+	// Front doors reach functions of other files once merged.
+	if len(inv.FrontDoors) == 0 {
+		t.Error("the sample estate has no front doors")
+	}
+	for _, d := range inv.FrontDoors {
+		for _, tg := range d.Targets {
+			if tg.Resolution != "" {
+				t.Errorf("front door %s: target %s still %s after the merge", d.ID, tg.Function, tg.Resolution)
+			}
+		}
+	}
+	reached := 0
+	for i := range inv.Functions {
+		if len(inv.Functions[i].FrontDoors) > 0 {
+			reached++
+		}
+	}
+	if reached == 0 {
+		t.Error("no function of the sample estate lists a front door")
+	}
+	t.Logf("%d files, %d functions (%v), %d identities, %d front doors, %d gaps", len(Files()), len(inv.Functions), perProvider,
+		len(inv.Identities), len(inv.FrontDoors), len(inv.Gaps))
 }
