@@ -222,6 +222,22 @@ func (e *FrontDoorEstate) admit(w http.ResponseWriter, r *http.Request, shape er
 		shape(w, res.StatusCode, body.Type, body.Message, res.Header.Get("Retry-After"))
 		return false
 	}
+	if e.s.checkDenied(rec, r, RESTJSON, op) {
+		// The account denies the call: AccessDenied in the service's shape.
+		code := "AccessDenied"
+		switch {
+		case strings.HasPrefix(op, "apigateway:"):
+			code = "AccessDeniedException"
+		case strings.HasPrefix(op, "ec2:"):
+			code = "UnauthorizedOperation"
+		}
+		var body struct {
+			Message string `json:"message"`
+		}
+		_ = json.Unmarshal(rec.Body.Bytes(), &body)
+		shape(w, http.StatusForbidden, code, body.Message, "")
+		return false
+	}
 	if !e.take(op, Caller(r)) {
 		e.s.mu.Lock()
 		e.s.throttled[op]++

@@ -84,11 +84,15 @@ func policyJSON(s string) (json.RawMessage, bool) {
 	if s == "" {
 		return nil, true
 	}
-	if json.Valid([]byte(s)) {
+	object := func(d string) bool {
+		d = strings.TrimSpace(d)
+		return strings.HasPrefix(d, "{") && json.Valid([]byte(d))
+	}
+	if object(s) {
 		return json.RawMessage(s), true
 	}
 	var doc string
-	if err := json.Unmarshal([]byte(`"`+s+`"`), &doc); err == nil && json.Valid([]byte(doc)) {
+	if err := json.Unmarshal([]byte(`"`+s+`"`), &doc); err == nil && object(doc) {
 		return json.RawMessage(doc), true
 	}
 	return nil, false
