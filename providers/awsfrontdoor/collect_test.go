@@ -97,6 +97,9 @@ func estate(s *awstest.Server) {
 			Integrations: []awstest.V2Integration{{ID: "wi", Type: "AWS_PROXY", URI: lambdaPath(fnARN + "chat")}},
 			Authorizers:  []awstest.V2Authorizer{{ID: "la1", Name: "connect-auth", Type: "REQUEST", AuthorizerURI: lambdaPath(fnARN + "authz")}},
 			Stages:       []awstest.V2Stage{{Name: "prod", DeploymentID: "dep1"}}},
+		{ID: "httpdraft", Name: "draft", ProtocolType: "HTTP",
+			Routes:       []awstest.V2Route{{ID: "d1", RouteKey: "GET /draft", AuthorizationType: "NONE", Target: "integrations/di"}},
+			Integrations: []awstest.V2Integration{{ID: "di", Type: "AWS_PROXY", URI: fnARN + "draft"}}},
 		{ID: "wsopen", Name: "open-chat", ProtocolType: "WEBSOCKET",
 			Routes: []awstest.V2Route{
 				{ID: "x1", RouteKey: "$connect", AuthorizationType: "NONE", Target: "integrations/xi"},
@@ -119,7 +122,15 @@ func estate(s *awstest.Server) {
 				DefaultActions: []awstest.LBAction{fwd("tg-open")},
 				Rules: []awstest.LBRule{{ARN: lbARN("open") + "/rule-sso", Priority: "10",
 					Conditions: []awstest.LBCondition{{Field: "path-pattern", Values: []string{"/admin/*"}}},
-					Actions:    []awstest.LBAction{{Type: "authenticate-oidc", Order: 1, Issuer: "https://idp.example.com"}, {Type: "forward", Order: 2, TargetGroupARN: tgARN("tg-open")}}}}}}},
+					Actions:    []awstest.LBAction{{Type: "authenticate-oidc", Order: 1, Issuer: "https://idp.example.com"}, {Type: "forward", Order: 2, TargetGroupARN: tgARN("tg-open")}}},
+					{ARN: lbARN("open") + "/rule-office", Priority: "20",
+						Conditions: []awstest.LBCondition{{Field: "source-ip", Values: []string{"203.0.113.0/24"}}},
+						Actions:    []awstest.LBAction{fwd("tg-open")}},
+					{ARN: lbARN("open") + "/rule-optional", Priority: "30",
+						Conditions: []awstest.LBCondition{{Field: "host-header", Values: []string{"app.example.com"}}},
+						Actions: []awstest.LBAction{{Type: "authenticate-cognito", Order: 1, UserPoolARN: "arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_abc", OnUnauthenticatedRequest: "allow"},
+							{Type: "forward", Order: 2, TargetGroupARN: tgARN("tg-open")}}},
+					{ARN: lbARN("open") + "/rule-fixed", Priority: "5", Actions: []awstest.LBAction{{Type: "fixed-response"}}}}}}},
 		{ARN: lbARN("corp"), Name: "corp", DNSName: "corp-1.eu-west-1.elb.amazonaws.com", Scheme: "internet-facing", SecurityGroups: []string{"sg-corp"},
 			Listeners: []*awstest.Listener{{ARN: lbARN("corp") + "/l443", Port: 443, Protocol: "HTTPS", DefaultActions: []awstest.LBAction{fwd("tg-corp")}}}},
 		{ARN: lbARN("inner"), Name: "inner", DNSName: "internal-inner-1.eu-west-1.elb.amazonaws.com", Scheme: "internal", SecurityGroups: []string{"sg-open"},
@@ -228,6 +239,9 @@ func TestCollectFrontDoors(t *testing.T) {
 		{"internet-facing ALB without authentication", "open/1/l443/default", "none", audit.ScopeInternet, audit.DoorDeployed, true, fnARN + "web", "", false},
 		{"internet-facing ALB with authenticate-oidc", "open/1/rule-sso", "oidc", audit.ScopeInternet, audit.DoorDeployed, true, fnARN + "web", "", false},
 		{"ALB behind a corporate-range security group, to an alias", "corp/1/l443/default", "none", audit.ScopeInternet, audit.DoorDeployed, true, fnARN + "corp", "prod", false},
+		{"ALB rule limited to an office range by source-ip", "open/1/rule-office", "none", audit.ScopeInternet, audit.DoorDeployed, true, fnARN + "web", "", false},
+		{"ALB authenticate-cognito that lets unauthenticated requests through", "open/1/rule-optional", "none", audit.ScopeInternet, audit.DoorDeployed, true, fnARN + "web", "", false},
+		{"HTTP API without a stage", "httpdraft/routes/d1", "none", audit.ScopeInternet, audit.DoorNotDeployed, false, fnARN + "draft", "", false},
 		{"internal ALB", "inner/1/l80/default", "none", audit.ScopeInternal, audit.DoorDeployed, true, fnARN + "inner", "", false},
 		{"CloudFront + OAC function URL, open", "EOPEN/origin/fnurl/behavior/*", "none", audit.ScopeInternet, audit.DoorDeployed, true, "", "", true},
 		{"CloudFront + OAC function URL, trusted key groups", "EOPEN/origin/fnurl/behavior//private/*", "signed-url", audit.ScopeInternet, audit.DoorDeployed, true, "", "", true},
@@ -282,6 +296,13 @@ func TestCollectFrontDoors(t *testing.T) {
 	open := byID(t, all, "open/1/l443/default")
 	if len(open.Restrictions) != 1 || strings.Join(open.Restrictions[0].Values, ",") != "0.0.0.0/0,::/0" || open.Targets[0].Via == "" {
 		t.Errorf("open security group on 443: %+v", open.Restrictions)
+	}
+	office := byID(t, all, "open/1/rule-office")
+	if len(office.Restrictions) != 2 || office.Restrictions[0].Kind != audit.RestrictIPAllow || office.Restrictions[0].Values[0] != "203.0.113.0/24" {
+		t.Errorf("source-ip rule restrictions: %+v", office.Restrictions)
+	}
+	if opt := byID(t, all, "open/1/rule-optional"); opt.Auth[0].Detail == "" || opt.Addresses[0].URL != "https://app.example.com/*" {
+		t.Errorf("optional cognito rule: %+v %+v", opt.Auth, opt.Addresses)
 	}
 	cdn := byID(t, all, "EOPEN/origin/fnurl/behavior/*")
 	if cdn.Targets[0].Integration != "origin-access-control" || len(cdn.Addresses) != 2 || cdn.Addresses[1].URL != "https://www.example.com/*" {
