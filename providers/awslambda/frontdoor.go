@@ -1,6 +1,10 @@
 package awslambda
 
-import "github.com/fnaudit/fnaudit/providers/awsfrontdoor"
+import (
+	"context"
+
+	"github.com/fnaudit/fnaudit/providers/awsfrontdoor"
+)
 
 // frontDoorOptions are Options.FrontDoors with the collector's MaxAttempts
 // when they set none.
@@ -20,4 +24,12 @@ func (r *run) addFrontDoors(res awsfrontdoor.Result) {
 	defer r.mu.Unlock()
 	r.doors = append(r.doors, res.Doors...)
 	r.gaps = append(r.gaps, res.Gaps...)
+}
+
+// frontDoorsOf starts collecting an account-region's front doors and returns
+// the function that waits for them and keeps them.
+func (r *run) frontDoorsOf(ctx context.Context, t target, region string) (wait func()) {
+	done := make(chan awsfrontdoor.Result, 1)
+	go func() { done <- awsfrontdoor.CollectRegion(ctx, t.cfg, t.id, region, r.frontDoorOptions()) }()
+	return func() { r.addFrontDoors(<-done) }
 }

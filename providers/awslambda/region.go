@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/fnaudit/fnaudit/audit"
-	"github.com/fnaudit/fnaudit/providers/awsfrontdoor"
 )
 
 // functionWorkers is how many functions of one account-region are read at once.
@@ -20,6 +19,7 @@ const functionWorkers = 8
 
 // collectRegion audits one account-region with its own paced Lambda client.
 func (r *run) collectRegion(ctx context.Context, t target, region string) []audit.Function {
+	defer r.frontDoorsOf(ctx, t, region)() // in parallel: their quotas are not Lambda's
 	lim := newLambdaLimiters(r.c.opts.Quotas)
 	api := lambda.NewFromConfig(t.cfg, func(o *lambda.Options) {
 		o.Region = region
@@ -29,7 +29,6 @@ func (r *run) collectRegion(ctx context.Context, t target, region string) []audi
 	r.mu.Lock()
 	r.gaps = append(r.gaps, gaps...)
 	r.mu.Unlock()
-	r.addFrontDoors(awsfrontdoor.CollectRegion(ctx, t.cfg, t.id, region, r.frontDoorOptions()))
 	return fns
 }
 
