@@ -3,6 +3,7 @@ package awsfrontdoor
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -102,15 +103,16 @@ func policyJSON(s string) (json.RawMessage, bool) {
 // deployed (method, stage) with a Lambda integration, and one not-deployed
 // door per Lambda method in no stage.
 func collectREST(ctx context.Context, c *collector, api restAPI, domains map[string][]domainMapping, workers int) {
-	var apisList []agtypes.RestApi
-	p := apigateway.NewGetRestApisPaginator(api, &apigateway.GetRestApisInput{Limit: aws.Int32(500)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	apisList, err := pages(ctx, func(ctx context.Context, pos *string) ([]agtypes.RestApi, *string, error) {
+		o, err := api.GetRestApis(ctx, &apigateway.GetRestApisInput{Limit: aws.Int32(500), Position: pos})
 		if err != nil {
-			c.gap("", "apigateway:GetRestApis", doorsWhat, err)
-			return
+			return nil, nil, err
 		}
-		apisList = append(apisList, page.Items...)
+		return o.Items, o.Position, nil
+	})
+	if err != nil {
+		// The APIs listed before the failure are still read.
+		c.gap("", "apigateway:GetRestApis", doorsWhat, err)
 	}
 	forEach(apisList, workers, func(a agtypes.RestApi) { readRESTAPI(ctx, c, api, a, domains[aws.ToString(a.Id)]) })
 }
@@ -119,15 +121,16 @@ func readRESTAPI(ctx context.Context, c *collector, api restAPI, a agtypes.RestA
 	id := aws.ToString(a.Id)
 	apiRef := "arn:aws:apigateway:" + c.region + "::/restapis/" + id
 	what := "front doors of REST API " + id
-	var resources []agtypes.Resource
-	rp := apigateway.NewGetResourcesPaginator(api, &apigateway.GetResourcesInput{RestApiId: a.Id, Embed: []string{"methods"}, Limit: aws.Int32(500)})
-	for rp.HasMorePages() {
-		page, err := rp.NextPage(ctx)
+	resources, err := pages(ctx, func(ctx context.Context, pos *string) ([]agtypes.Resource, *string, error) {
+		o, err := api.GetResources(ctx, &apigateway.GetResourcesInput{RestApiId: a.Id, Embed: []string{"methods"}, Limit: aws.Int32(500), Position: pos})
 		if err != nil {
-			c.gap(apiRef, "apigateway:GetResources", what, err)
-			return
+			return nil, nil, err
 		}
-		resources = append(resources, page.Items...)
+		return o.Items, o.Position, nil
+	})
+	if err != nil {
+		c.gap(apiRef, "apigateway:GetResources", what, err)
+		return
 	}
 	// Only APIs with a Lambda integration matter; skip their other reads.
 	hasLambda := false
@@ -327,12 +330,17 @@ func collectHTTP(ctx context.Context, c *collector, api httpAPI, domains map[str
 	})
 	if err != nil {
 		c.gap("", "apigateway:GetApis", doorsWhat, err)
-		return
 	}
 	forEach(list, workers, func(a v2types.Api) { readHTTPAPI(ctx, c, api, a, domains[aws.ToString(a.ApiId)]) })
 }
 
-// pages drains a v2 listing that pages with NextToken.
+// errRepeatedToken is a listing whose next-page token repeats an earlier one:
+// following it would loop, stopping would read a truncated list as complete.
+var errRepeatedToken = errors.New("the service repeated a page token; the listing is incomplete")
+
+// pages drains a listing that pages with a token (position, NextToken,
+// Marker, NextMarker): get returns a page and the next token, empty on the
+// last page.
 func pages[T any](ctx context.Context, get func(ctx context.Context, token *string) ([]T, *string, error)) ([]T, error) {
 	var out []T
 	var token *string
@@ -343,8 +351,11 @@ func pages[T any](ctx context.Context, get func(ctx context.Context, token *stri
 			return out, err
 		}
 		out = append(out, items...)
-		if aws.ToString(next) == "" || seen[*next] {
+		if aws.ToString(next) == "" {
 			return out, nil
+		}
+		if seen[*next] {
+			return out, errRepeatedToken
 		}
 		seen[*next] = true
 		token = next

@@ -46,7 +46,6 @@ func collectCDN(ctx context.Context, c *collector, api cdnAPI) {
 	})
 	if err != nil {
 		c.gap("", "cloudfront:ListDistributions", "CloudFront front doors", err)
-		return
 	}
 	for _, d := range dists {
 		distDoors(c, d, oacType)

@@ -354,6 +354,9 @@ func TestGapsNeverEmptyAnswers(t *testing.T) {
 			"security groups of the load balancers of eu-west-1 not read: UnauthorizedOperation on ec2:DescribeSecurityGroups"},
 		{"a stage list 404s", awstest.Fault{Op: "apigateway:GetStages", Status: 404, Code: "NotFoundException", Times: 1}, "apigateway:GetStages", "not read: NotFoundException"},
 		{"throttled past every retry", awstest.Fault{Op: "apigateway:GetApis", Status: 429, Code: "TooManyRequestsException", RetryAfter: "0"}, "apigateway:GetApis", "TooManyRequestsException"},
+		{"a repeated page token", awstest.Fault{Op: "apigateway:GetRestApis", Status: 200, ContentType: "application/json",
+			Body: `{"item":[{"id":"sam111","name":"sam-app"}],"position":"p1"}`}, "apigateway:GetRestApis",
+			"front doors of eu-west-1 not read: a repeated page token on apigateway:GET (GetRestApis)"},
 		{"CloudFront denied", awstest.Fault{Op: "cloudfront:ListDistributions", Status: 403, Code: "AccessDenied"}, "cloudfront:ListDistributions",
 			"CloudFront front doors of account 111111111111 not read: AccessDenied on cloudfront:ListDistributions"},
 	}
@@ -377,6 +380,13 @@ func TestGapsNeverEmptyAnswers(t *testing.T) {
 			}
 			if hit.Data != audit.DataFrontDoors || !strings.Contains(hit.Message, tc.msg) {
 				t.Errorf("gap = %+v, want front-doors data and message containing %q", *hit, tc.msg)
+			}
+			if tc.name == "a repeated page token" {
+				// The page read before the repeat is kept.
+				if hit.Reason != audit.GapInvalidData {
+					t.Errorf("reason = %s, want invalid-data", hit.Reason)
+				}
+				byID(t, reg, "sam111/stages/Prod/resources/r1/methods/GET")
 			}
 		})
 	}

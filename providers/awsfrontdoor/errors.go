@@ -38,6 +38,9 @@ func reasonOf(err error) audit.GapReason {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return audit.GapTimeout
 	}
+	if errors.Is(err, errRepeatedToken) {
+		return audit.GapInvalidData
+	}
 	var re *smithyhttp.ResponseError
 	if errors.As(err, &re) {
 		switch s := re.HTTPStatusCode(); {
@@ -64,6 +67,9 @@ func errCode(err error) string {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "deadline exceeded"
+	}
+	if errors.Is(err, errRepeatedToken) {
+		return "a repeated page token"
 	}
 	// No answer at all (a refused connection, a DNS failure): the innermost
 	// error says why.
