@@ -31,6 +31,7 @@ func collectALB(ctx context.Context, c *collector, elb elbAPI, ec ec2API, worker
 		c.gap("", "elasticloadbalancing:DescribeTargetGroups", doorsWhat, err)
 		return
 	}
+	tgs = unique(tgs, func(g elbtypes.TargetGroup) string { return aws.ToString(g.TargetGroupArn) })
 	// Lambda target groups and their registered functions.
 	fns := map[string][]string{}
 	var lambdaTGs []elbtypes.TargetGroup
@@ -65,6 +66,7 @@ func collectALB(ctx context.Context, c *collector, elb elbAPI, ec ec2API, worker
 		c.gap("", "elasticloadbalancing:DescribeLoadBalancers", doorsWhat, err)
 		return
 	}
+	lbs = unique(lbs, func(lb elbtypes.LoadBalancer) string { return aws.ToString(lb.LoadBalancerArn) })
 	wanted := map[string]bool{}
 	for _, g := range lambdaTGs {
 		for _, lb := range g.LoadBalancerArns {

@@ -114,6 +114,7 @@ func collectREST(ctx context.Context, c *collector, api restAPI, domains map[str
 		// The APIs listed before the failure are still read.
 		c.gap("", "apigateway:GetRestApis", doorsWhat, err)
 	}
+	apisList = unique(apisList, func(a agtypes.RestApi) string { return aws.ToString(a.Id) })
 	forEach(apisList, workers, func(a agtypes.RestApi) { readRESTAPI(ctx, c, api, a, domains[aws.ToString(a.Id)]) })
 }
 
@@ -132,6 +133,7 @@ func readRESTAPI(ctx context.Context, c *collector, api restAPI, a agtypes.RestA
 		c.gap(apiRef, "apigateway:GetResources", what, err)
 		return
 	}
+	resources = unique(resources, func(r agtypes.Resource) string { return aws.ToString(r.Id) })
 	// Only APIs with a Lambda integration matter; skip their other reads.
 	hasLambda := false
 	for _, r := range resources {
@@ -331,6 +333,7 @@ func collectHTTP(ctx context.Context, c *collector, api httpAPI, domains map[str
 	if err != nil {
 		c.gap("", "apigateway:GetApis", doorsWhat, err)
 	}
+	list = unique(list, func(a v2types.Api) string { return aws.ToString(a.ApiId) })
 	forEach(list, workers, func(a v2types.Api) { readHTTPAPI(ctx, c, api, a, domains[aws.ToString(a.ApiId)]) })
 }
 

@@ -47,6 +47,7 @@ func collectCDN(ctx context.Context, c *collector, api cdnAPI) {
 	if err != nil {
 		c.gap("", "cloudfront:ListDistributions", "CloudFront front doors", err)
 	}
+	dists = unique(dists, func(d cftypes.DistributionSummary) string { return aws.ToString(d.Id) })
 	for _, d := range dists {
 		distDoors(c, d, oacType)
 	}

@@ -163,3 +163,17 @@ func forEach[T any](items []T, n int, f func(T)) {
 	close(ch)
 	wg.Wait()
 }
+
+// unique drops the items whose key an earlier item had (a page served twice
+// by a service that ignored its token).
+func unique[T any](items []T, key func(T) string) []T {
+	seen := map[string]bool{}
+	out := items[:0:0]
+	for _, x := range items {
+		if k := key(x); !seen[k] {
+			seen[k] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
