@@ -52,6 +52,8 @@ type APIAuthorizer struct {
 type APIStage struct {
 	Name, DeploymentID string
 	Variables          map[string]string
+	// WebACLArn is the WAF web ACL associated with the stage.
+	WebACLArn string
 }
 
 type methodSnapshot struct {
@@ -333,10 +335,11 @@ func (h apigwService) serveV1(w http.ResponseWriter, r *http.Request, d *RegionD
 			StageName    string            `json:"stageName"`
 			DeploymentID string            `json:"deploymentId,omitempty"`
 			Variables    map[string]string `json:"variables,omitempty"`
+			WebACLArn    string            `json:"webAclArn,omitempty"`
 		}
 		items := []stage{}
 		for _, s := range a.Stages {
-			items = append(items, stage{s.Name, s.DeploymentID, s.Variables})
+			items = append(items, stage{s.Name, s.DeploymentID, s.Variables, s.WebACLArn})
 		}
 		writeJSON(w, "application/json", map[string]any{"item": items})
 	case "GetAuthorizers":

@@ -244,6 +244,7 @@ func readRESTAPI(ctx context.Context, c *collector, api restAPI, a agtypes.RestA
 				d.Targets = []audit.DoorTarget{t}
 				d.State = audit.DoorDeployed
 				d.StateSource = audit.Source{API: "apigateway:GetDeployment", Ref: apiRef + "/deployments/" + aws.ToString(s.DeploymentId)}
+				d.AWS.WebACL = aws.ToString(s.WebAclArn)
 				c.door(d)
 			}
 			if !deployed {

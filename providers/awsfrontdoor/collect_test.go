@@ -68,6 +68,7 @@ func estate(s *awstest.Server) {
 	ipOnly := &awstest.RestAPI{ID: "ip111", Name: "ip-allow", EndpointType: "REGIONAL", Policy: ipPolicy,
 		Resources: []*awstest.APIResource{{ID: "i1", Path: "/y", Methods: map[string]awstest.APIMethod{"GET": proxy("NONE", "", false, fnARN+"ip")}}}}
 	ipOnly.Deploy("prod", nil)
+	ipOnly.Stages[0].WebACLArn = "arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/api/1"
 	undeployed := &awstest.RestAPI{ID: "und111", Name: "draft", EndpointType: "REGIONAL",
 		Resources: []*awstest.APIResource{{ID: "u1", Path: "/z", Methods: map[string]awstest.APIMethod{"GET": proxy("NONE", "", false, fnARN+"draft")}}}}
 	noDefault := &awstest.RestAPI{ID: "dom111", Name: "custom-domain-only", EndpointType: "REGIONAL", DisableExecuteAPIEndpoint: true,
@@ -275,7 +276,7 @@ func TestCollectFrontDoors(t *testing.T) {
 			t.Errorf("%s: policy not kept as JSON: %v %s", id, err, d.Policy)
 		}
 	}
-	if ip := byID(t, all, "ip111/stages/prod/resources/i1/methods/GET"); !strings.Contains(string(ip.Policy), `"aws:SourceIp":["203.0.113.0/24"]`) {
+	if ip := byID(t, all, "ip111/stages/prod/resources/i1/methods/GET"); !strings.Contains(string(ip.Policy), `"aws:SourceIp":["203.0.113.0/24"]`) || ip.AWS.WebACL == "" {
 		t.Errorf("IP allow-list policy not unescaped: %s", ip.Policy)
 	}
 	if p := byID(t, all, "priv111/stages/v1/resources/p1/methods/GET"); len(p.Restrictions) != 1 || p.Restrictions[0].Kind != audit.RestrictVPCEndpoint {
