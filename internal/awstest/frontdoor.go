@@ -12,7 +12,7 @@ import (
 
 // The front-door services: API Gateway (REST APIs over /restapis, HTTP and
 // WebSocket APIs over /v2, both signed "apigateway"), Elastic Load Balancing
-// v2, EC2's DescribeSecurityGroups and CloudFront. They share one estate,
+// v2, EC2's DescribeSecurityGroups, CloudFront and AppSync. They share one estate,
 // FrontDoorEstate, which a test reaches with Server.FrontDoors.
 func init() {
 	mounts = append(mounts, func(s *Server) {
@@ -21,6 +21,7 @@ func init() {
 		s.Mount("elasticloadbalancing", elbv2Service{fd})
 		s.Mount("ec2", ec2Service{fd})
 		s.Mount("cloudfront", cloudfrontService{fd})
+		s.Mount("appsync", appsyncService{fd})
 	})
 }
 
@@ -88,6 +89,7 @@ type RegionDoors struct {
 	RestAPIs       []*RestAPI
 	DomainNames    []*DomainName // custom domains (v1 and v2)
 	HTTPAPIs       []*HTTPAPI    // HTTP and WebSocket APIs
+	GraphQLAPIs    []*GraphQLAPI // AppSync
 	LoadBalancers  []*LoadBalancer
 	TargetGroups   []*TargetGroup
 	SecurityGroups []*SecurityGroup
@@ -116,14 +118,16 @@ type FrontDoorQuotas struct {
 	EC2Describe, EC2DescribeBurst float64
 	// CloudFront limits CloudFront calls per account (no published rate).
 	CloudFront, CloudFrontBurst float64
+	// AppSync limits AppSync management calls (no published rate).
+	AppSync, AppSyncBurst float64
 }
 
 // DocumentedFrontDoorQuotas are AWS's published rates: API Gateway's
 // "quotas for creating, deploying and managing an API" (GetResources 5 per 2
 // seconds, total 10 per second with a burst of 40), the ELB API's rate-based
 // throttling for non-mutating actions (bucket 40, refill 10 per second) and
-// EC2's for non-mutating actions (bucket 100, refill 20). CloudFront publishes
-// no control-plane request rate, so it is left unlimited.
+// EC2's for non-mutating actions (bucket 100, refill 20). CloudFront and
+// AppSync publish no control-plane request rate, so they are left unlimited.
 var DocumentedFrontDoorQuotas = FrontDoorQuotas{
 	APIGatewayGetResources: 2.5, APIGatewayGetResourcesBurst: 5,
 	APIGatewayTotal: 10, APIGatewayTotalBurst: 40,
@@ -161,6 +165,8 @@ func (e *FrontDoorEstate) take(op string, c CallerInfo) bool {
 		ls = append(ls, limit{"elbv2/" + ar, q.ELBv2Describe, q.ELBv2DescribeBurst})
 	case strings.HasPrefix(op, "ec2:"):
 		ls = append(ls, limit{"ec2/" + op + "/" + ar, q.EC2Describe, q.EC2DescribeBurst})
+	case strings.HasPrefix(op, "appsync:"):
+		ls = append(ls, limit{"appsync/" + ar, q.AppSync, q.AppSyncBurst})
 	case strings.HasPrefix(op, "cloudfront:"):
 		ls = append(ls, limit{"cloudfront/" + c.Account, q.CloudFront, q.CloudFrontBurst})
 	}

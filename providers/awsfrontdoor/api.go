@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/appsync"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -50,6 +51,15 @@ type ec2API interface {
 	DescribeSecurityGroups(context.Context, *ec2.DescribeSecurityGroupsInput, ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
 }
 
+// graphqlAPI is AppSync's management API.
+type graphqlAPI interface {
+	ListGraphqlApis(context.Context, *appsync.ListGraphqlApisInput, ...func(*appsync.Options)) (*appsync.ListGraphqlApisOutput, error)
+	ListDataSources(context.Context, *appsync.ListDataSourcesInput, ...func(*appsync.Options)) (*appsync.ListDataSourcesOutput, error)
+	ListFunctions(context.Context, *appsync.ListFunctionsInput, ...func(*appsync.Options)) (*appsync.ListFunctionsOutput, error)
+	ListTypes(context.Context, *appsync.ListTypesInput, ...func(*appsync.Options)) (*appsync.ListTypesOutput, error)
+	ListResolvers(context.Context, *appsync.ListResolversInput, ...func(*appsync.Options)) (*appsync.ListResolversOutput, error)
+}
+
 // cdnAPI is CloudFront (global).
 type cdnAPI interface {
 	ListDistributions(context.Context, *cloudfront.ListDistributionsInput, ...func(*cloudfront.Options)) (*cloudfront.ListDistributionsOutput, error)
@@ -62,6 +72,8 @@ var (
 	_ elbAPI  = (*elbv2.Client)(nil)
 	_ ec2API  = (*ec2.Client)(nil)
 	_ cdnAPI  = (*cloudfront.Client)(nil)
+
+	_ graphqlAPI = (*appsync.Client)(nil)
 )
 
 // Actions returns the IAM actions the collector needs, sorted. API Gateway
@@ -73,6 +85,7 @@ func Actions() []string {
 		"elasticloadbalancing": reflect.TypeFor[elbAPI](),
 		"ec2":                  reflect.TypeFor[ec2API](),
 		"cloudfront":           reflect.TypeFor[cdnAPI](),
+		"appsync":              reflect.TypeFor[graphqlAPI](),
 	} {
 		for i := 0; i < iface.NumMethod(); i++ {
 			out = append(out, prefix+":"+iface.Method(i).Name)

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/appsync"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -73,8 +74,8 @@ func (c *collector) result() Result {
 	return c.res
 }
 
-// CollectRegion reads the API Gateway APIs and Application Load Balancers of
-// one account-region with cfg's credentials, paced by its own limiters.
+// CollectRegion reads the API Gateway APIs, AppSync GraphQL APIs and
+// Application Load Balancers of one account-region with cfg's credentials, paced by its own limiters.
 func CollectRegion(ctx context.Context, cfg aws.Config, account, region string, opts Options) Result {
 	lim := newLimiters(opts.Quotas)
 	apigwOps := func(op string) []*rate.Limiter {
@@ -100,7 +101,11 @@ func CollectRegion(ctx context.Context, cfg aws.Config, account, region string, 
 		o.Region, o.Retryer = region, retryer()
 		o.APIOptions = append(o.APIOptions, paceMiddleware("ec2", func(string) []*rate.Limiter { return []*rate.Limiter{lim.ec2} }, opts.Stats))
 	})
-	return collectRegion(ctx, apis{v1: v1, v2: v2, elb: elb, ec2: ec}, account, region, opts)
+	gql := appsync.NewFromConfig(cfg, func(o *appsync.Options) {
+		o.Region, o.Retryer = region, retryer()
+		o.APIOptions = append(o.APIOptions, paceMiddleware("appsync", func(string) []*rate.Limiter { return []*rate.Limiter{lim.appsync} }, opts.Stats))
+	})
+	return collectRegion(ctx, apis{v1: v1, v2: v2, elb: elb, ec2: ec, gql: gql}, account, region, opts)
 }
 
 type apis struct {
@@ -108,12 +113,17 @@ type apis struct {
 	v2  httpAPI
 	elb elbAPI
 	ec2 ec2API
+	gql graphqlAPI
 }
 
 func collectRegion(ctx context.Context, a apis, account, region string, opts Options) Result {
 	c := &collector{account: account, region: region}
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		collectAppSync(ctx, c, a.gql, opts.workers())
+	}()
 	go func() {
 		defer wg.Done()
 		domains := readDomains(ctx, c, a.v2)

@@ -35,7 +35,7 @@ func testConfig(t testing.TB, s *awstest.Server) aws.Config {
 }
 
 // fast pacing: pacing at the real quotas is the benchmark's subject.
-var fast = Options{Quotas: Quotas{APIGatewayGetResources: 1000, APIGatewayTotal: 1000, ELBv2: 1000, EC2: 1000, CloudFront: 1000}}
+var fast = Options{Quotas: Quotas{APIGatewayGetResources: 1000, APIGatewayTotal: 1000, ELBv2: 1000, EC2: 1000, CloudFront: 1000, AppSync: 1000}}
 
 const ipPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24"]}}}]}`
 const vpcePolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-0abc"}}}]}`
@@ -108,6 +108,21 @@ func estate(s *awstest.Server) {
 			},
 			Integrations: []awstest.V2Integration{{ID: "xi", Type: "AWS_PROXY", URI: lambdaPath(fnARN + "chat")}},
 			Stages:       []awstest.V2Stage{{Name: "prod", DeploymentID: "dep1"}}},
+	}
+
+	d.GraphQLAPIs = []*awstest.GraphQLAPI{
+		{ID: "gql111", Name: "shop", AuthType: "API_KEY", Additional: []awstest.AppSyncAuth{{Type: "AMAZON_COGNITO_USER_POOLS", UserPool: "eu-west-1_abc"}},
+			DataSources: []awstest.AppSyncDataSource{
+				{Name: "ordersDS", Type: "AWS_LAMBDA", FunctionARN: fnARN + "orders:live", ServiceRoleARN: "arn:aws:iam::111111111111:role/appsync-orders"},
+				{Name: "unusedDS", Type: "AWS_LAMBDA", FunctionARN: fnARN + "draft", ServiceRoleARN: "arn:aws:iam::111111111111:role/appsync-draft"},
+				{Name: "tableDS", Type: "AMAZON_DYNAMODB"}},
+			Types:     []string{"Query", "Order"},
+			Resolvers: []awstest.AppSyncResolver{{Type: "Query", Field: "getOrder", DataSource: "ordersDS"}, {Type: "Order", Field: "items", Functions: []string{"f1"}}, {Type: "Query", Field: "table", DataSource: "tableDS"}},
+			Functions: []awstest.AppSyncFunction{{ID: "f1", DataSource: "ordersDS"}}},
+		{ID: "gqlpriv", Name: "internal", AuthType: "AWS_IAM", Visibility: "PRIVATE",
+			DataSources: []awstest.AppSyncDataSource{{Name: "privDS", Type: "AWS_LAMBDA", FunctionARN: fnARN + "private", ServiceRoleARN: "arn:aws:iam::111111111111:role/appsync-priv"}},
+			Types:       []string{"Mutation"},
+			Resolvers:   []awstest.AppSyncResolver{{Type: "Mutation", Field: "put", DataSource: "privDS"}}},
 	}
 
 	lbARN := func(n string) string {
@@ -244,6 +259,10 @@ func TestCollectFrontDoors(t *testing.T) {
 		{"ALB authenticate-cognito that lets unauthenticated requests through", "open/1/rule-optional", "none", audit.ScopeInternet, audit.DoorDeployed, true, fnARN + "web", "", false},
 		{"HTTP API without a stage", "httpdraft/routes/d1", "none", audit.ScopeInternet, audit.DoorNotDeployed, false, fnARN + "draft", "", false},
 		{"internal ALB", "inner/1/l80/default", "none", audit.ScopeInternal, audit.DoorDeployed, true, fnARN + "inner", "", false},
+		{"AppSync API key only", "gql111/datasources/ordersDS/auth/API_KEY", "api-key", audit.ScopeInternet, audit.DoorDeployed, true, fnARN + "orders", "live", false},
+		{"AppSync Cognito provider", "gql111/datasources/ordersDS/auth/AMAZON_COGNITO_USER_POOLS", "cognito", audit.ScopeInternet, audit.DoorDeployed, true, fnARN + "orders", "live", false},
+		{"AppSync data source no resolver uses", "gql111/datasources/unusedDS/auth/API_KEY", "api-key", audit.ScopeInternet, audit.DoorNotDeployed, false, fnARN + "draft", "", false},
+		{"AppSync PRIVATE API", "gqlpriv/datasources/privDS/auth/AWS_IAM", "iam", audit.ScopePrivateVPC, audit.DoorDeployed, true, fnARN + "private", "", false},
 		{"CloudFront + OAC function URL, open", "EOPEN/origin/fnurl/behavior/*", "none", audit.ScopeInternet, audit.DoorDeployed, true, "", "", true},
 		{"CloudFront + OAC function URL, trusted key groups", "EOPEN/origin/fnurl/behavior//private/*", "signed-url", audit.ScopeInternet, audit.DoorDeployed, true, "", "", true},
 	}
@@ -305,6 +324,14 @@ func TestCollectFrontDoors(t *testing.T) {
 	if opt := byID(t, all, "open/1/rule-optional"); opt.Auth[0].Detail == "" || opt.Addresses[0].URL != "https://app.example.com/*" {
 		t.Errorf("optional cognito rule: %+v %+v", opt.Auth, opt.Addresses)
 	}
+	gql := byID(t, all, "gql111/datasources/ordersDS/auth/API_KEY")
+	if strings.Join(gql.AWS.Conditions, " ") != "field=Order.items field=Query.getOrder" || gql.Targets[0].Role == "" ||
+		gql.Addresses[0].String() != "POST https://gql111.appsync-api.eu-west-1.amazonaws.com/graphql" {
+		t.Errorf("AppSync door: %+v %+v %+v", gql.AWS.Conditions, gql.Targets, gql.Addresses)
+	}
+	if c := byID(t, all, "gql111/datasources/ordersDS/auth/AMAZON_COGNITO_USER_POOLS"); c.Auth[0].Issuer != "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc" {
+		t.Errorf("AppSync Cognito issuer: %+v", c.Auth)
+	}
 	cdn := byID(t, all, "EOPEN/origin/fnurl/behavior/*")
 	if cdn.Targets[0].Integration != "origin-access-control" || len(cdn.Addresses) != 2 || cdn.Addresses[1].URL != "https://www.example.com/*" {
 		t.Errorf("CloudFront door: %+v %+v", cdn.Targets, cdn.Addresses)
@@ -352,12 +379,16 @@ func TestGapsNeverEmptyAnswers(t *testing.T) {
 		{"load balancers denied", awstest.Fault{Op: "elasticloadbalancing:DescribeTargetGroups", Status: 403, Code: "AccessDenied"}, "elasticloadbalancing:DescribeTargetGroups",
 			"front doors of eu-west-1 not read: AccessDenied on elasticloadbalancing:DescribeTargetGroups"},
 		{"security groups denied", awstest.Fault{Op: "ec2:DescribeSecurityGroups", Status: 403, Code: "UnauthorizedOperation"}, "ec2:DescribeSecurityGroups",
-			"security groups of the load balancers of eu-west-1 not read: UnauthorizedOperation on ec2:DescribeSecurityGroups"},
+			"security groups of the load balancers in eu-west-1 not read: UnauthorizedOperation on ec2:DescribeSecurityGroups"},
 		{"a stage list 404s", awstest.Fault{Op: "apigateway:GetStages", Status: 404, Code: "NotFoundException", Times: 1}, "apigateway:GetStages", "not read: NotFoundException"},
 		{"throttled past every retry", awstest.Fault{Op: "apigateway:GetApis", Status: 429, Code: "TooManyRequestsException", RetryAfter: "0"}, "apigateway:GetApis", "TooManyRequestsException"},
 		{"a repeated page token", awstest.Fault{Op: "apigateway:GetRestApis", Status: 200, ContentType: "application/json",
 			Body: `{"item":[{"id":"sam111","name":"sam-app"}],"position":"p1"}`}, "apigateway:GetRestApis",
 			"front doors of eu-west-1 not read: a repeated page token on apigateway:GET (GetRestApis)"},
+		{"AppSync denied", awstest.Fault{Op: "appsync:ListGraphqlApis", Status: 401, Code: "UnauthorizedException"}, "appsync:ListGraphqlApis",
+			"front doors of eu-west-1 not read: UnauthorizedException on appsync:ListGraphqlApis"},
+		{"AppSync resolvers throttled past every retry", awstest.Fault{Op: "appsync:ListResolvers", Status: 429, Code: "LimitExceededException"}, "appsync:ListResolvers",
+			"in eu-west-1 not read: LimitExceededException on appsync:ListResolvers"},
 		{"CloudFront denied", awstest.Fault{Op: "cloudfront:ListDistributions", Status: 403, Code: "AccessDenied"}, "cloudfront:ListDistributions",
 			"CloudFront front doors of account 111111111111 not read: AccessDenied on cloudfront:ListDistributions"},
 	}
@@ -435,7 +466,7 @@ func TestServerQuotasThrottle(t *testing.T) {
 }
 
 func TestActions(t *testing.T) {
-	want := "apigateway:GET cloudfront:ListDistributions cloudfront:ListOriginAccessControls ec2:DescribeSecurityGroups elasticloadbalancing:DescribeListeners elasticloadbalancing:DescribeLoadBalancers elasticloadbalancing:DescribeRules elasticloadbalancing:DescribeTargetGroups elasticloadbalancing:DescribeTargetHealth"
+	want := "apigateway:GET appsync:ListDataSources appsync:ListFunctions appsync:ListGraphqlApis appsync:ListResolvers appsync:ListTypes cloudfront:ListDistributions cloudfront:ListOriginAccessControls ec2:DescribeSecurityGroups elasticloadbalancing:DescribeListeners elasticloadbalancing:DescribeLoadBalancers elasticloadbalancing:DescribeRules elasticloadbalancing:DescribeTargetGroups elasticloadbalancing:DescribeTargetHealth"
 	if got := strings.Join(Actions(), " "); got != want {
 		t.Errorf("Actions() = %s", got)
 	}

@@ -60,7 +60,7 @@ func TestCollectorJoinsFrontDoors(t *testing.T) {
 	c, err := awslambda.New(context.Background(), awslambda.Options{
 		Regions: []string{region}, Accounts: []string{mgmt, member}, OrgRole: "fnaudit-reader",
 		Quotas:     awslambda.Quotas{LambdaGetPolicy: 500, LambdaControl: 500, IAM: 500},
-		FrontDoors: awsfrontdoor.Options{Quotas: awsfrontdoor.Quotas{APIGatewayGetResources: 500, APIGatewayTotal: 500, ELBv2: 500, EC2: 500, CloudFront: 500}},
+		FrontDoors: awsfrontdoor.Options{Quotas: awsfrontdoor.Quotas{APIGatewayGetResources: 500, APIGatewayTotal: 500, ELBv2: 500, EC2: 500, CloudFront: 500, AppSync: 500}},
 		Now:        func() time.Time { return now },
 		ConfigOptions: []func(*config.LoadOptions) error{config.WithRegion(region), config.WithBaseEndpoint(s.URL),
 			config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(s.AccessKey(mgmt), "secret", ""))},

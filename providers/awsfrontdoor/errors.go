@@ -95,7 +95,11 @@ func gap(account, region, resource, op, what string, err error) audit.Gap {
 	if where == "" {
 		where = "account " + account
 	}
-	msg := fmt.Sprintf("%s of %s not read: %s on %s", what, where, errCode(err), iamAction(op))
+	sep := " of "
+	if strings.Contains(what, " of ") {
+		sep = " in " // "front doors of REST API abc123 in eu-west-1"
+	}
+	msg := fmt.Sprintf("%s%s%s not read: %s on %s", what, sep, where, errCode(err), iamAction(op))
 	if iamAction(op) != op {
 		msg += " (" + strings.TrimPrefix(op, "apigateway:") + ")"
 	}

@@ -34,10 +34,12 @@ type Quotas struct {
 	// CloudFront has no published control-plane rate; 5 per second is a
 	// conservative pace (CloudFront is global: per account).
 	CloudFront float64
+	// AppSync has no published control-plane rate either: 5 per second.
+	AppSync float64
 }
 
 // DefaultQuotas are AWS's documented rates (CloudFront: a chosen pace).
-var DefaultQuotas = Quotas{APIGatewayGetResources: 2.5, APIGatewayTotal: 10, ELBv2: 10, EC2: 20, CloudFront: 5}
+var DefaultQuotas = Quotas{APIGatewayGetResources: 2.5, APIGatewayTotal: 10, ELBv2: 10, EC2: 20, CloudFront: 5, AppSync: 5}
 
 func (q Quotas) withDefaults() Quotas {
 	def := func(v *float64, d float64) {
@@ -50,13 +52,14 @@ func (q Quotas) withDefaults() Quotas {
 	def(&q.ELBv2, DefaultQuotas.ELBv2)
 	def(&q.EC2, DefaultQuotas.EC2)
 	def(&q.CloudFront, DefaultQuotas.CloudFront)
+	def(&q.AppSync, DefaultQuotas.AppSync)
 	return q
 }
 
 // limiters pace one account-region. A burst of one spreads calls evenly, so
 // the service's bucket never sees more than its refill rate.
 type limiters struct {
-	resources, apigw, elb, ec2, cdn *rate.Limiter
+	resources, apigw, elb, ec2, cdn, appsync *rate.Limiter
 }
 
 func newLimiters(q Quotas) *limiters {
@@ -67,6 +70,7 @@ func newLimiters(q Quotas) *limiters {
 		elb:       rate.NewLimiter(rate.Limit(q.ELBv2), 1),
 		ec2:       rate.NewLimiter(rate.Limit(q.EC2), 1),
 		cdn:       rate.NewLimiter(rate.Limit(q.CloudFront), 1),
+		appsync:   rate.NewLimiter(rate.Limit(q.AppSync), 1),
 	}
 }
 
