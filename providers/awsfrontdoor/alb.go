@@ -3,7 +3,7 @@ package awsfrontdoor
 import (
 	"context"
 	"fmt"
-	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -160,9 +160,7 @@ func readALB(ctx context.Context, c *collector, elb elbAPI, lb elbtypes.LoadBala
 		sort.SliceStable(rules, func(i, j int) bool { return rulePriority(rules[i]) < rulePriority(rules[j]) })
 		port := int(aws.ToInt32(l.Port))
 		var restrictions []audit.NetworkRestriction
-		if !sgsRead {
-			restrictions = nil
-		} else {
+		if sgsRead {
 			restrictions = sgRestrictions(lb.SecurityGroups, sgs, port)
 		}
 		for _, r := range rules {
@@ -226,7 +224,7 @@ func ruleDoor(c *collector, lb elbtypes.LoadBalancer, l elbtypes.Listener, r elb
 			}
 			if a.ForwardConfig != nil {
 				for _, t := range a.ForwardConfig.TargetGroups {
-					if !slicesContains(arns, aws.ToString(t.TargetGroupArn)) {
+					if !slices.Contains(arns, aws.ToString(t.TargetGroupArn)) {
 						arns = append(arns, aws.ToString(t.TargetGroupArn))
 					}
 				}
@@ -321,17 +319,6 @@ func ruleDoor(c *collector, lb elbtypes.LoadBalancer, l elbtypes.Listener, r elb
 	}, true
 }
 
-func slicesContains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-var prefixList = regexp.MustCompile(`^pl-`)
-
 // sgRestrictions lists, per security group of the load balancer, the sources
 // its ingress admits on the listener's port. A group with no rule for the
 // port admits nothing there.
@@ -362,9 +349,7 @@ func sgRestrictions(ids []string, sgs map[string]ec2types.SecurityGroup, port in
 				vals = append(vals, aws.ToString(r.GroupId))
 			}
 			for _, r := range p.PrefixListIds {
-				if prefixList.MatchString(aws.ToString(r.PrefixListId)) {
-					vals = append(vals, aws.ToString(r.PrefixListId))
-				}
+				vals = append(vals, aws.ToString(r.PrefixListId))
 			}
 		}
 		out = append(out, audit.NetworkRestriction{Kind: audit.RestrictSecurityGroup, ID: id, Values: vals, Port: port,
