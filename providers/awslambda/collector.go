@@ -210,7 +210,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	inv.Identities = r.idents
 	inv.Gaps = r.gaps
 	inv.Accounts = r.accounts
-	inv.FrontDoors = r.doors
+	inv.FrontDoors = r.sortedDoors()
 	awsfrontdoor.Resolve(inv)
 	audit.LinkFrontDoors(inv)
 	sort.Slice(inv.Functions, func(i, j int) bool {

@@ -2,7 +2,9 @@ package awslambda
 
 import (
 	"context"
+	"sort"
 
+	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/providers/awsfrontdoor"
 )
 
@@ -32,4 +34,22 @@ func (r *run) frontDoorsOf(ctx context.Context, t target, region string) (wait f
 	done := make(chan awsfrontdoor.Result, 1)
 	go func() { done <- awsfrontdoor.CollectRegion(ctx, t.cfg, t.id, region, r.frontDoorOptions()) }()
 	return func() { r.addFrontDoors(<-done) }
+}
+
+// sortedDoors returns the doors in a stable order (by account, region, id):
+// regions finish in any order.
+func (r *run) sortedDoors() []audit.FrontDoor {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sort.SliceStable(r.doors, func(i, j int) bool {
+		a, b := &r.doors[i], &r.doors[j]
+		if a.Account != b.Account {
+			return a.Account < b.Account
+		}
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		return a.ID < b.ID
+	})
+	return r.doors
 }
