@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -348,13 +349,23 @@ func TestResolveTargets(t *testing.T) {
 	s := awstest.New(t)
 	estate(s)
 	reg, cf := collectAll(t, s, fast)
-	inv := &audit.Inventory{
-		Accounts:   []audit.Account{{Provider: audit.AWS, ID: acct, Regions: []string{region}}},
-		Functions:  []audit.Function{{Provider: audit.AWS, Account: acct, Region: region, ID: fnARN + "orders", Name: "orders"}, {Provider: audit.AWS, Account: acct, Region: region, ID: fnARN + "web", Name: "web", Triggers: []audit.Trigger{{Kind: audit.TriggerHTTPURL, SourceID: "https://abc123.lambda-url.eu-west-1.on.aws/"}}}},
-		FrontDoors: append(reg.Doors, cf.Doors...),
-	}
+	inv := audit.NewInventory(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	inv.Accounts = []audit.Account{{Provider: audit.AWS, ID: acct, Regions: []string{region}}}
+	inv.Functions = []audit.Function{
+		{Provider: audit.AWS, Account: acct, Region: region, ID: fnARN + "orders", Name: "orders"},
+		{Provider: audit.AWS, Account: acct, Region: region, ID: fnARN + "web", Name: "web", Triggers: []audit.Trigger{{Kind: audit.TriggerHTTPURL, SourceID: "https://abc123.lambda-url.eu-west-1.on.aws/"}}}}
+	inv.FrontDoors = append(reg.Doors, cf.Doors...)
 	Resolve(inv)
 	audit.LinkFrontDoors(inv)
+	// Every kind of door the collector makes passes the inventory's JSON Schema
+	// and its reference checks.
+	data, err := json.Marshal(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := audit.ParseInventory(data); err != nil {
+		t.Fatalf("the inventory with every door does not load: %v", err)
+	}
 	all := Result{Doors: inv.FrontDoors}
 	if d := byID(t, all, "EOPEN/origin/fnurl/behavior/*"); d.Targets[0].Function != fnARN+"web" || d.Targets[0].Resolution != "" {
 		t.Errorf("function URL origin not matched to its function: %+v", d.Targets[0])
