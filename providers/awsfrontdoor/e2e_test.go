@@ -49,6 +49,9 @@ func TestCollectorJoinsFrontDoors(t *testing.T) {
 			IntegrationURI: "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/" + ordersARN + "/invocations"}}}}}
 	api.Deploy("Prod", nil)
 	fd.RestAPIs = []*awstest.RestAPI{api}
+	fd.GraphQLAPIs = []*awstest.GraphQLAPI{{ID: "gql1", Name: "shop", AuthType: "API_KEY",
+		DataSources: []awstest.AppSyncDataSource{{Name: "ordersDS", Type: "AWS_LAMBDA", FunctionARN: ordersARN, ServiceRoleARN: "arn:aws:iam::111111111111:role/appsync"}},
+		Types:       []string{"Query"}, Resolvers: []awstest.AppSyncResolver{{Type: "Query", Field: "order", DataSource: "ordersDS"}}}}
 	lb := "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/web/1"
 	fd.LoadBalancers = []*awstest.LoadBalancer{{ARN: lb, Name: "web", DNSName: "web-1.eu-west-1.elb.amazonaws.com", Scheme: "internet-facing", SecurityGroups: []string{"sg-1"},
 		Listeners: []*awstest.Listener{{ARN: lb + "/l", Port: 443, Protocol: "HTTPS", DefaultActions: []awstest.LBAction{
@@ -75,12 +78,12 @@ func TestCollectorJoinsFrontDoors(t *testing.T) {
 	if err := inv.Validate(); err != nil {
 		t.Fatalf("the collected inventory does not validate: %v", err)
 	}
-	if len(inv.FrontDoors) != 2 {
-		t.Fatalf("front doors = %+v, want the REST method and the ALB rule", inv.FrontDoors)
+	if len(inv.FrontDoors) != 3 {
+		t.Fatalf("front doors = %+v, want the REST method, the GraphQL data source and the ALB rule", inv.FrontDoors)
 	}
 	for _, fn := range inv.Functions {
-		if len(fn.FrontDoors) != 1 {
-			t.Errorf("%s lists doors %v, want one", fn.Name, fn.FrontDoors)
+		if want := map[string]int{"orders": 2, "web": 1}[fn.Name]; len(fn.FrontDoors) != want {
+			t.Errorf("%s lists doors %v, want %d", fn.Name, fn.FrontDoors, want)
 		}
 	}
 	var denied bool
@@ -98,20 +101,25 @@ func TestCollectorJoinsFrontDoors(t *testing.T) {
 	}
 
 	rep := audit.Analyze(inv, rules.All(), audit.Config{Now: now})
-	var open, web bool
+	var open, keyOnly, web bool
 	for _, f := range rep.Findings {
 		if f.Rule != "FNA-AWS-008" || f.Status != audit.StatusFail {
 			continue
 		}
-		switch f.Function {
-		case "orders":
+		switch {
+		case f.Function == "orders" && f.FrontDoor != nil && f.FrontDoor.Kind == audit.DoorRESTMethod:
 			open = strings.Contains(f.Title+f.Detail, "https://sam111.execute-api.eu-west-1.amazonaws.com/Prod/orders")
-		case "web":
+		case f.Function == "orders" && f.FrontDoor != nil && f.FrontDoor.Kind == audit.DoorGraphQLAPI:
+			keyOnly = f.Severity == audit.High
+		case f.Function == "web":
 			web = true
 		}
 	}
 	if !open {
 		t.Errorf("the open SAM route is not reported with its address")
+	}
+	if !keyOnly {
+		t.Errorf("the GraphQL API behind an API key only is not reported as high")
 	}
 	if web {
 		t.Errorf("the ALB behind authenticate-oidc is reported open")
