@@ -67,6 +67,13 @@
 // ManagedPolicy.DefaultVersionID names a default version the version list
 // lacks.
 //
+// # Front doors
+//
+// frontdoor.go and the files beside it (apigateway.go, elbv2.go, ec2.go,
+// cloudfront.go) serve API Gateway (v1 and v2, both signed "apigateway"),
+// Elastic Load Balancing v2, EC2 DescribeSecurityGroups and CloudFront from
+// one estate, Server.FrontDoors, with its own quotas (FrontDoorQuotas).
+//
 // # Pointing code at the server
 //
 // Library code takes config.WithBaseEndpoint(s.URL) and static credentials

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/catalog"
+	"github.com/fnaudit/fnaudit/providers/awsfrontdoor"
 )
 
 // Options configure a Collector. The zero value audits every enabled region of
@@ -73,6 +75,8 @@ type Options struct {
 	// what the service's Retry-After asks, else an exponential backoff (a
 	// short one after a connection failure). Tests use it to retry at once.
 	RetryDelay func(attempt int, err error) time.Duration
+	// FrontDoors tunes the front-door collection (providers/awsfrontdoor).
+	FrontDoors awsfrontdoor.Options
 }
 
 // Collector lists the Lambda functions, triggers and execution roles of AWS
@@ -201,6 +205,7 @@ type run struct {
 	idents    []audit.Identity
 	gaps      []audit.Gap
 	accounts  []audit.Account
+	doors     []audit.FrontDoor
 
 	progress *audit.ProgressCounter
 }
@@ -286,6 +291,9 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	inv.Gaps = r.gaps
 	inv.Accounts = r.accounts
 	inv.Organizations = r.organizationRecords(caller)
+	inv.FrontDoors = r.sortedDoors()
+	awsfrontdoor.Resolve(inv)
+	audit.LinkFrontDoors(inv)
 	sort.Slice(inv.Functions, func(i, j int) bool {
 		a, b := &inv.Functions[i], &inv.Functions[j]
 		if a.Account != b.Account {
@@ -484,6 +492,7 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 			r.progress.AddRegionsDone(1)
 		}(region)
 	}
+	r.addFrontDoors(awsfrontdoor.CollectCloudFront(ctx, t.cfg, t.id, r.frontDoorOptions()))
 	wg.Wait()
 
 	if iamErr != nil {
@@ -658,6 +667,9 @@ func missingRoleMessage(acct, arn string) string {
 // withBreakers returns a copy of cfg whose clients go through the breakers of set.
 func withBreakers(cfg aws.Config, set *breakerSet) aws.Config {
 	out := cfg.Copy()
-	out.APIOptions = append(append([]func(*middleware.Stack) error(nil), cfg.APIOptions...), set.middleware)
+	// Clipped: clients built from out concurrently (Lambda, the front-door
+	// services) append their own middleware to this slice; with spare
+	// capacity they would write into one shared backing array.
+	out.APIOptions = slices.Clip(append(append([]func(*middleware.Stack) error(nil), cfg.APIOptions...), set.middleware))
 	return out
 }

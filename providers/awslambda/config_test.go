@@ -45,7 +45,8 @@ func TestEndpointFromEnvironment(t *testing.T) {
 	isolateAWSEnv(t)
 	s := smallEstate(t)
 	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9") // discard port: nothing answers
-	for _, svc := range []string{"LAMBDA", "IAM", "STS", "ORGANIZATIONS", "ACCOUNT"} {
+	for _, svc := range []string{"LAMBDA", "IAM", "STS", "ORGANIZATIONS", "ACCOUNT",
+		"API_GATEWAY", "APIGATEWAYV2", "ELASTIC_LOAD_BALANCING_V2", "EC2", "CLOUDFRONT", "APPSYNC"} {
 		t.Setenv("AWS_ENDPOINT_URL_"+svc, s.URL)
 	}
 	t.Setenv("AWS_ACCESS_KEY_ID", s.AccessKey(mgmtAcct))

@@ -354,9 +354,12 @@ func TestDeadEndpointMidScan(t *testing.T) {
 		t.Errorf("gaps = %v, want one for access and one for triggers", gapSummaries(inv))
 	}
 	// Without the breaker: 2 calls a function and the mapping listing, 10
-	// attempts each. With it: the attempts in flight when it opened.
-	if calls := s.Calls("lambda:*"); calls > 1+2*(3+functionWorkers+1) {
-		t.Errorf("lambda calls = %d after the endpoint died; the breaker did not stop them", calls)
+	// attempts each (over 800 calls). With it: the few attempts in flight
+	// when it opened — how many depends on scheduling (8 workers, and the
+	// HTTP transport may resend a request on a reused connection), so the
+	// bound is one call per function, an order of magnitude below.
+	if calls := s.Calls("lambda:*"); calls > n {
+		t.Errorf("lambda calls = %d after the endpoint died; the breaker did not stop them: %v", calls, s.CallCounts())
 	}
 }
 
@@ -392,6 +395,13 @@ func TestRunEndGaps(t *testing.T) {
 				t.Fatal("no gap")
 			}
 			for _, g := range inv.Gaps {
+				if g.Data == audit.DataFrontDoors {
+					// Front-door gaps say what was not read before why.
+					if g.Reason != tc.reason || !strings.HasSuffix(g.Message, tc.msg+" on "+g.API) && !strings.Contains(g.Message, tc.msg) {
+						t.Errorf("gap %s %s: %s %q, want %s ending %q", g.API, g.Resource, g.Reason, g.Message, tc.reason, tc.msg)
+					}
+					continue
+				}
 				if g.Reason != tc.reason || g.Message != tc.msg {
 					t.Errorf("gap %s %s: %s %q, want %s %q", g.API, g.Resource, g.Reason, g.Message, tc.reason, tc.msg)
 				}
@@ -468,7 +478,10 @@ func TestConnectionFailuresAreCappedPerCall(t *testing.T) {
 	// A new connection per request, so the transport never resends one on
 	// its own and the server counts the SDK's attempts.
 	fresh := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.DisableKeepAlives = true })
-	inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}, MaxAttempts: 10,
+	// The breaker is out of the way (it would open after three consecutive
+	// failures, which with one failing call depends on how the other calls
+	// interleave): this test is about the per-call cap.
+	inv := collect(t, s, mgmtAcct, Options{Regions: []string{"us-east-1"}, MaxAttempts: 10, UnreachableAfter: 1000,
 		RetryDelay:    func(int, error) time.Duration { return 0 },
 		ConfigOptions: []func(*config.LoadOptions) error{config.WithHTTPClient(fresh)}})
 	want := []string{"us-east-1 " + a.FunctionARN("us-east-1", "flaky") + " lambda:GetPolicy access unreachable endpoint unreachable (connection reset)"}

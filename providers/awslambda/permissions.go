@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"reflect"
 	"sort"
+
+	"github.com/fnaudit/fnaudit/providers/awsfrontdoor"
 )
 
 //go:embed auditor-policy.json
@@ -44,6 +46,7 @@ func Permissions() []string {
 			out = append(out, a)
 		}
 	}
+	out = append(out, awsfrontdoor.Actions()...)
 	sort.Strings(out)
 	return out
 }

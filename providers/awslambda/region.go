@@ -19,6 +19,7 @@ const functionWorkers = 8
 
 // collectRegion audits one account-region with its own paced Lambda client.
 func (r *run) collectRegion(ctx context.Context, t target, region string) []audit.Function {
+	defer r.frontDoorsOf(ctx, t, region)() // in parallel: their quotas are not Lambda's
 	lim := newLambdaLimiters(r.c.opts.Quotas)
 	api := lambda.NewFromConfig(t.cfg, func(o *lambda.Options) {
 		o.Region = region
