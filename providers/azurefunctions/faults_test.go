@@ -268,7 +268,9 @@ func TestDeadEndpointMidScan(t *testing.T) {
 	seen := map[key]int{}
 	for _, g := range inv.Gaps {
 		if g.Reason == audit.GapUnreachable && g.Resource == "" &&
-			strings.HasPrefix(g.Message, "management.azure.com: endpoint unreachable (connection refused) after 3 attempts; ") {
+			// Which call meets the open breaker first depends on scheduling:
+			// the folded gap may or may not count what it stopped.
+			strings.HasPrefix(g.Message, "management.azure.com: endpoint unreachable (connection refused) after 3 attempts") {
 			seen[key{g.Account, g.Data}]++
 			continue
 		}
