@@ -2,6 +2,7 @@ package control
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -47,6 +48,8 @@ type Analysis struct {
 
 	mu    sync.Mutex
 	trust map[string]*trustVerdict // role ARN -> verdict
+	// idControls caches identityControls per role ARN.
+	idControls map[string][]Control
 	roles map[string]*awsiam.Role  // identity id -> effective permissions
 }
 
@@ -75,7 +78,7 @@ type wildPattern struct {
 // Problems.
 func New(inv *audit.Inventory) *Analysis {
 	a := &Analysis{inv: inv, accounts: map[string]*accountIndex{}, stored: inv.Controllers,
-		trust: map[string]*trustVerdict{}, roles: map[string]*awsiam.Role{}}
+		trust: map[string]*trustVerdict{}, roles: map[string]*awsiam.Role{}, idControls: map[string][]Control{}}
 	for i := range inv.Accounts {
 		acct := &inv.Accounts[i]
 		if acct.Provider != audit.AWS || acct.AWS == nil {
@@ -187,7 +190,7 @@ func (a *Analysis) awsFunction(fn *audit.Function) []Control {
 	}
 	var out []Control
 	if ix != nil {
-		out = ix.functionControls(fn, role)
+		out = ix.functionControls(fn)
 		if role != "" {
 			out = append(out, a.identityControls(ix, role)...)
 		}
@@ -199,65 +202,146 @@ func (a *Analysis) awsFunction(fn *audit.Function) []Control {
 	return out
 }
 
-// functionControls evaluates the candidates the index finds for the
-// function's ARNs.
-func (ix *accountIndex) functionControls(fn *audit.Function, role string) []Control {
-	plain, qualified := resources(fn)
-	type pair struct{ eval, action int }
-	cand := map[pair]bool{}
-	addHits := func(hs []hit) {
+// candidates returns the evaluators, in order, with actions in [lo, hi)
+// whose allow statements name a pattern that matches one of the resources
+// (the only pairs worth evaluating precisely), and per evaluator the
+// bitmask of those actions.
+func (ix *accountIndex) candidates(res []string, lo, hi int) (evals []int, masks []uint16) {
+	masks = make([]uint16, len(ix.evals))
+	add := func(hs []hit) {
 		for _, h := range hs {
-			if h.action < nFunctionActs {
-				cand[pair{h.eval, h.action}] = true
+			if h.action < lo || h.action >= hi {
+				continue
 			}
+			if masks[h.eval] == 0 {
+				evals = append(evals, h.eval)
+			}
+			masks[h.eval] |= 1 << h.action
 		}
 	}
-	addHits(ix.anywhere)
-	for _, r := range qualified {
-		addHits(ix.exact[r])
+	add(ix.anywhere)
+	for _, r := range res {
+		add(ix.exact[r])
 	}
 	for i := range ix.wild {
 		w := &ix.wild[i]
-		for _, r := range qualified {
+		for _, r := range res {
 			if policy.MatchPatternCase(w.pattern, r) {
-				addHits(w.hits)
+				add(w.hits)
 				break
 			}
 		}
 	}
-	byEval := map[int][]int{}
-	for p := range cand {
-		byEval[p.eval] = append(byEval[p.eval], p.action)
-	}
+	sort.Ints(evals)
+	return evals, masks
+}
+
+// functionControls evaluates the candidates the index finds for the
+// function's ARNs. A principal's answer depends only on which of its
+// statements cover the function (and how their decidable conditions come
+// out), so answers are shared between functions with the same signature.
+func (ix *accountIndex) functionControls(fn *audit.Function) []Control {
+	plain, qualified := resources(fn)
+	evals, masks := ix.candidates(qualified, 0, nFunctionActs)
 	var out []Control
 	f := facts{functionARN: fn.ID}
-	for ei, acts := range byEval {
-		sort.Ints(acts)
+	for _, ei := range evals {
 		e := ix.evals[ei]
-		var powers []audit.ControlPower
-		for _, ai := range acts {
-			res := plain
-			if actions[ai].qualified {
-				res = qualified
-			}
-			refs, targets, conds := e.allowedOn(ai, res, f)
-			if len(refs) == 0 {
+		sig, ok := e.signature(plain, qualified, f)
+		if ok {
+			if c, hit := e.cache.Load(sig); hit {
+				if c := c.(*Control); c != nil {
+					out = append(out, *c)
+				}
 				continue
 			}
-			powers = addPower(powers, actions[ai].kind, []string{actions[ai].name}, targets, conds, evidence(refs, actions[ai].name))
 		}
-		if len(powers) > 0 {
-			out = append(out, Control{Principal: e.principal, Powers: powers})
+		c := e.functionControl(masks[ei], plain, qualified, f)
+		if ok {
+			e.cache.Store(sig, c)
+		}
+		if c != nil {
+			out = append(out, *c)
 		}
 	}
 	return out
 }
 
+// functionControl evaluates one principal's candidate actions on a function.
+func (e *evaluator) functionControl(mask uint16, plain, qualified []string, f facts) *Control {
+	var powers []audit.ControlPower
+	for ai := 0; ai < nFunctionActs; ai++ {
+		if mask&(1<<ai) == 0 {
+			continue
+		}
+		res := plain
+		if actions[ai].qualified {
+			res = qualified
+		}
+		refs, targets, conds := e.allowedOn(ai, res, f)
+		if len(refs) == 0 {
+			continue
+		}
+		powers = addPower(powers, actions[ai].kind, []string{actions[ai].name}, targets, conds, evidence(refs, actions[ai].name))
+	}
+	if len(powers) == 0 {
+		return nil
+	}
+	return &Control{Principal: e.principal, Powers: powers}
+}
+
+// maxSignature is the number of statements a signature can describe (four
+// bits each in a uint64); a principal with more is evaluated every time.
+const maxSignature = 16
+
+// signature describes how the principal's statements about the function's
+// actions apply to one function: per statement, whether it covers the
+// unqualified ARN, whether it covers a qualified one, and how its decidable
+// conditions come out.
+func (e *evaluator) signature(plain, qualified []string, f facts) (uint64, bool) {
+	if len(e.fnStmts) > maxSignature {
+		return 0, false
+	}
+	var sig uint64
+	for i, s := range e.fnStmts {
+		var bits uint64
+		if s.st.MatchesResource(plain[0]) {
+			bits |= 1
+		}
+		for _, r := range qualified[1:] {
+			if s.st.MatchesResource(r) {
+				bits |= 2
+				break
+			}
+		}
+		if len(s.st.Conditions) > 0 {
+			bits |= uint64(judge(s.st, f)) << 2
+		}
+		sig |= bits << (4 * i)
+	}
+	return sig, true
+}
+
 // identityControls returns who can obtain the execution role without
 // touching the function: through its trust policy (and, when it trusts its
 // own account, the identity policies that allow sts:AssumeRole on it), or by
-// passing it to a new function they create and run.
+// passing it to a new function they create and run. It is computed once per
+// role; callers must not modify the result.
 func (a *Analysis) identityControls(ix *accountIndex, role string) []Control {
+	a.mu.Lock()
+	cs, ok := a.idControls[role]
+	a.mu.Unlock()
+	if ok {
+		return cs
+	}
+	cs = a.computeIdentityControls(ix, role)
+	a.mu.Lock()
+	a.idControls[role] = cs
+	a.mu.Unlock()
+	return cs
+}
+
+func (a *Analysis) computeIdentityControls(ix *accountIndex, role string) []Control {
 	var out []Control
 	tv := a.trustOf(ix, role)
 	if tv != nil {
@@ -266,16 +350,20 @@ func (a *Analysis) identityControls(ix *accountIndex, role string) []Control {
 		}
 	}
 	roleRes := []string{role}
-	for _, e := range ix.evals {
+	evals, masks := ix.candidates(roleRes, actAssumeRole, actPassRole+1)
+	for _, ei := range evals {
+		e := ix.evals[ei]
 		var powers []audit.ControlPower
-		if tv != nil && tv.delegated && e.principal.ID != role {
+		if tv != nil && tv.delegated && e.principal.ID != role && masks[ei]&(1<<actAssumeRole) != 0 {
 			if refs, targets, conds := e.allowedOn(actAssumeRole, roleRes, facts{}); len(refs) > 0 {
 				ev := append(evidence(refs, "sts:AssumeRole"), tv.delegation)
 				powers = addPower(powers, audit.ControlAssumeIdentity, []string{"sts:AssumeRole"}, targets, conds, ev)
 			}
 		}
-		if p, ok := e.passPower(role); ok {
-			powers = append(powers, p)
+		if masks[ei]&(1<<actPassRole) != 0 {
+			if p, ok := e.passPower(role); ok {
+				powers = append(powers, p)
+			}
 		}
 		if len(powers) > 0 {
 			out = append(out, Control{Principal: e.principal, Powers: powers})
@@ -428,49 +516,72 @@ func mergeEvidence(list, add []audit.ControlEvidence) []audit.ControlEvidence {
 	return list
 }
 
-// mergeControls folds the entries of one principal together and sorts.
+// controllerOrder ranks principal kinds for output: widest (any-principal) first.
+var controllerOrder = func() map[audit.ControllerKind]int {
+	m := map[audit.ControllerKind]int{}
+	ks := audit.ControllerKinds()
+	for i, k := range ks {
+		m[k] = len(ks) - i
+	}
+	return m
+}()
+
+// powerOrder ranks control kinds in their declared order.
+var powerOrder = func() map[audit.ControlKind]int {
+	m := map[audit.ControlKind]int{}
+	for i, k := range audit.ControlKinds() {
+		m[k] = i
+	}
+	return m
+}()
+
+func comparePrincipals(a, b audit.ControlPrincipal) int {
+	if a.Kind != b.Kind {
+		return controllerOrder[a.Kind] - controllerOrder[b.Kind]
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// mergeControls sorts controls and folds the entries of one principal
+// together. Entries may be shared with a cache, so a merge builds new
+// power lists and never writes into the old ones.
 func mergeControls(cs []Control) []Control {
 	if len(cs) == 0 {
 		return nil
 	}
-	type key struct {
-		kind audit.ControllerKind
-		id   string
-	}
-	idx := map[key]int{}
-	var out []Control
-	for _, c := range cs {
-		k := key{c.Principal.Kind, c.Principal.ID}
-		i, ok := idx[k]
-		if !ok {
-			idx[k] = len(out)
+	slices.SortStableFunc(cs, func(a, b Control) int { return comparePrincipals(a.Principal, b.Principal) })
+	out := cs[:1]
+	for _, c := range cs[1:] {
+		last := &out[len(out)-1]
+		if last.Principal.Kind != c.Principal.Kind || last.Principal.ID != c.Principal.ID {
 			out = append(out, c)
 			continue
 		}
-		for _, p := range c.Powers {
-			out[i].Powers = addPower(out[i].Powers, p.Kind, p.Actions, p.Targets, p.Conditions, p.Evidence)
+		last.Powers = mergePowers(last.Powers, c.Powers)
+	}
+	return out
+}
+
+// mergePowers returns a new list with the powers of both, sorted by kind.
+func mergePowers(a, b []audit.ControlPower) []audit.ControlPower {
+	disjoint := true
+	for _, p := range b {
+		for _, q := range a {
+			if p.Kind == q.Kind {
+				disjoint = false
+			}
 		}
 	}
-	order := map[audit.ControlKind]int{}
-	for i, k := range audit.ControlKinds() {
-		order[k] = i
-	}
-	for i := range out {
-		sort.SliceStable(out[i].Powers, func(a, b int) bool {
-			return order[out[i].Powers[a].Kind] < order[out[i].Powers[b].Kind]
-		})
-	}
-	korder := map[audit.ControllerKind]int{}
-	for i, k := range audit.ControllerKinds() {
-		korder[k] = i
-	}
-	sort.Slice(out, func(a, b int) bool {
-		pa, pb := out[a].Principal, out[b].Principal
-		if pa.Kind != pb.Kind {
-			return korder[pa.Kind] > korder[pb.Kind] // widest (any-principal) first
+	var out []audit.ControlPower
+	if disjoint {
+		out = make([]audit.ControlPower, 0, len(a)+len(b))
+		out = append(append(out, a...), b...)
+	} else {
+		for _, p := range append(append([]audit.ControlPower(nil), a...), b...) {
+			out = addPower(out, p.Kind, p.Actions, p.Targets, p.Conditions, p.Evidence)
 		}
-		return pa.ID < pb.ID
-	})
+	}
+	slices.SortStableFunc(out, func(x, y audit.ControlPower) int { return powerOrder[x.Kind] - powerOrder[y.Kind] })
 	return out
 }
 

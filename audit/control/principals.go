@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/policy"
@@ -64,6 +65,11 @@ type grants struct {
 // evaluator is one principal's effective control permissions.
 type evaluator struct {
 	principal audit.ControlPrincipal
+	// fnStmts are the statements (allow, deny, boundary) about the
+	// function's actions, for signatures; cache maps a signature to the
+	// principal's *Control for functions with it (nil: no control).
+	fnStmts []*stmtRef
+	cache   sync.Map
 	// ident is the principal's policies as an identity, for comparing its
 	// power with an execution role's (audit/awsiam).
 	ident       *audit.Identity
@@ -275,6 +281,9 @@ func (a *account) evaluator(p audit.ControlPrincipal, docs []docSource, boundary
 					if ref.ev.Source.Ref == "" {
 						ref.ev.Source.Ref = ds.p.ID
 					}
+				}
+				if ai < nFunctionActs {
+					e.fnStmts = appendRef(e.fnStmts, ref)
 				}
 				g := &e.acts[ai]
 				switch {
