@@ -50,7 +50,7 @@ type Analysis struct {
 	trust map[string]*trustVerdict // role ARN -> verdict
 	// idControls caches identityControls per role ARN.
 	idControls map[string][]Control
-	roles map[string]*awsiam.Role  // identity id -> effective permissions
+	roles      map[string]*awsiam.Role // identity id -> effective permissions
 }
 
 // accountIndex finds, per action, the principals whose statements can
