@@ -17,9 +17,9 @@ import (
 const maxNamed = 10
 
 // awsControl returns the control analysis of the inventory, built once per
-// rule run.
+// analysis and shared by the three rules.
 func awsControl(pass *audit.Pass) *control.Analysis {
-	return pass.Memo("control", func() any { return control.New(pass.Inventory) }).(*control.Analysis)
+	return pass.Shared("rules/control", func() any { return control.New(pass.Inventory) }).(*control.Analysis)
 }
 
 // awsControls returns who can control the function, or ok=false when the
