@@ -210,6 +210,10 @@ func TestAWSControls(t *testing.T) {
 			fn.AWS.Policies = []audit.ResourcePolicy{{Document: doc(
 				`{"Sid":"partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":["lambda:UpdateFunctionCode","lambda:UpdateFunctionConfiguration","lambda:InvokeFunction"],"Resource":"` + fnARN + `"}`)}}
 		}, []string{"account " + other + ": change-code[lambda:UpdateFunctionCode]"}},
+		{"function policy naming the own account delegates to identity policies", func(_ *audit.AWSAccount, fn *audit.Function) {
+			fn.AWS.Policies = []audit.ResourcePolicy{{Document: doc(
+				`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"lambda:*","Resource":"` + fnARN + `"}`)}}
+		}, nil},
 		{"the execution role controlling its own function", func(a *audit.AWSAccount, _ *audit.Function) {
 			a.Roles[0].Inline = []audit.Policy{inline("self", updateCode, passAny, createFn)}
 			a.Roles[0].Attached = nil

@@ -221,6 +221,11 @@ func resourceGrantees(fn *audit.Function) (out []grantee, problems []string) {
 				ev.Policy = "function policy (" + rp.Qualifier + ")"
 			}
 			for _, g := range grantees(st, fn.Account, ev, acts) {
+				if g.principal.Kind == audit.ControllerAccount && g.principal.ID == fn.Account {
+					// The own account: its identity policies decide, and
+					// they are evaluated per principal.
+					continue
+				}
 				var kept []string
 				for _, a := range acts {
 					if g.principal.Account == fn.Account || crossAccountActions[a] {
