@@ -8,6 +8,7 @@ import (
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/audit/control"
 	"github.com/fnaudit/fnaudit/audit/rules"
+	"github.com/google/go-cmp/cmp"
 )
 
 // BenchmarkControlRules: FNA-AWS-010..012 through the analyzer over the
@@ -38,4 +39,25 @@ func BenchmarkControlRules(b *testing.B) {
 	}
 	b.ReportMetric(float64(findings), "findings")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/5000, "ns/function")
+}
+
+// TestControlRulesDeterministic: the shared, cached analysis gives the same
+// findings run after run, whatever order the analyzer's goroutines take.
+func TestControlRulesDeterministic(t *testing.T) {
+	t.Parallel()
+	inv := control.BenchEstate(300, 120, 60, 60)
+	for _, r := range inv.Accounts[0].AWS.Roles {
+		inv.Identities = append(inv.Identities, audit.Identity{Provider: audit.AWS, Account: r.ARN[13:25], ID: r.ARN, Name: r.Name,
+			Policies: r.Inline})
+	}
+	cfg := audit.Config{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	first := audit.Analyze(inv, rules.All(), cfg).Findings
+	if len(first) == 0 {
+		t.Fatal("no findings")
+	}
+	for i := 0; i < 3; i++ {
+		if d := cmp.Diff(first, audit.Analyze(inv, rules.All(), cfg).Findings); d != "" {
+			t.Fatalf("run %d differs (-first +now):\n%s", i+2, d)
+		}
+	}
 }
