@@ -74,6 +74,7 @@ type hit struct{ action, eval int }
 
 type wildPattern struct {
 	pattern string
+	prefix  string // the literal text before the first wildcard
 	hits    []hit
 }
 
@@ -114,7 +115,7 @@ func indexAccount(acct *account) *accountIndex {
 					if !ok {
 						wi = len(ix.wild)
 						wild[r] = wi
-						ix.wild = append(ix.wild, wildPattern{pattern: r})
+						ix.wild = append(ix.wild, wildPattern{pattern: r, prefix: r[:strings.IndexAny(r, "*?")]})
 					}
 					ix.wild[wi].hits = appendHit(ix.wild[wi].hits, h)
 				}
@@ -241,7 +242,7 @@ func (ix *accountIndex) candidates(res []string, lo, hi int) (evals []int, masks
 	for i := range ix.wild {
 		w := &ix.wild[i]
 		for _, r := range res {
-			if policy.MatchPatternCase(w.pattern, r) {
+			if strings.HasPrefix(r, w.prefix) && policy.MatchPatternCase(w.pattern, r) {
 				add(w.hits)
 				break
 			}
