@@ -320,3 +320,35 @@ func TestProblems(t *testing.T) {
 		t.Errorf("TrustProblem = %q", p)
 	}
 }
+
+// TestControllers: the per-principal view lists each principal once with the
+// patterns its statements name and the Denies that carve them.
+func TestControllers(t *testing.T) {
+	t.Parallel()
+	inv := estate(func(a *audit.AWSAccount, _ *audit.Function) {
+		a.Roles[0].Attached = nil
+		a.Users = append(a.Users, user("dev", inline("dev",
+			`{"Sid":"Team","Effect":"Allow","Action":["lambda:UpdateFunctionCode","lambda:UpdateFunctionConfiguration"],"Resource":"arn:aws:lambda:*:123456789012:function:team-*"}`,
+			`{"Sid":"NotProd","Effect":"Deny","Action":"lambda:*","Resource":"arn:aws:lambda:*:123456789012:function:team-prod-*"}`,
+			`{"Sid":"Pass","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/team-*"}`)))
+	})
+	got := New(inv).Controllers()
+	ev := func(sid, action string) []audit.ControlEvidence {
+		return []audit.ControlEvidence{{Policy: "dev", Kind: audit.PolicyInline, Statement: "Sid=" + sid, Actions: []string{action}}}
+	}
+	want := []audit.Controller{{Provider: audit.AWS,
+		Principal: audit.ControlPrincipal{Kind: audit.ControllerUser, ID: userARN("dev"), Name: "dev", Account: acct},
+		Powers: []audit.ControlPower{
+			{Kind: audit.ControlChangeCode, Actions: []string{"lambda:UpdateFunctionCode"},
+				Targets: []string{"arn:aws:lambda:*:123456789012:function:team-*"}, Except: []string{"arn:aws:lambda:*:123456789012:function:team-prod-*"},
+				Evidence: ev("Team", "lambda:UpdateFunctionCode")},
+			{Kind: audit.ControlChangeConfig, Actions: []string{"lambda:UpdateFunctionConfiguration"},
+				Targets: []string{"arn:aws:lambda:*:123456789012:function:team-*"}, Except: []string{"arn:aws:lambda:*:123456789012:function:team-prod-*"},
+				Evidence: ev("Team", "lambda:UpdateFunctionConfiguration")},
+			{Kind: audit.ControlPassIdentity, Actions: []string{"iam:PassRole"},
+				Targets: []string{"arn:aws:iam::123456789012:role/team-*"}, Evidence: ev("Pass", "iam:PassRole")},
+		}}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("Controllers (-want +got):\n%s", d)
+	}
+}

@@ -12,8 +12,8 @@ var awsCrossAccountControlDoc string
 
 // AWSCrossAccountControl reports principals outside the function's account
 // (and organization, when known) that can change the function or obtain its
-// execution role: through the function's resource policy, the role's trust
-// policy, or identity policies of another account the inventory holds.
+// execution role: through the function's resource policy or the role's
+// trust policy.
 var AWSCrossAccountControl = audit.Rule{
 	ID:       "FNA-AWS-011",
 	Slug:     "aws-cross-account-control",
