@@ -565,15 +565,21 @@ func mergeControls(cs []Control) []Control {
 	if len(cs) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(cs, func(a, b Control) int { return comparePrincipals(a.Principal, b.Principal) })
-	out := cs[:1]
-	for _, c := range cs[1:] {
-		last := &out[len(out)-1]
-		if last.Principal.Kind != c.Principal.Kind || last.Principal.ID != c.Principal.ID {
-			out = append(out, c)
+	// Sort indexes, not the controls themselves: a control is large, and
+	// moving it costs write barriers on every pointer it holds.
+	idx := make([]int32, len(cs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return comparePrincipals(cs[a].Principal, cs[b].Principal) })
+	out := make([]Control, 0, len(cs))
+	for _, i := range idx {
+		c := cs[i]
+		if n := len(out); n > 0 && out[n-1].Principal.Kind == c.Principal.Kind && out[n-1].Principal.ID == c.Principal.ID {
+			out[n-1].Powers = mergePowers(out[n-1].Powers, c.Powers)
 			continue
 		}
-		last.Powers = mergePowers(last.Powers, c.Powers)
+		out = append(out, c)
 	}
 	return out
 }
