@@ -22,6 +22,9 @@ type index struct {
 	trusted    map[string]bool
 	gaps       map[accountKey][]*Gap // by provider and account ("" = every account)
 	orgs       orgIndex
+	// shared holds what several rules compute from the same inventory
+	// (Pass.Shared).
+	shared sync.Map
 }
 
 func newIndex(inv *Inventory, cfg *Config) *index {
@@ -143,6 +146,7 @@ func Analyze(inv *Inventory, rules []Rule, cfg Config) *Report {
 		r.Warnings = append(r.Warnings, noFunctionsWarning(inv))
 	}
 	r.Warnings = append(r.Warnings, orgWarnings(inv.Organizations)...)
+	r.Warnings = append(r.Warnings, controlWarnings(inv)...)
 	r.Summarize()
 	return r
 }

@@ -48,6 +48,7 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 	seenAcct := map[accountKey]int{}
 	seenGap := map[string]bool{} // exact repeats of a gap are folded
 	seenDoor := map[string]int{} // front door id -> index in out.FrontDoors
+	seenCtl := map[string]bool{} // exact repeats of a controller are folded
 	var warnings []string
 	for n, inv := range invs {
 		if inv == nil {
@@ -67,6 +68,9 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 					out.Accounts[i].Name = a.Name
 				}
 				out.Accounts[i].Buckets = mergeBuckets(out.Accounts[i].Buckets, a.Buckets)
+				if out.Accounts[i].AWS == nil {
+					out.Accounts[i].AWS = a.AWS
+				}
 				continue
 			}
 			seenAcct[k] = len(out.Accounts)
@@ -116,6 +120,14 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 			out.FrontDoors = append(out.FrontDoors, d)
 		}
 		out.Organizations = mergeOrganizations(out.Organizations, inv.Organizations)
+		for _, c := range inv.Controllers {
+			k, err := json.Marshal(c)
+			if err == nil && seenCtl[string(k)] {
+				continue
+			}
+			seenCtl[string(k)] = true
+			out.Controllers = append(out.Controllers, c)
+		}
 		for _, g := range inv.Gaps {
 			k, err := json.Marshal(g)
 			if err == nil && seenGap[string(k)] {

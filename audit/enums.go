@@ -320,6 +320,10 @@ const (
 	// policies): only the privilege-escalation verdict needs it.
 	DataImpersonation DataKind = "impersonation"
 	DataFrontDoors    DataKind = "front-doors" // API gateways, load balancers, CDNs in front of functions
+	// DataControl is who can change functions or take their identity: IAM
+	// users, groups, roles and policies (AWS), IAM policies up the resource
+	// hierarchy (GCP), role assignments and publishing settings (Azure).
+	DataControl DataKind = "control"
 )
 
 // DataKinds lists every data kind.
@@ -328,7 +332,7 @@ func DataKinds() []DataKind {
 }
 
 var allDataKinds = []DataKind{DataFunctions, DataAccess, DataTriggers, DataIdentity, DataEnvironment, DataConfig,
-	DataImpersonation, DataFrontDoors}
+	DataImpersonation, DataFrontDoors, DataControl}
 
 // String returns the kind's name.
 func (k DataKind) String() string { return string(k) }

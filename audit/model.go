@@ -25,7 +25,10 @@ type Inventory struct {
 	Identities  []Identity `json:"identities,omitempty"`
 	// FrontDoors are the entry points that forward to functions (v2).
 	FrontDoors []FrontDoor `json:"frontDoors,omitempty"`
-	Gaps       []Gap       `json:"gaps,omitempty"`
+	// Controllers are the principals that can change functions or take their
+	// identity, as judged by a collector (v2, optional; see model_control.go).
+	Controllers []Controller `json:"controllers,omitempty"`
+	Gaps        []Gap        `json:"gaps,omitempty"`
 	// Organizations record what the collection learned about organization
 	// membership (see Organization).
 	Organizations []Organization `json:"organizations,omitempty"`
@@ -44,6 +47,9 @@ type Account struct {
 	// Buckets are the owners of the S3 buckets the account's functions name
 	// as sources (AWS), read once per account.
 	Buckets []BucketOwnership `json:"buckets,omitempty"`
+	// AWS holds the account's IAM authorization details (users, groups,
+	// roles, managed policies) when they were read (v2, optional).
+	AWS *AWSAccount `json:"aws,omitempty"`
 }
 
 // Source says where an element of the model came from, so a finding can quote it.
