@@ -320,6 +320,9 @@ const (
 	// policies): only the privilege-escalation verdict needs it.
 	DataImpersonation DataKind = "impersonation"
 	DataFrontDoors    DataKind = "front-doors" // API gateways, load balancers, CDNs in front of functions
+	// DataControl is who can change a function: the policies that grant
+	// updating it, rewriting its access or taking its identity.
+	DataControl DataKind = "control"
 )
 
 // DataKinds lists every data kind.
@@ -328,7 +331,7 @@ func DataKinds() []DataKind {
 }
 
 var allDataKinds = []DataKind{DataFunctions, DataAccess, DataTriggers, DataIdentity, DataEnvironment, DataConfig,
-	DataImpersonation, DataFrontDoors}
+	DataImpersonation, DataFrontDoors, DataControl}
 
 // String returns the kind's name.
 func (k DataKind) String() string { return string(k) }

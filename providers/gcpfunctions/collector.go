@@ -88,6 +88,7 @@ type Collector struct {
 	roleCache map[string]*roleEntry
 	ancMu     sync.Mutex
 	ancCache  map[string]*ancestorEntry
+	ctl       controlStash // what the control pass needs (control.go)
 }
 
 var _ audit.Collector = (*Collector)(nil)

@@ -1,0 +1,178 @@
+package gcpfunctions
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"cloud.google.com/go/iam/apiv1/iampb"
+	"google.golang.org/genproto/googleapis/type/expr"
+
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/providers/gcpfunctions/gcpfake"
+)
+
+// controlEstate extends the scenario with the bindings that let principals
+// control its functions: a developer group that may update functions in the
+// project, an external user with Service Account User on webhook@, a Token
+// Creator on orders@ from a partner domain, a setIamPolicy grant on the
+// webhook-stripe service, a Cloud Functions developer on the 2nd-gen function's
+// own policy and near misses (Service Account User on another account, a
+// viewer role on the function).
+func controlEstate() *gcpfake.Estate {
+	e := gcpfake.Scenario()
+	webhook, orders := gcpfake.SA("webhook"), gcpfake.SA("orders")
+	for _, p := range e.Projects {
+		if p.ID != gcpfake.ProdProject {
+			continue
+		}
+		p.Policy.Bindings = append(p.Policy.Bindings,
+			&iampb.Binding{Role: "roles/cloudfunctions.developer", Members: []string{"group:developers@acme.example"}})
+		p.ServiceAccounts = []string{gcpfake.SA("deployer"), orders, webhook}
+		p.ServiceAccountPolicies = map[string]*iampb.Policy{
+			webhook: {Version: 3, Bindings: []*iampb.Binding{
+				{Role: "roles/iam.serviceAccountUser", Members: []string{"user:mallory@contractor.example"}},
+				{Role: "roles/iam.serviceAccountTokenCreator", Members: []string{"user:temp@acme.example"},
+					Condition: &expr.Expr{Expression: `request.time < timestamp("2020-01-01T00:00:00Z")`}},
+			}},
+			gcpfake.SA("deployer"): {Version: 3, Bindings: []*iampb.Binding{
+				{Role: "roles/iam.serviceAccountUser", Members: []string{"user:bob@acme.example"}},
+			}},
+			orders: {Version: 3, Bindings: []*iampb.Binding{
+				{Role: "roles/iam.serviceAccountTokenCreator", Members: []string{"user:eve@partner.example"}},
+			}},
+		}
+		svc := "projects/" + gcpfake.ProdProject + "/locations/us-central1/services/webhook-stripe"
+		p.ServicePolicies[svc].Bindings = append(p.ServicePolicies[svc].Bindings,
+			&iampb.Binding{Role: "roles/run.admin", Members: []string{"user:ops@acme.example"}})
+		p.FunctionPolicies[gcpfake.FunctionName("us-central1", "webhook-stripe")] = &iampb.Policy{Bindings: []*iampb.Binding{
+			{Role: "roles/cloudfunctions.developer", Members: []string{"user:dev@acme.example"}},
+			{Role: "roles/cloudfunctions.viewer", Members: []string{"user:viewer@acme.example"}},
+		}}
+	}
+	e.Roles["roles/cloudfunctions.developer"] = []string{"cloudfunctions.functions.get", "cloudfunctions.functions.update", "cloudfunctions.functions.invoke"}
+	e.Roles["roles/cloudfunctions.viewer"] = []string{"cloudfunctions.functions.get", "cloudfunctions.functions.list"}
+	e.Roles["roles/run.admin"] = []string{"run.services.get", "run.services.update", "run.services.setIamPolicy", "run.routes.invoke"}
+	e.Roles["roles/iam.serviceAccountUser"] = []string{"iam.serviceAccounts.actAs", "iam.serviceAccounts.get"}
+	return e
+}
+
+// runControls collects like Collect and returns the control pass's result.
+func runControls(t *testing.T, col *Collector, projects ...string) (map[string][]gcpControl, []audit.Gap) {
+	t.Helper()
+	ctx := context.Background()
+	var results []*projectResult
+	var fns []audit.Function
+	for _, p := range projects {
+		r := col.collectProject(ctx, p)
+		results = append(results, r)
+		fns = append(fns, r.functions...)
+	}
+	_, idGaps := col.identities(ctx, fns, results)
+	return col.controls(ctx, results, idGaps)
+}
+
+func controlLines(cs []gcpControl) []string {
+	var out []string
+	for _, c := range cs {
+		s := fmt.Sprintf("%s %s@%s %s", c.Member, c.Role, c.Scope, strings.Join(c.Permissions, ","))
+		if c.Condition != "" {
+			s += " if " + c.Condition
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestControls: the real Cloud Functions, Cloud Run, Resource Manager and IAM
+// clients read every policy that covers a function, and the control pass names
+// each member with the binding and the exact control permissions.
+func TestControls(t *testing.T) {
+	col, srv := startCollector(t, controlEstate(), gcpfake.ProdProject)
+	ctls, gaps := runControls(t, col, gcpfake.ProdProject)
+	webhook := gcpfake.SA("webhook")
+	fn := gcpfake.FunctionName("us-central1", "webhook-stripe")
+	svc := "projects/" + gcpfake.ProdProject + "/locations/us-central1/services/webhook-stripe"
+	proj := "projects/" + gcpfake.ProdProject
+	saRes := "projects/" + gcpfake.ProdProject + "/serviceAccounts/" + webhook
+	want := []string{
+		"group:developers@acme.example roles/cloudfunctions.developer@" + proj + " cloudfunctions.functions.update",
+		"serviceAccount:" + gcpfake.ProdNumber + "-compute@developer.gserviceaccount.com roles/editor@" + proj + " cloudfunctions.functions.update",
+		"serviceAccount:" + gcpfake.ProdNumber + "-compute@developer.gserviceaccount.com roles/editor@" + proj + " iam.serviceAccounts.actAs",
+		"serviceAccount:" + gcpfake.ProdProject + "@appspot.gserviceaccount.com roles/editor@" + proj + " cloudfunctions.functions.update",
+		"serviceAccount:" + gcpfake.ProdProject + "@appspot.gserviceaccount.com roles/editor@" + proj + " iam.serviceAccounts.actAs",
+		// Token Creator on the whole project reaches every account in it.
+		"serviceAccount:" + gcpfake.SA("images") + " roles/iam.serviceAccountTokenCreator@" + proj + " iam.serviceAccounts.getAccessToken,iam.serviceAccounts.implicitDelegation,iam.serviceAccounts.signBlob,iam.serviceAccounts.signJwt" +
+			` if request.time.getDayOfWeek("Europe/Berlin") < 5`,
+		"user:dev@acme.example roles/cloudfunctions.developer@" + fn + " cloudfunctions.functions.update",
+		"user:mallory@contractor.example roles/iam.serviceAccountUser@" + saRes + " iam.serviceAccounts.actAs",
+		"user:ops@acme.example roles/run.admin@" + svc + " run.services.setIamPolicy,run.services.update",
+		"user:temp@acme.example roles/iam.serviceAccountTokenCreator@" + saRes + " iam.serviceAccounts.getAccessToken,iam.serviceAccounts.implicitDelegation,iam.serviceAccounts.signBlob,iam.serviceAccounts.signJwt" +
+			` if request.time < timestamp("2020-01-01T00:00:00Z")`,
+	}
+	got := controlLines(ctls[fn])
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("controllers of webhook-stripe:\n got %q\nwant %q", got, want)
+	}
+	if n := srv.Calls("GetIamPolicy"); n == 0 {
+		t.Error("no IAM policy read")
+	}
+	// The 1st-gen billing-sync runs as billing@: the folder's projectIamAdmin
+	// carries no control permission, the project's editors can update it.
+	billing := controlLines(ctls[gcpfake.FunctionName("us-east1", "billing-sync")])
+	if !slices.Contains(billing, "group:developers@acme.example roles/cloudfunctions.developer@"+proj+" cloudfunctions.functions.update") {
+		t.Errorf("billing-sync controllers = %q, want the developers group", billing)
+	}
+	for _, l := range billing {
+		if strings.Contains(l, "run.services") {
+			t.Errorf("1st-gen billing-sync controlled through a Cloud Run permission: %s", l)
+		}
+	}
+	// The organization's policy is unreadable: a control gap for the project.
+	var orgGap bool
+	for _, g := range gaps {
+		if g.Data != audit.DataControl {
+			t.Errorf("gap of data %s from the control pass: %+v", g.Data, g)
+		}
+		if g.API == apiOrganizationIAM && g.Account == gcpfake.ProdProject && g.Resource == "" && g.Reason == audit.GapAccessDenied {
+			orgGap = true
+		}
+	}
+	if !orgGap {
+		t.Errorf("no control gap for the unreadable organization policy: %+v", gaps)
+	}
+}
+
+// TestControlsDeniedReads: a denied service-account policy and a denied
+// project policy become control gaps naming what is unknown.
+func TestControlsDeniedReads(t *testing.T) {
+	e := controlEstate()
+	for _, p := range e.Projects {
+		if p.ID == gcpfake.ProdProject {
+			p.DeniedServiceAccounts = []string{gcpfake.SA("webhook")}
+		}
+	}
+	col, _ := startCollector(t, e, gcpfake.ProdProject)
+	ctls, gaps := runControls(t, col, gcpfake.ProdProject)
+	var saGap bool
+	for _, g := range gaps {
+		if g.API == apiServiceAccountIAM && g.Resource == gcpfake.SA("webhook") && g.Reason == audit.GapAccessDenied {
+			saGap = true
+		}
+		if g.API == apiServiceAccountIAM && g.Resource != gcpfake.SA("webhook") {
+			t.Errorf("gap on another account's control from webhook@'s denied policy: %+v", g)
+		}
+	}
+	if !saGap {
+		t.Errorf("no control gap for webhook@'s denied policy: %+v", gaps)
+	}
+	for _, l := range controlLines(ctls[gcpfake.FunctionName("us-central1", "webhook-stripe")]) {
+		if strings.Contains(l, "mallory") {
+			t.Errorf("a binding of the denied policy was reported: %s", l)
+		}
+	}
+}
