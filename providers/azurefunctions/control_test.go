@@ -1,0 +1,112 @@
+package azurefunctions
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+
+	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/providers/azurefunctions/azuretest"
+)
+
+const paymentsApp = "/subscriptions/" + azuretest.SubProd + "/resourceGroups/rg-payments-prod/providers/Microsoft.Web/sites/func-payments-prod"
+
+// controlRun collects the fake cloud's production subscription with the real
+// SDK clients and returns the run.
+func controlRun(t *testing.T, fc *azuretest.Cloud) *run {
+	t.Helper()
+	c, err := New(context.Background(), Options{Credential: &azfake.TokenCredential{}, ClientOptions: fc.ClientOptions(),
+		Subscriptions: []string{azuretest.SubProd}, Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func azureControlLines(cs []azureControl) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, fmt.Sprintf("%s %s %s@%s %s", c.PrincipalType, c.PrincipalID, c.Role, c.Scope, strings.Join(c.Actions, ",")))
+	}
+	return out
+}
+
+// TestControls: the role assignments at and above an app (atScope()) are
+// listed with the real armauthorization client, each role expanded, and only
+// those allowing a control action are kept, with the exact actions; the
+// basic-auth publishing policies are read with the real armappservice client.
+func TestControls(t *testing.T) {
+	t.Parallel()
+	r := controlRun(t, azuretest.Scenario())
+	ac := r.controls[strings.ToLower(paymentsApp)]
+	if ac == nil || !ac.read {
+		t.Fatalf("no control read for func-payments-prod: %+v", ac)
+	}
+	sub := "/subscriptions/" + azuretest.SubProd
+	got := azureControlLines(ac.controls)
+	slices.Sort(got)
+	all := "Microsoft.Web/sites/write,Microsoft.Web/sites/slots/write,Microsoft.Web/sites/config/write,Microsoft.Web/sites/publishxml/action,Microsoft.Web/sites/config/list/action"
+	want := []string{
+		"ServicePrincipal " + azuretest.PrincipalOrders + " Orders Platform Operator@" + sub + " " + all,
+		"ServicePrincipal " + azuretest.PrincipalPayments + " Owner@" + sub + " " + all + ",Microsoft.Authorization/roleAssignments/write",
+		"User " + azuretest.UserContributor + " Contributor@" + paymentsApp + " " + all,
+		"User " + azuretest.UserWebsite + " Website Contributor@" + sub + "/resourceGroups/rg-payments-prod " + all,
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("controllers of func-payments-prod:\n got %q\nwant %q", got, want)
+	}
+	for _, l := range got {
+		if strings.Contains(l, azuretest.UserReader) {
+			t.Errorf("Reader on the app reported as a controller: %s", l)
+		}
+	}
+	var hook *audit.Function
+	for i := range r.inv.Functions {
+		if r.inv.Functions[i].Name == "StripeWebhook" {
+			hook = &r.inv.Functions[i]
+		}
+	}
+	bp := hook.Azure.BasicPublishing
+	if bp == nil || bp.SCM == nil || !*bp.SCM || bp.FTP == nil || *bp.FTP {
+		t.Errorf("StripeWebhook basic publishing = %+v, want SCM on, FTP off", bp)
+	}
+}
+
+// TestControlsDenied: a denied assignment listing and denied publishing
+// policies are control gaps on the app; nothing is claimed for it.
+func TestControlsDenied(t *testing.T) {
+	t.Parallel()
+	fc := azuretest.Scenario()
+	fc.DenyAssignmentsAt(paymentsApp)
+	fc.DenyPublishingPolicies("func-payments-prod")
+	r := controlRun(t, fc)
+	if ac := r.controls[strings.ToLower(paymentsApp)]; ac == nil || ac.read {
+		t.Errorf("denied listing reported as read: %+v", ac)
+	}
+	var apis []string
+	for _, g := range r.inv.Gaps {
+		if g.Data == audit.DataControl && strings.EqualFold(g.Resource, paymentsApp) && g.Reason == audit.GapAccessDenied {
+			apis = append(apis, g.API)
+		}
+	}
+	slices.Sort(apis)
+	want := []string{apiControlAssignments, apiBasicPublishing, apiBasicPublishing}
+	if !slices.Equal(apis, want) {
+		t.Errorf("control gaps on func-payments-prod = %q, want %q (gaps: %+v)", apis, want, r.inv.Gaps)
+	}
+	for _, f := range r.inv.Functions {
+		if f.Azure.App == paymentsApp && f.Azure.BasicPublishing != nil {
+			t.Errorf("%s: basic publishing %+v after denied reads", f.Name, f.Azure.BasicPublishing)
+		}
+	}
+}
