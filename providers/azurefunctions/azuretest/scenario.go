@@ -45,7 +45,7 @@ func Scenario() *Cloud {
 				sub: SubProd, rg: "rg-payments-prod", name: "func-payments-prod", location: "West Europe", kind: "functionapp,linux",
 				pna: to.Ptr("Enabled"), linuxFx: "Node|22", systemPrincipal: PrincipalPayments,
 				basicSCM: true,
-				auth: &armappservice.SiteAuthSettingsV2Properties{Platform: &armappservice.AuthPlatform{Enabled: to.Ptr(false)}},
+				auth:     &armappservice.SiteAuthSettingsV2Properties{Platform: &armappservice.AuthPlatform{Enabled: to.Ptr(false)}},
 				settings: map[string]string{
 					"FUNCTIONS_EXTENSION_VERSION":          "~4",
 					"FUNCTIONS_WORKER_RUNTIME":             "node",
