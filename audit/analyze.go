@@ -140,6 +140,7 @@ func Analyze(inv *Inventory, rules []Rule, cfg Config) *Report {
 	if len(inv.Functions) == 0 {
 		r.Warnings = append(r.Warnings, noFunctionsWarning(inv))
 	}
+	r.Warnings = append(r.Warnings, controlWarnings(inv)...)
 	r.Summarize()
 	return r
 }

@@ -48,6 +48,7 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 	seenAcct := map[accountKey]int{}
 	seenGap := map[string]bool{} // exact repeats of a gap are folded
 	seenDoor := map[string]int{} // front door id -> index in out.FrontDoors
+	seenCtl := map[string]bool{} // exact repeats of a controller are folded
 	var warnings []string
 	for n, inv := range invs {
 		if inv == nil {
@@ -65,6 +66,9 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 				}
 				if out.Accounts[i].Name == "" {
 					out.Accounts[i].Name = a.Name
+				}
+				if out.Accounts[i].AWS == nil {
+					out.Accounts[i].AWS = a.AWS
 				}
 				continue
 			}
@@ -112,6 +116,14 @@ func MergeChecked(invs ...*Inventory) (*Inventory, []string) {
 			}
 			seenDoor[d.ID] = len(out.FrontDoors)
 			out.FrontDoors = append(out.FrontDoors, d)
+		}
+		for _, c := range inv.Controllers {
+			k, err := json.Marshal(c)
+			if err == nil && seenCtl[string(k)] {
+				continue
+			}
+			seenCtl[string(k)] = true
+			out.Controllers = append(out.Controllers, c)
 		}
 		for _, g := range inv.Gaps {
 			k, err := json.Marshal(g)

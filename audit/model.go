@@ -25,7 +25,10 @@ type Inventory struct {
 	Identities  []Identity `json:"identities,omitempty"`
 	// FrontDoors are the entry points that forward to functions (v2).
 	FrontDoors []FrontDoor `json:"frontDoors,omitempty"`
-	Gaps       []Gap       `json:"gaps,omitempty"`
+	// Controllers are the principals that can change functions or take their
+	// identity, as judged by a collector (v2, optional; see model_control.go).
+	Controllers []Controller `json:"controllers,omitempty"`
+	Gaps        []Gap        `json:"gaps,omitempty"`
 }
 
 // Account is one audited scope: an AWS account, a GCP project or an Azure subscription.
@@ -38,6 +41,9 @@ type Account struct {
 	OrgID string `json:"orgId,omitempty"`
 	// Regions lists the regions / locations that were audited.
 	Regions []string `json:"regions,omitempty"`
+	// AWS holds the account's IAM authorization details (users, groups,
+	// roles, managed policies) when they were read (v2, optional).
+	AWS *AWSAccount `json:"aws,omitempty"`
 }
 
 // Source says where an element of the model came from, so a finding can quote it.

@@ -47,6 +47,11 @@ var requiredFields = map[string][]string{
 	"DoorAddress":        {"url"},
 	"DoorAuth":           {"type"},
 	"NetworkRestriction": {"kind"},
+	"Controller":         {"provider", "principal", "powers"},
+	"ControlPrincipal":   {"kind", "id"},
+	"ControlPower":       {"kind", "actions"},
+	"ControlEvidence":    {"policy"},
+	"AWSPrincipal":       {"arn"},
 }
 
 func enumValues() map[reflect.Type][]string {
@@ -70,6 +75,8 @@ func enumValues() map[reflect.Type][]string {
 	add(reflect.TypeOf(DoorAuthType("")), strs(allDoorAuthTypes))
 	add(reflect.TypeOf(RestrictionKind("")), strs(allRestrictionKinds))
 	add(reflect.TypeOf(TargetResolution("")), strs(allTargetResolutions))
+	add(reflect.TypeOf(ControlKind("")), strs(allControlKinds))
+	add(reflect.TypeOf(ControllerKind("")), strs(allControllerKinds))
 	return m
 }
 
