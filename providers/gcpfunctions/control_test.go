@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"cloud.google.com/go/iam/apiv1/iampb"
+	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genproto/googleapis/type/expr"
 
 	"github.com/fnaudit/fnaudit/audit"
@@ -174,5 +175,49 @@ func TestControlsDeniedReads(t *testing.T) {
 		if strings.Contains(l, "mallory") {
 			t.Errorf("a binding of the denied policy was reported: %s", l)
 		}
+	}
+}
+
+// TestCollectControllers: Collect records the control bindings as the
+// model's controllers, one per member, one power per kind and binding, with
+// the functions, projects or service accounts each reaches.
+func TestCollectControllers(t *testing.T) {
+	col, _ := startCollector(t, controlEstate(), gcpfake.ProdProject)
+	inv := collect(t, col)
+	if err := inv.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]audit.Controller{}
+	for _, c := range inv.Controllers {
+		byID[c.Principal.ID] = c
+	}
+	webhook := gcpfake.SA("webhook")
+	m, ok := byID["user:mallory@contractor.example"]
+	if !ok {
+		t.Fatal("mallory is not a controller")
+	}
+	want := audit.Controller{Provider: audit.GCP,
+		Principal: audit.ControlPrincipal{Kind: audit.ControllerUser, ID: "user:mallory@contractor.example", Name: "mallory@contractor.example"},
+		Powers: []audit.ControlPower{{Kind: audit.ControlActAs, Actions: []string{"iam.serviceAccounts.actAs"}, Targets: []string{webhook},
+			Evidence: []audit.ControlEvidence{{Policy: "roles/iam.serviceAccountUser", PolicyID: "roles/iam.serviceAccountUser",
+				Kind: audit.PolicyBinding, Via: "service account policy projects/" + gcpfake.ProdProject + "/serviceAccounts/" + webhook,
+				Statement: "roles/iam.serviceAccountUser", Actions: []string{"iam.serviceAccounts.actAs"},
+				Source: audit.Source{API: apiServiceAccountIAM, Ref: "projects/" + gcpfake.ProdProject + "/serviceAccounts/" + webhook}}}}}}
+	if diff := cmp.Diff(want, m); diff != "" {
+		t.Errorf("mallory (-want +got):\n%s", diff)
+	}
+	g, ok := byID["group:developers@acme.example"]
+	if !ok || g.Principal.Kind != audit.ControllerGroupMember || len(g.Powers) != 1 ||
+		g.Powers[0].Kind != audit.ControlUpdateFunction || !slices.Equal(g.Powers[0].Targets, []string{"projects/" + gcpfake.ProdProject}) {
+		t.Errorf("developers group = %+v, want update-function on projects/%s", g, gcpfake.ProdProject)
+	}
+	ops := byID["user:ops@acme.example"]
+	var kinds []string
+	for _, p := range ops.Powers {
+		kinds = append(kinds, string(p.Kind)+"->"+strings.Join(p.Targets, ","))
+	}
+	fn := gcpfake.FunctionName("us-central1", "webhook-stripe")
+	if !slices.Equal(kinds, []string{"set-iam-policy->" + fn, "update-service->" + fn}) {
+		t.Errorf("ops powers = %q", kinds)
 	}
 }
