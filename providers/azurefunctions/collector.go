@@ -197,6 +197,7 @@ func (c *Collector) collect(ctx context.Context) (*run, error) {
 	}
 	r.collectRoleAssignments(ctx)
 	r.controls = r.collectControls(ctx) // control.go
+	r.inv.Controllers = azureControllers(r.inv, r.controls)
 
 	inv := r.inv
 	for _, id := range r.idents {

@@ -271,3 +271,142 @@ func (r *run) failedNoted(err error, g audit.Gap) bool {
 	r.addGap(g)
 	return true
 }
+
+// azureControlKind names the model's control kind of a control action.
+func azureControlKind(action string) audit.ControlKind {
+	switch action {
+	case "Microsoft.Web/sites/write":
+		return audit.ControlWriteApp
+	case "Microsoft.Web/sites/slots/write":
+		return audit.ControlWriteSlot
+	case "Microsoft.Web/sites/config/write":
+		return audit.ControlWriteSettings
+	case "Microsoft.Authorization/roleAssignments/write":
+		return audit.ControlAssignRoles
+	}
+	return audit.ControlPublishingCredentials // publishxml/action, config/list/action
+}
+
+// azureControllerPrincipal classifies an assignment's principal. Groups are
+// not expanded (their members are in Microsoft Entra ID, which the audit does
+// not read); a ForeignGroup belongs to another tenant.
+func azureControllerPrincipal(c azureControl, tenant string) audit.ControlPrincipal {
+	p := audit.ControlPrincipal{ID: c.PrincipalID, Account: tenant}
+	switch strings.ToLower(c.PrincipalType) {
+	case "user":
+		p.Kind = audit.ControllerUser
+	case "group":
+		p.Kind = audit.ControllerGroupMember
+		p.Name = "group (members not expanded)"
+	case "foreigngroup":
+		p.Kind = audit.ControllerGroupMember
+		p.Name = "foreign group of another tenant (members not expanded)"
+		p.Account = ""
+	default:
+		p.Kind = audit.ControllerManagedIdentity
+	}
+	return p
+}
+
+// azureControllers folds the apps' control assignments into one Controller
+// per principal, one power per kind and assignment; a power's targets are the
+// assignment's scope (it covers every app under it).
+func azureControllers(inv *audit.Inventory, controls map[string]*appControl) []audit.Controller {
+	tenants := map[string]string{}
+	for _, a := range inv.Accounts {
+		tenants[a.ID] = a.OrgID
+	}
+	type powerKey struct {
+		kind       audit.ControlKind
+		assignment string
+	}
+	type acc struct {
+		principal audit.ControlPrincipal
+		powers    map[powerKey]*audit.ControlPower
+	}
+	byPrincipal := map[string]*acc{}
+	appKeys := make([]string, 0, len(controls))
+	for k := range controls {
+		appKeys = append(appKeys, k)
+	}
+	sort.Strings(appKeys)
+	for _, k := range appKeys {
+		for _, c := range controls[k].controls {
+			a, ok := byPrincipal[c.PrincipalID]
+			if !ok {
+				a = &acc{principal: azureControllerPrincipal(c, tenants[subscriptionOfID(c.Scope, k)]),
+					powers: map[powerKey]*audit.ControlPower{}}
+				byPrincipal[c.PrincipalID] = a
+			}
+			for i, action := range c.Actions {
+				key := powerKey{azureControlKind(action), strings.ToLower(c.Assignment)}
+				pw, ok := a.powers[key]
+				if !ok {
+					pw = &audit.ControlPower{Kind: key.kind, Targets: []string{c.Scope}}
+					if c.Condition != "" {
+						pw.Conditions = []string{c.Condition}
+					}
+					pw.Evidence = []audit.ControlEvidence{{Policy: c.Role, PolicyID: c.RoleID, Kind: audit.PolicyRoleAssignment,
+						Via: "role assignment at " + c.Scope, Statement: c.Assignment,
+						Source: audit.Source{API: apiControlAssignments, Ref: c.Assignment}}}
+					a.powers[key] = pw
+				}
+				if !containsFold(pw.Actions, action) {
+					pw.Actions = append(pw.Actions, action)
+					// The evidence quotes the role's patterns that allow it.
+					if !containsFold(pw.Evidence[0].Actions, c.Patterns[i]) {
+						pw.Evidence[0].Actions = append(pw.Evidence[0].Actions, c.Patterns[i])
+					}
+				}
+			}
+		}
+	}
+	ids := make([]string, 0, len(byPrincipal))
+	for id := range byPrincipal {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]audit.Controller, 0, len(ids))
+	for _, id := range ids {
+		a := byPrincipal[id]
+		keys := make([]powerKey, 0, len(a.powers))
+		for k := range a.powers {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if keys[i].kind != keys[j].kind {
+				return keys[i].kind < keys[j].kind
+			}
+			return keys[i].assignment < keys[j].assignment
+		})
+		c := audit.Controller{Provider: audit.Azure, Principal: a.principal}
+		for _, k := range keys {
+			c.Powers = append(c.Powers, *a.powers[k])
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// subscriptionOfID returns the subscription id in an ARM id, else the one in
+// def (an app id); a management-group scope names none.
+func subscriptionOfID(id, def string) string {
+	for _, s := range []string{id, def} {
+		parts := strings.Split(strings.Trim(s, "/"), "/")
+		for i := 0; i+1 < len(parts); i++ {
+			if strings.EqualFold(parts[i], "subscriptions") {
+				return parts[i+1]
+			}
+		}
+	}
+	return ""
+}
+
+func containsFold(ss []string, s string) bool {
+	for _, x := range ss {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -110,3 +110,36 @@ func TestControlsDenied(t *testing.T) {
 		}
 	}
 }
+
+// TestControllersModel: the control assignments become one Controller per
+// principal with a power per kind and assignment, targeted at the scope.
+func TestControllersModel(t *testing.T) {
+	t.Parallel()
+	r := controlRun(t, azuretest.Scenario())
+	var got *audit.Controller
+	for i := range r.inv.Controllers {
+		if r.inv.Controllers[i].Principal.ID == azuretest.UserWebsite {
+			got = &r.inv.Controllers[i]
+		}
+	}
+	if got == nil {
+		t.Fatal("Website Contributor user is not a controller")
+	}
+	rg := "/subscriptions/" + azuretest.SubProd + "/resourceGroups/rg-payments-prod"
+	var kinds []string
+	for _, p := range got.Powers {
+		kinds = append(kinds, string(p.Kind))
+		if !slices.Equal(p.Targets, []string{rg}) || p.Evidence[0].Policy != "Website Contributor" {
+			t.Errorf("power %s: targets %q, evidence %+v", p.Kind, p.Targets, p.Evidence)
+		}
+	}
+	want := []string{"publishing-credentials", "write-app", "write-settings", "write-slot"}
+	if got.Principal.Kind != audit.ControllerUser || !slices.Equal(kinds, want) {
+		t.Errorf("controller %+v kinds %q, want user with %q", got.Principal, kinds, want)
+	}
+	for _, c := range r.inv.Controllers {
+		if c.Principal.ID == azuretest.UserReader {
+			t.Errorf("Reader is a controller: %+v", c)
+		}
+	}
+}
