@@ -98,15 +98,16 @@ func azureControlByPrincipal(fn *audit.Function, hits []azureControlHit) [][]azu
 }
 
 // azureIdentityPower ranks what the app's identities can do: 3 for an
-// administrative role on a subscription or above, 2 for one on a resource
-// group or resource or for a role writing every resource type ("*") on a
-// subscription or above, 1 for any other write or data action, 0 otherwise.
+// administrative role that can assign roles (Owner, User Access
+// Administrator, ...) on a subscription or above, 2 for Contributor there, an
+// administrative role on a resource group or resource, or a role writing every
+// resource type ("*") on a subscription or above, 1 for any other write or data action, 0 otherwise.
 func azureIdentityPower(pass *audit.Pass) (rank int, why string) {
 	assigned, _ := azureAssignments(pass)
 	for _, a := range assigned {
 		if reason, admin := azureAdminReason(a.Policy); admin {
 			n := 2
-			if azureAdminScope(a.Level) {
+			if azureAdminScope(a.Level) && !azureContributor(a.Policy.ID, a.Policy.Name) {
 				n = 3
 			}
 			if n > rank {
@@ -139,15 +140,15 @@ func azureIdentityPower(pass *audit.Pass) (rank int, why string) {
 }
 
 // azurePrincipalRank is what a controller holds itself on the app, as far as
-// its control assignments show: 3 for an administrative built-in role on a
-// subscription or above, 2 for Contributor there or an administrative role
-// lower down, 0 otherwise.
+// its control assignments show: 3 for an administrative role that can assign
+// roles on a subscription or above, 2 for Contributor there or an
+// administrative role lower down, 0 otherwise.
 func azurePrincipalRank(hits []azureControlHit) int {
 	rank := 0
 	for _, h := range hits {
 		wide := azureAdminScope(catalog.AzureScopeOf(h.Target))
 		for _, e := range h.Power.Evidence {
-			if _, admin := catalog.AzureAdminRole(e.PolicyID, e.Policy); admin {
+			if _, admin := catalog.AzureAdminRole(e.PolicyID, e.Policy); admin && !azureContributor(e.PolicyID, e.Policy) {
 				if wide {
 					rank = max(rank, 3)
 				} else {
@@ -155,12 +156,21 @@ func azurePrincipalRank(hits []azureControlHit) int {
 				}
 				continue
 			}
-			if strings.EqualFold(e.Policy, "Contributor") && wide {
+			if azureContributor(e.PolicyID, e.Policy) && wide {
 				rank = max(rank, 2)
 			}
 		}
 	}
 	return rank
+}
+
+// azureContributor reports whether a role is the built-in Contributor: full
+// control of resources, but no role assignments, so less than Owner.
+func azureContributor(id, name string) bool {
+	if g := catalog.AzureRoleGUID(id); g != "" {
+		return strings.EqualFold(g, "b24988ac-6180-42a0-ab88-20f7382dd24c")
+	}
+	return strings.EqualFold(name, "Contributor")
 }
 
 // azureRunsAs reports whether a power lets its holder run code as the app's
