@@ -221,3 +221,72 @@ func TestCollectControllers(t *testing.T) {
 		t.Errorf("ops powers = %q", kinds)
 	}
 }
+
+// TestControlsOutsideProject: a function running as a service account of a
+// project outside the scan: that project's IAM policy (and its ancestors') is
+// read once for the control pass, and a denied read is a control gap on the
+// account.
+func TestControlsOutsideProject(t *testing.T) {
+	shared := "runner@acme-shared-999.iam.gserviceaccount.com"
+	build := func(denied bool) *gcpfake.Estate {
+		e := controlEstate()
+		for _, p := range e.Projects {
+			if p.ID == gcpfake.ProdProject {
+				for _, f := range p.FunctionsV2 {
+					if f.GetName() == gcpfake.FunctionName("us-central1", "orders-api") {
+						f.ServiceConfig.ServiceAccountEmail = shared
+					}
+				}
+			}
+		}
+		e.Projects = append(e.Projects, &gcpfake.Project{ID: "acme-shared-999", Number: "999999999999", Parent: "folders/111", Denied: denied,
+			Policy: &iampb.Policy{Bindings: []*iampb.Binding{{Role: "roles/iam.serviceAccountUser", Members: []string{"group:sre@acme.example"}}}}})
+		return e
+	}
+	fn := gcpfake.FunctionName("us-central1", "orders-api")
+
+	col, srv := startCollector(t, build(false), gcpfake.ProdProject)
+	ctls, _ := runControls(t, col, gcpfake.ProdProject)
+	want := "group:sre@acme.example roles/iam.serviceAccountUser@projects/acme-shared-999 iam.serviceAccounts.actAs"
+	if got := controlLines(ctls[fn]); !slices.Contains(got, want) {
+		t.Errorf("orders-api controllers = %q, want %q", got, want)
+	}
+	if n := srv.Calls("GetProject"); n != 2 {
+		t.Errorf("GetProject called %d times, want 2 (the audited project and the account's)", n)
+	}
+
+	col, _ = startCollector(t, build(true), gcpfake.ProdProject)
+	_, gaps := runControls(t, col, gcpfake.ProdProject)
+	var found bool
+	for _, g := range gaps {
+		if g.API == apiProjectIAM && g.Resource == shared && g.Account == gcpfake.ProdProject && g.Reason == audit.GapAccessDenied {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no control gap for the denied policy of the account's project: %+v", gaps)
+	}
+}
+
+func TestControllerPrincipal(t *testing.T) {
+	t.Parallel()
+	for member, want := range map[string]audit.ControllerKind{
+		"allUsers":                                   audit.ControllerAnyPrincipal,
+		"allAuthenticatedUsers":                      audit.ControllerAnyPrincipal,
+		"user:a@acme.example":                        audit.ControllerUser,
+		"group:g@acme.example":                       audit.ControllerGroupMember,
+		"domain:acme.example":                        audit.ControllerOrganization,
+		"serviceAccount:x@p.iam.gserviceaccount.com": audit.ControllerServiceAccount,
+		"serviceAccount:service-1@gcp-sa-pubsub.iam.gserviceaccount.com":        audit.ControllerService,
+		"principalSet://iam.googleapis.com/locations/global/workforcePools/p/*": audit.ControllerFederated,
+		"projectEditor:acme-prod-123":                                           audit.ControllerAccount,
+		"deleted:user:old@acme.example?uid=1234":                                audit.ControllerUser,
+	} {
+		if got := controllerPrincipal(member); got.Kind != want || got.ID != member {
+			t.Errorf("%s: %+v, want kind %s", member, got, want)
+		}
+	}
+	if p := controllerPrincipal("serviceAccount:x@p.iam.gserviceaccount.com"); p.Account != "p" {
+		t.Errorf("service account's project = %q, want p", p.Account)
+	}
+}
