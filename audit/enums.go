@@ -320,8 +320,9 @@ const (
 	// policies): only the privilege-escalation verdict needs it.
 	DataImpersonation DataKind = "impersonation"
 	DataFrontDoors    DataKind = "front-doors" // API gateways, load balancers, CDNs in front of functions
-	// DataControl is who can change a function: the policies that grant
-	// updating it, rewriting its access or taking its identity.
+	// DataControl is who can change functions or take their identity: IAM
+	// users, groups, roles and policies (AWS), IAM policies up the resource
+	// hierarchy (GCP), role assignments and publishing settings (Azure).
 	DataControl DataKind = "control"
 )
 

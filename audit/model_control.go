@@ -1,6 +1,11 @@
 package audit
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
 
 // Who can change a function: the principals that can rewrite its code or
 // settings, change who may invoke it, or obtain its identity without touching
@@ -126,12 +131,35 @@ type AWSPrincipal struct {
 // readable from a member account, so every path is an upper bound.
 const SCPNotApplied = "who can change a function was judged without service control policies and resource control policies (not readable from a member account): control paths are upper bounds"
 
-// controlWarnings returns the report warnings about control verdicts.
+// controlWarnings returns the report warnings about control verdicts: that
+// organization policies were not applied, and which AWS accounts with
+// functions have no authorization details (so who can change their
+// functions was not judged).
 func controlWarnings(inv *Inventory) []string {
+	var out []string
+	withDetails := map[string]bool{}
 	for i := range inv.Accounts {
-		if inv.Accounts[i].AWS != nil {
-			return []string{SCPNotApplied}
+		if a := &inv.Accounts[i]; a.Provider == AWS && a.AWS != nil {
+			withDetails[a.ID] = true
 		}
 	}
-	return nil
+	if len(withDetails) > 0 {
+		out = append(out, SCPNotApplied)
+	}
+	missing := map[string]bool{}
+	for i := range inv.Functions {
+		if fn := &inv.Functions[i]; fn.Provider == AWS && !withDetails[fn.Account] {
+			missing[fn.Account] = true
+		}
+	}
+	if len(missing) > 0 {
+		ids := make([]string, 0, len(missing))
+		for id := range missing {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		out = append(out, fmt.Sprintf("who can change a function was not judged in AWS account(s) %s: the inventory holds no IAM authorization details for them (an older collection, or iam:GetAccountAuthorizationDetails failed; see the gaps)",
+			strings.Join(ids, ", ")))
+	}
+	return out
 }

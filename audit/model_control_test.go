@@ -78,8 +78,14 @@ func TestControlWarning(t *testing.T) {
 	}
 	inv := controlInventory()
 	inv.Accounts[0].AWS = nil
-	if r := Analyze(inv, nil, cfg); containsString(r.Warnings, SCPNotApplied) {
+	inv.Functions = append(inv.Functions, Function{Provider: AWS, Account: "123456789012", ID: "arn:aws:lambda:us-east-1:123456789012:function:f", Name: "f"})
+	r = Analyze(inv, nil, cfg)
+	if containsString(r.Warnings, SCPNotApplied) {
 		t.Errorf("warnings = %q without authorization details", r.Warnings)
+	}
+	want := "who can change a function was not judged in AWS account(s) 123456789012: the inventory holds no IAM authorization details for them (an older collection, or iam:GetAccountAuthorizationDetails failed; see the gaps)"
+	if !containsString(r.Warnings, want) {
+		t.Errorf("warnings = %q, want the accounts not judged", r.Warnings)
 	}
 }
 

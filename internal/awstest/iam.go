@@ -112,6 +112,12 @@ type authDetailsResponse struct {
 		Policies struct {
 			Member []xmlPolicy `xml:"member"`
 		} `xml:"Policies"`
+		UserDetailList struct {
+			Member []xmlUser `xml:"member"`
+		} `xml:"UserDetailList"`
+		GroupDetailList struct {
+			Member []xmlGroup `xml:"member"`
+		} `xml:"GroupDetailList"`
 		IsTruncated bool   `xml:"IsTruncated"`
 		Marker      string `xml:"Marker,omitempty"`
 	} `xml:"GetAccountAuthorizationDetailsResult"`
@@ -142,6 +148,16 @@ func (h iamService) authDetails(w http.ResponseWriter, r *http.Request) {
 			items = append(items, h.role(a, role))
 		}
 	}
+	if all || filters["User"] {
+		for _, u := range a.Users {
+			items = append(items, h.user(a, u))
+		}
+	}
+	if all || filters["Group"] {
+		for _, g := range a.Groups {
+			items = append(items, h.group(a, g))
+		}
+	}
 	if all || filters["LocalManagedPolicy"] {
 		for _, p := range a.Policies {
 			items = append(items, h.managed(a, p))
@@ -168,6 +184,10 @@ func (h iamService) authDetails(w http.ResponseWriter, r *http.Request) {
 			resp.Result.RoleDetailList.Member = append(resp.Result.RoleDetailList.Member, v)
 		case xmlPolicy:
 			resp.Result.Policies.Member = append(resp.Result.Policies.Member, v)
+		case xmlUser:
+			resp.Result.UserDetailList.Member = append(resp.Result.UserDetailList.Member, v)
+		case xmlGroup:
+			resp.Result.GroupDetailList.Member = append(resp.Result.GroupDetailList.Member, v)
 		}
 	}
 	if next != "" {
@@ -346,4 +366,91 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// User is an IAM user. Its access keys, password and login profile are not
+// modelled: GetAccountAuthorizationDetails does not return them.
+type User struct {
+	Name string
+	Path string
+	// Groups names the groups the user belongs to.
+	Groups []string
+	// Inline maps policy names to documents (JSON).
+	Inline map[string]string
+	// Attached lists managed policy ARNs.
+	Attached []string
+	// Boundary is the permissions boundary policy ARN, if any.
+	Boundary string
+}
+
+// Group is an IAM group.
+type Group struct {
+	Name string
+	Path string
+	// Inline maps policy names to documents (JSON).
+	Inline map[string]string
+	// Attached lists managed policy ARNs.
+	Attached []string
+}
+
+type xmlUser struct {
+	Path                    string         `xml:"Path"`
+	UserName                string         `xml:"UserName"`
+	UserID                  string         `xml:"UserId"`
+	Arn                     string         `xml:"Arn"`
+	CreateDate              string         `xml:"CreateDate"`
+	UserPolicyList          []xmlInline    `xml:"UserPolicyList>member"`
+	GroupList               []string       `xml:"GroupList>member"`
+	AttachedManagedPolicies []xmlPolicyRef `xml:"AttachedManagedPolicies>member"`
+	PermissionsBoundary     *xmlBoundary   `xml:"PermissionsBoundary,omitempty"`
+}
+
+type xmlGroup struct {
+	Path                    string         `xml:"Path"`
+	GroupName               string         `xml:"GroupName"`
+	GroupID                 string         `xml:"GroupId"`
+	Arn                     string         `xml:"Arn"`
+	CreateDate              string         `xml:"CreateDate"`
+	GroupPolicyList         []xmlInline    `xml:"GroupPolicyList>member"`
+	AttachedManagedPolicies []xmlPolicyRef `xml:"AttachedManagedPolicies>member"`
+}
+
+func (h iamService) inline(m map[string]string) []xmlInline {
+	var out []xmlInline
+	for _, name := range sortedKeys(m) {
+		out = append(out, xmlInline{PolicyName: name, PolicyDocument: h.s.encodeDocument(m[name])})
+	}
+	return out
+}
+
+func attachedRefs(arns []string) []xmlPolicyRef {
+	var out []xmlPolicyRef
+	for _, arn := range arns {
+		out = append(out, xmlPolicyRef{PolicyName: arn[strings.LastIndex(arn, "/")+1:], PolicyArn: arn})
+	}
+	return out
+}
+
+func (h iamService) user(a *Account, u *User) xmlUser {
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	x := xmlUser{Path: path, UserName: u.Name, UserID: "AIDA" + strings.ToUpper(fmt.Sprintf("%x", u.Name)) + "TEST",
+		Arn: fmt.Sprintf("arn:aws:iam::%s:user%s%s", a.ID, path, u.Name), CreateDate: iamDate,
+		UserPolicyList: h.inline(u.Inline), GroupList: u.Groups, AttachedManagedPolicies: attachedRefs(u.Attached)}
+	if u.Boundary != "" {
+		x.PermissionsBoundary = &xmlBoundary{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: u.Boundary}
+	}
+	return x
+}
+
+func (h iamService) group(a *Account, g *Group) xmlGroup {
+	path := g.Path
+	if path == "" {
+		path = "/"
+	}
+	return xmlGroup{Path: path, GroupName: g.Name, GroupID: "AGPA" + strings.ToUpper(fmt.Sprintf("%x", g.Name)) + "TEST",
+		Arn: fmt.Sprintf("arn:aws:iam::%s:group%s%s", a.ID, path, g.Name), CreateDate: iamDate,
+		GroupPolicyList: h.inline(g.Inline), AttachedManagedPolicies: attachedRefs(g.Attached)}
 }

@@ -23,6 +23,9 @@ type Account struct {
 	Roles       []*Role
 	Policies    []*ManagedPolicy
 	AWSPolicies []*ManagedPolicy
+	// Users and Groups are the account's IAM users and groups (see iam.go).
+	Users  []*User
+	Groups []*Group
 	// Deny lists operations ("lambda:GetPolicy", "lambda:*", "*") answered with
 	// AccessDenied for this account's callers.
 	Deny []string

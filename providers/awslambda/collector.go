@@ -504,6 +504,10 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 		r.addGap(gapFor(t.id, "", "", apiAuthDetails, audit.DataIdentity, iamErr))
 	}
 	idents, gaps := r.identities(t.id, fns, details, iamErr == nil)
+	if iamErr == nil {
+		authz, authzGaps := mapAuthorization(t.id, details)
+		r.setAuthorization(t.id, authz, authzGaps)
+	}
 	r.mu.Lock()
 	r.functions = append(r.functions, fns...)
 	r.idents = append(r.idents, idents...)
@@ -583,7 +587,7 @@ func readAuthDetails(ctx context.Context, api iamAPI) (iamDetails, error) {
 	var d iamDetails
 	p := iam.NewGetAccountAuthorizationDetailsPaginator(api, &iam.GetAccountAuthorizationDetailsInput{
 		Filter: []iamtypes.EntityType{iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy,
-			iamtypes.EntityTypeAWSManagedPolicy},
+			iamtypes.EntityTypeAWSManagedPolicy, iamtypes.EntityTypeUser, iamtypes.EntityTypeGroup},
 	})
 	marks := markers{}
 	for p.HasMorePages() {
@@ -598,6 +602,8 @@ func readAuthDetails(ctx context.Context, api iamAPI) (iamDetails, error) {
 		}
 		d.Roles = append(d.Roles, page.RoleDetailList...)
 		d.Policies = append(d.Policies, page.Policies...)
+		d.Users = append(d.Users, page.UserDetailList...)
+		d.Groups = append(d.Groups, page.GroupDetailList...)
 		if page.IsTruncated && deref(page.Marker) == "" {
 			return iamDetails{}, errTruncatedNoMarker
 		}

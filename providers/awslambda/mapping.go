@@ -388,6 +388,8 @@ func mapURL(u *lambdatypes.FunctionUrlConfig) (audit.FunctionURL, audit.Trigger)
 type iamDetails struct {
 	Roles    []iamtypes.RoleDetail
 	Policies []iamtypes.ManagedPolicyDetail
+	Users    []iamtypes.UserDetail
+	Groups   []iamtypes.GroupDetail
 }
 
 // decodeDocument decodes an IAM policy document to JSON and checks that the
