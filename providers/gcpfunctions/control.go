@@ -108,11 +108,45 @@ func (col *Collector) keepServiceAccountPolicy(email string, pol *iampb.Policy, 
 // controlData is the data kind of the gaps the control reads leave.
 const controlData = audit.DataControl
 
+// controlResult is what the control pass found. Bindings above a function
+// are shared by every function they cover, so they are kept once: per
+// project and generation for those on the function, per runtime account for
+// those on its identity.
+type controlResult struct {
+	own     map[string][]gcpControl // by function id: its own and its service's policies
+	project map[string][]gcpControl // by projectKey: project, folder and organization policies
+	account map[string][]gcpControl // by service account: its policy and its project's and ancestors'
+	fns     map[string]fnControlRef // by function id
+}
+
+// fnControlRef says which shared lists apply to a function.
+type fnControlRef struct {
+	project, account string
+}
+
+// projectKey keys the project-level list of a project's functions of one
+// generation (2nd gen adds the Cloud Run permissions).
+func projectKey(project, generation string) string { return project + "|" + generation }
+
+// forFunction returns every binding that lets a member control the
+// function, sorted.
+func (cr *controlResult) forFunction(id string) []gcpControl {
+	ref := cr.fns[id]
+	var out []gcpControl
+	out = append(out, cr.own[id]...)
+	out = append(out, cr.project[ref.project]...)
+	if ref.account != "" {
+		out = append(out, cr.account[ref.account]...)
+	}
+	return sortControls(out)
+}
+
 // controls computes, for every function, the bindings that let a member
-// control it, by function id, and the gaps that leave some of them unseen.
-func (col *Collector) controls(ctx context.Context, results []*projectResult, idGaps []audit.Gap) (map[string][]gcpControl, []audit.Gap) {
+// control it, and the gaps that leave some of them unseen.
+func (col *Collector) controls(ctx context.Context, results []*projectResult, idGaps []audit.Gap) (*controlResult, []audit.Gap) {
 	col.ctl.init()
-	out := map[string][]gcpControl{}
+	cr := &controlResult{own: map[string][]gcpControl{}, project: map[string][]gcpControl{},
+		account: map[string][]gcpControl{}, fns: map[string]fnControlRef{}}
 	var gaps []audit.Gap
 	byProject := map[string]*projectResult{}
 	for _, r := range results {
@@ -120,6 +154,12 @@ func (col *Collector) controls(ctx context.Context, results []*projectResult, id
 			byProject[r.project] = r
 		}
 	}
+	type v2read struct {
+		fn  *audit.Function
+		pol *iampb.Policy
+		err error
+	}
+	var v2 []*v2read
 	for _, r := range results {
 		if r == nil || len(r.functions) == 0 {
 			continue
@@ -130,15 +170,20 @@ func (col *Collector) controls(ctx context.Context, results []*projectResult, id
 		projectPolicies := scopePoliciesOf(r)
 		for i := range r.functions {
 			fn := &r.functions[i]
-			var ctls []gcpControl
-			add := func(sp scopePolicy, scope, target string, kinds map[string]bool) {
-				c, g := col.controlBindings(ctx, fn, sp, scope, target, kinds)
-				ctls = append(ctls, c...)
-				gaps = append(gaps, g...)
-			}
-			fnKinds := map[string]bool{"function": true}
-			if fn.GCP.Generation == "2" {
-				fnKinds["service"] = true
+			ref := fnControlRef{project: projectKey(r.project, fn.GCP.Generation), account: fn.GCP.ServiceAccount}
+			cr.fns[fn.ID] = ref
+			if _, done := cr.project[ref.project]; !done {
+				kinds := map[string]bool{"function": true}
+				if fn.GCP.Generation == "2" {
+					kinds["service"] = true
+				}
+				list := []gcpControl{}
+				for _, sp := range projectPolicies {
+					c, g := col.controlBindings(ctx, r.project, "", "", sp, sp.src.Ref, "function", kinds)
+					list = append(list, c...)
+					gaps = append(gaps, g...)
+				}
+				cr.project[ref.project] = list
 			}
 			// The function's (1st gen) or service's (2nd gen) own policy.
 			col.ctl.mu.Lock()
@@ -149,67 +194,124 @@ func (col *Collector) controls(ctx context.Context, results []*projectResult, id
 				if fn.GCP.Generation == "2" {
 					target = "service"
 				}
-				add(own, own.src.Ref, target, map[string]bool{target: true})
+				c, g := col.controlBindings(ctx, fn.Account, fn.Region, fn.ID, own, own.src.Ref, target, map[string]bool{target: true})
+				cr.own[fn.ID] = append(cr.own[fn.ID], c...)
+				gaps = append(gaps, g...)
 			} else {
 				gaps = append(gaps, readGaps(r.gaps, fn.ID, fn.Account, "who can change the function there is unknown",
 					apiFunctionIAM, apiRunServiceIAM, apiRunGetService)...)
 			}
-			// A 2nd-gen function also has a Cloud Functions policy of its own.
+			// A 2nd-gen function also has a Cloud Functions policy of its
+			// own, read below in parallel.
 			if fn.GCP.Generation == "2" {
-				pol, err := col.c.fnV2.GetIamPolicy(ctx, &iampb.GetIamPolicyRequest{Resource: fn.ID, Options: policyOptions}, col.call...)
-				if err != nil {
-					gaps = append(gaps, gap(fn.Account, fn.Region, fn.ID, apiFunctionIAM, controlData, err,
-						"Cloud Functions IAM policy of the 2nd-gen function; who can update it there is unknown"))
-				} else {
-					add(scopePolicy{pol, audit.Source{API: apiFunctionIAM, Ref: fn.ID}}, fn.ID, "function", map[string]bool{"function": true})
-				}
+				v2 = append(v2, &v2read{fn: fn})
 			}
-			for _, sp := range projectPolicies {
-				add(sp, sp.src.Ref, "function", fnKinds)
-			}
-			// The runtime service account: its own policy and the policies
-			// of its project and that project's ancestors.
 			if sa := fn.GCP.ServiceAccount; sa != "" {
-				saKinds := map[string]bool{"service-account": true}
-				col.ctl.mu.Lock()
-				sp, ok := col.ctl.saPolicies[sa]
-				col.ctl.mu.Unlock()
-				if ok {
-					add(sp, sp.src.Ref, "service-account", saKinds)
+				if _, done := cr.account[sa]; !done {
+					list, g := col.accountControls(ctx, sa, fn.Account, byProject, idGaps)
+					cr.account[sa] = list
+					gaps = append(gaps, g...)
 				} else {
-					gaps = append(gaps, readGaps(idGaps, sa, fn.Account, "who can act as it there is unknown",
-						apiServiceAccountIAM)...)
-				}
-				home := saProject(sa, fn.Account)
-				if home == "" {
-					gaps = append(gaps, audit.Gap{Provider: audit.GCP, Account: fn.Account, Resource: sa, API: apiProjectIAM,
-						Data: controlData, Reason: audit.GapInvalidData,
-						Message: "the runtime service account's project cannot be told from its e-mail; grants on it in that project are unknown"})
-				} else if hr, ok := byProject[home]; ok {
-					if home != r.project {
-						for _, g := range scopeGaps(home, hr.gaps, sa) {
-							g.Account = fn.Account
-							gaps = append(gaps, g)
-						}
-					}
-					for _, sp := range scopePoliciesOf(hr) {
-						add(sp, sp.src.Ref, "service-account", saKinds)
-					}
-				} else {
-					pols, pg := col.outsideProjectPolicies(ctx, home)
-					for _, g := range pg {
-						g.Account, g.Resource = fn.Account, sa
-						gaps = append(gaps, g)
-					}
-					for _, sp := range pols {
-						add(sp, sp.src.Ref, "service-account", saKinds)
-					}
+					gaps = append(gaps, col.accountGaps(sa, fn.Account, byProject, idGaps)...)
 				}
 			}
-			out[fn.ID] = sortControls(ctls)
 		}
 	}
-	return out, dedupeGaps(gaps)
+	sem := make(chan struct{}, col.opts.CallConcurrency)
+	var wg sync.WaitGroup
+	for _, rd := range v2 {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			rd.pol, rd.err = col.c.fnV2.GetIamPolicy(ctx, &iampb.GetIamPolicyRequest{Resource: rd.fn.ID, Options: policyOptions}, col.call...)
+		}()
+	}
+	wg.Wait()
+	for _, rd := range v2 {
+		fn := rd.fn
+		if rd.err != nil {
+			gaps = append(gaps, gap(fn.Account, fn.Region, fn.ID, apiFunctionIAM, controlData, rd.err,
+				"Cloud Functions IAM policy of the 2nd-gen function; who can update it there is unknown"))
+			continue
+		}
+		c, g := col.controlBindings(ctx, fn.Account, fn.Region, fn.ID, scopePolicy{rd.pol, audit.Source{API: apiFunctionIAM, Ref: fn.ID}},
+			fn.ID, "function", map[string]bool{"function": true})
+		cr.own[fn.ID] = append(cr.own[fn.ID], c...)
+		gaps = append(gaps, g...)
+	}
+	return cr, dedupeGaps(gaps)
+}
+
+// accountControls returns the bindings that let a member act as the runtime
+// account sa of a function of project fnProject: those in its own policy and
+// in the policies of its project and that project's ancestors; with the gaps
+// for fnProject.
+func (col *Collector) accountControls(ctx context.Context, sa, fnProject string, byProject map[string]*projectResult, idGaps []audit.Gap) ([]gcpControl, []audit.Gap) {
+	kinds := map[string]bool{"service-account": true}
+	list := []gcpControl{}
+	var gaps []audit.Gap
+	add := func(sp scopePolicy) {
+		c, g := col.controlBindings(ctx, fnProject, "", sa, sp, sp.src.Ref, "service-account", kinds)
+		list = append(list, c...)
+		gaps = append(gaps, g...)
+	}
+	col.ctl.mu.Lock()
+	sp, ok := col.ctl.saPolicies[sa]
+	col.ctl.mu.Unlock()
+	if ok {
+		add(sp)
+	}
+	home := saProject(sa, fnProject)
+	if hr, ok := byProject[home]; ok {
+		for _, sp := range scopePoliciesOf(hr) {
+			add(sp)
+		}
+	} else if home != "" {
+		pols, _ := col.outsideProjectPolicies(ctx, home)
+		for _, sp := range pols {
+			add(sp)
+		}
+	}
+	return list, append(gaps, col.accountGaps(sa, fnProject, byProject, idGaps)...)
+}
+
+// accountGaps returns the control gaps, for a function of fnProject, of the
+// reads about its runtime account sa that failed.
+func (col *Collector) accountGaps(sa, fnProject string, byProject map[string]*projectResult, idGaps []audit.Gap) []audit.Gap {
+	var gaps []audit.Gap
+	col.ctl.mu.Lock()
+	_, ok := col.ctl.saPolicies[sa]
+	col.ctl.mu.Unlock()
+	if !ok {
+		gaps = append(gaps, readGaps(idGaps, sa, fnProject, "who can act as it there is unknown", apiServiceAccountIAM)...)
+	}
+	home := saProject(sa, fnProject)
+	switch hr, audited := byProject[home]; {
+	case home == "":
+		gaps = append(gaps, audit.Gap{Provider: audit.GCP, Account: fnProject, Resource: sa, API: apiProjectIAM,
+			Data: controlData, Reason: audit.GapInvalidData,
+			Message: "the runtime service account's project cannot be told from its e-mail; grants on it in that project are unknown"})
+	case audited:
+		if home != fnProject {
+			for _, g := range scopeGaps(home, hr.gaps, sa) {
+				g.Account = fnProject
+				gaps = append(gaps, g)
+			}
+		}
+	default:
+		col.ctl.mu.Lock()
+		e := col.ctl.projects[home]
+		col.ctl.mu.Unlock()
+		if e != nil {
+			for _, g := range e.gaps {
+				g.Account, g.Resource = fnProject, sa
+				gaps = append(gaps, g)
+			}
+		}
+	}
+	return gaps
 }
 
 // readGaps copies, as control gaps of account, the gaps of the given calls
@@ -348,9 +450,10 @@ func (col *Collector) outsideProjectPolicies(ctx context.Context, project string
 }
 
 // controlBindings returns the bindings of one policy that let a member control
-// fn through a target of the given kinds, each role expanded once per run. A
-// role whose definition cannot be read is a gap: its members may control fn.
-func (col *Collector) controlBindings(ctx context.Context, fn *audit.Function, sp scopePolicy, scope, target string, kinds map[string]bool) ([]gcpControl, []audit.Gap) {
+// a function through a target of the given kinds, each role expanded once per
+// run. A role whose definition cannot be read is a gap (on project, region and
+// resource): its members may control the function.
+func (col *Collector) controlBindings(ctx context.Context, project, region, resource string, sp scopePolicy, scope, target string, kinds map[string]bool) ([]gcpControl, []audit.Gap) {
 	var out []gcpControl
 	var gaps []audit.Gap
 	for _, b := range sp.policy.GetBindings() {
@@ -359,7 +462,7 @@ func (col *Collector) controlBindings(ctx context.Context, fn *audit.Function, s
 		}
 		perms, err := col.rolePermissions(ctx, b.GetRole())
 		if err != nil {
-			gaps = append(gaps, gap(fn.Account, fn.Region, fn.ID, apiGetRole, controlData, err,
+			gaps = append(gaps, gap(project, region, resource, apiGetRole, controlData, err,
 				"role "+b.GetRole()+" bound on "+scope+"; whether its members can change the function is unknown"))
 			continue
 		}

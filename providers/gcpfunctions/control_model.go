@@ -65,13 +65,13 @@ func controllerPrincipal(member string) audit.ControlPrincipal {
 	return p
 }
 
-// controllers folds the control bindings of every function into one
-// Controller per member, one power per kind and binding. A power's targets
-// are the functions it reaches: the function itself for a binding on the
-// function or its service, projects/P for a binding on the project or above
-// (it covers every function of P), and the runtime service account's e-mail
-// for the identity kinds.
-func controllers(fns []audit.Function, ctls map[string][]gcpControl) []audit.Controller {
+// controllers folds the control bindings into one Controller per member, one
+// power per kind and binding. A power's targets are the functions it reaches:
+// the function itself for a binding on the function or its service,
+// projects/P for a binding on the project or above (it covers every function
+// of P), and the runtime service account's e-mail for the identity kinds.
+// Shared lists are folded once, not once per function.
+func controllers(fns []audit.Function, cr *controlResult) []audit.Controller {
 	type powerKey struct {
 		kind                   audit.ControlKind
 		role, scope, condition string
@@ -81,47 +81,54 @@ func controllers(fns []audit.Function, ctls map[string][]gcpControl) []audit.Con
 		powers    map[powerKey]*audit.ControlPower
 	}
 	byMember := map[string]*acc{}
-	for i := range fns {
-		fn := &fns[i]
-		for _, c := range ctls[fn.ID] {
+	fold := func(cs []gcpControl, target string) {
+		for _, c := range cs {
 			a, ok := byMember[c.Member]
 			if !ok {
 				a = &acc{principal: controllerPrincipal(c.Member), powers: map[powerKey]*audit.ControlPower{}}
 				byMember[c.Member] = a
 			}
-			byKind := map[audit.ControlKind][]string{}
 			for _, perm := range c.Permissions {
 				k := controlKindOf(perm)
-				byKind[k] = append(byKind[k], perm)
-			}
-			for k, perms := range byKind {
 				key := powerKey{k, c.Role, c.Scope, c.Condition}
 				pw, ok := a.powers[key]
 				if !ok {
-					pw = &audit.ControlPower{Kind: k, Actions: perms}
+					pw = &audit.ControlPower{Kind: k}
 					if c.Condition != "" {
 						pw.Conditions = []string{c.Condition}
 					}
 					pw.Evidence = []audit.ControlEvidence{{
 						Policy: c.Role, PolicyID: c.Role, Kind: audit.PolicyBinding,
-						Via:       viaOf(c),
-						Statement: c.Role, Actions: perms, Source: c.Source,
+						Via: viaOf(c), Statement: c.Role, Source: c.Source,
 					}}
 					a.powers[key] = pw
 				}
-				var target string
-				switch {
-				case c.Target == "service-account":
-					target = fn.GCP.ServiceAccount
-				case c.Scope == fn.ID || c.Scope == fn.GCP.RunService:
-					target = fn.ID
-				default:
-					target = "projects/" + fn.Account
+				if !containsString(pw.Actions, perm) {
+					pw.Actions = append(pw.Actions, perm)
+					pw.Evidence[0].Actions = pw.Actions
 				}
 				if !containsString(pw.Targets, target) {
 					pw.Targets = append(pw.Targets, target)
 				}
 			}
+		}
+	}
+	projects := map[string]bool{}
+	accounts := map[string]bool{}
+	for i := range fns {
+		fn := &fns[i]
+		ref, ok := cr.fns[fn.ID]
+		if !ok {
+			continue
+		}
+		fold(cr.own[fn.ID], fn.ID)
+		if !projects[ref.project] {
+			projects[ref.project] = true
+			fold(cr.project[ref.project], "projects/"+fn.Account)
+		}
+		if ref.account != "" && !accounts[ref.account] {
+			accounts[ref.account] = true
+			fold(cr.account[ref.account], ref.account)
 		}
 	}
 	members := make([]string, 0, len(byMember))
@@ -153,6 +160,8 @@ func controllers(fns []audit.Function, ctls map[string][]gcpControl) []audit.Con
 		for _, k := range keys {
 			pw := a.powers[k]
 			sort.Strings(pw.Targets)
+			sort.Strings(pw.Actions)
+			pw.Evidence[0].Actions = append([]string(nil), pw.Actions...)
 			c.Powers = append(c.Powers, *pw)
 		}
 		out = append(out, c)

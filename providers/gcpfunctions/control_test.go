@@ -61,7 +61,7 @@ func controlEstate() *gcpfake.Estate {
 }
 
 // runControls collects like Collect and returns the control pass's result.
-func runControls(t *testing.T, col *Collector, projects ...string) (map[string][]gcpControl, []audit.Gap) {
+func runControls(t *testing.T, col *Collector, projects ...string) (*controlResult, []audit.Gap) {
 	t.Helper()
 	ctx := context.Background()
 	var results []*projectResult
@@ -113,7 +113,7 @@ func TestControls(t *testing.T) {
 		"user:temp@acme.example roles/iam.serviceAccountTokenCreator@" + saRes + " iam.serviceAccounts.getAccessToken,iam.serviceAccounts.implicitDelegation,iam.serviceAccounts.signBlob,iam.serviceAccounts.signJwt" +
 			` if request.time < timestamp("2020-01-01T00:00:00Z")`,
 	}
-	got := controlLines(ctls[fn])
+	got := controlLines(ctls.forFunction(fn))
 	slices.Sort(got)
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
@@ -124,7 +124,7 @@ func TestControls(t *testing.T) {
 	}
 	// The 1st-gen billing-sync runs as billing@: the folder's projectIamAdmin
 	// carries no control permission, the project's editors can update it.
-	billing := controlLines(ctls[gcpfake.FunctionName("us-east1", "billing-sync")])
+	billing := controlLines(ctls.forFunction(gcpfake.FunctionName("us-east1", "billing-sync")))
 	if !slices.Contains(billing, "group:developers@acme.example roles/cloudfunctions.developer@"+proj+" cloudfunctions.functions.update") {
 		t.Errorf("billing-sync controllers = %q, want the developers group", billing)
 	}
@@ -171,7 +171,7 @@ func TestControlsDeniedReads(t *testing.T) {
 	if !saGap {
 		t.Errorf("no control gap for webhook@'s denied policy: %+v", gaps)
 	}
-	for _, l := range controlLines(ctls[gcpfake.FunctionName("us-central1", "webhook-stripe")]) {
+	for _, l := range controlLines(ctls.forFunction(gcpfake.FunctionName("us-central1", "webhook-stripe"))) {
 		if strings.Contains(l, "mallory") {
 			t.Errorf("a binding of the denied policy was reported: %s", l)
 		}
@@ -248,7 +248,7 @@ func TestControlsOutsideProject(t *testing.T) {
 	col, srv := startCollector(t, build(false), gcpfake.ProdProject)
 	ctls, _ := runControls(t, col, gcpfake.ProdProject)
 	want := "group:sre@acme.example roles/iam.serviceAccountUser@projects/acme-shared-999 iam.serviceAccounts.actAs"
-	if got := controlLines(ctls[fn]); !slices.Contains(got, want) {
+	if got := controlLines(ctls.forFunction(fn)); !slices.Contains(got, want) {
 		t.Errorf("orders-api controllers = %q, want %q", got, want)
 	}
 	if n := srv.Calls("GetProject"); n != 2 {
