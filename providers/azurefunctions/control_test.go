@@ -143,3 +143,36 @@ func TestControllersModel(t *testing.T) {
 		}
 	}
 }
+
+// TestControlsRoleDefinitionsDenied: with role definition reads denied,
+// built-in roles come from the catalogue and still make controllers; a custom
+// role assigned above the app is a control gap on it.
+func TestControlsRoleDefinitionsDenied(t *testing.T) {
+	t.Parallel()
+	fc := azuretest.Scenario()
+	fc.DenyRoleDefinitions()
+	r := controlRun(t, fc)
+	got := azureControlLines(r.controls[strings.ToLower(paymentsApp)].controls)
+	var contributor bool
+	for _, l := range got {
+		if strings.Contains(l, azuretest.UserContributor+" Contributor@") {
+			contributor = true
+		}
+		if strings.Contains(l, azuretest.PrincipalOrders) {
+			t.Errorf("controller from an unread custom role: %s", l)
+		}
+	}
+	if !contributor {
+		t.Errorf("Contributor (built-in, from the catalogue) missing: %q", got)
+	}
+	var gapped bool
+	for _, g := range r.inv.Gaps {
+		if g.Data == audit.DataControl && strings.EqualFold(g.Resource, paymentsApp) && g.API == apiRoleDefinitions &&
+			strings.Contains(g.Message, azuretest.CustomRoleGUID) {
+			gapped = true
+		}
+	}
+	if !gapped {
+		t.Errorf("no control gap for the unread custom role: %+v", r.inv.Gaps)
+	}
+}
