@@ -306,7 +306,10 @@ func (col *Collector) accountGaps(sa, fnProject string, byProject map[string]*pr
 		col.ctl.mu.Unlock()
 		if e != nil {
 			for _, g := range e.gaps {
-				g.Account, g.Resource = fnProject, sa
+				g.Account = fnProject
+				if g.API == apiProjectIAM || g.API == apiGetProject {
+					g.Resource = sa // ancestors' gaps keep naming the ancestor
+				}
 				gaps = append(gaps, g)
 			}
 		}
@@ -393,8 +396,16 @@ func scopeGaps(project string, gs []audit.Gap, resource string) []audit.Gap {
 			what = "grants there on the runtime service account " + resource + " are unknown"
 		}
 		c := g
-		c.Account, c.Resource, c.Data = project, resource, controlData
+		c.Account, c.Data = project, controlData
 		c.Message = policyName(g) + " not read (" + g.Message + "); " + what
+		if g.API == apiProjectIAM {
+			c.Resource = resource
+		} else {
+			// A folder or organization policy most auditors cannot read:
+			// the gap names the ancestor, so it is reported without making
+			// every function's control verdict unknown (docs/gcp.md).
+			c.Message += "; controllers granted there are not reported"
+		}
 		out = append(out, c)
 	}
 	return out

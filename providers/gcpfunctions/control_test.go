@@ -12,6 +12,7 @@ import (
 	"google.golang.org/genproto/googleapis/type/expr"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/rules"
 	"github.com/fnaudit/fnaudit/providers/gcpfunctions/gcpfake"
 )
 
@@ -133,13 +134,14 @@ func TestControls(t *testing.T) {
 			t.Errorf("1st-gen billing-sync controlled through a Cloud Run permission: %s", l)
 		}
 	}
-	// The organization's policy is unreadable: a control gap for the project.
+	// The organization's policy is unreadable: a control gap naming the
+	// organization, which does not make every function's verdict unknown.
 	var orgGap bool
 	for _, g := range gaps {
 		if g.Data != audit.DataControl {
 			t.Errorf("gap of data %s from the control pass: %+v", g.Data, g)
 		}
-		if g.API == apiOrganizationIAM && g.Account == gcpfake.ProdProject && g.Resource == "" && g.Reason == audit.GapAccessDenied {
+		if g.API == apiOrganizationIAM && g.Account == gcpfake.ProdProject && g.Resource == "organizations/999" && g.Reason == audit.GapAccessDenied {
 			orgGap = true
 		}
 	}
@@ -219,6 +221,22 @@ func TestCollectControllers(t *testing.T) {
 	fn := gcpfake.FunctionName("us-central1", "webhook-stripe")
 	if !slices.Equal(kinds, []string{"set-iam-policy->" + fn, "update-service->" + fn}) {
 		t.Errorf("ops powers = %q", kinds)
+	}
+
+	// The rules judge the collected controllers: the contractor outside
+	// acme.example is reported (the unreadable organization policy is a
+	// gap that does not hide it), and so is the escalation into webhook@.
+	rep := audit.Analyze(inv, []audit.Rule{rules.GCPExternalControl, rules.GCPControlEscalation}, audit.Config{Now: testNow})
+	var got []string
+	for _, f := range rep.Findings {
+		if f.Function == "webhook-stripe" {
+			got = append(got, f.Rule+" "+string(f.Status)+" "+f.Key)
+		}
+	}
+	slices.Sort(got)
+	wantF := []string{"FNA-GCP-009 fail " + webhook, "FNA-GCP-010 fail user:mallory@contractor.example"}
+	if !slices.Equal(got, wantF) {
+		t.Errorf("webhook-stripe control findings = %q, want %q", got, wantF)
 	}
 }
 
