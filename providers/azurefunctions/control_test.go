@@ -11,6 +11,7 @@ import (
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/rules"
 	"github.com/fnaudit/fnaudit/providers/azurefunctions/azuretest"
 )
 
@@ -174,5 +175,25 @@ func TestControlsRoleDefinitionsDenied(t *testing.T) {
 	}
 	if !gapped {
 		t.Errorf("no control gap for the unread custom role: %+v", r.inv.Gaps)
+	}
+}
+
+// TestControlRulesOnCollection: the control rules judge what the collector
+// read: the Contributor and Website Contributor users hold less than the
+// payments app's Owner identity (critical), and its SCM basic auth is on.
+func TestControlRulesOnCollection(t *testing.T) {
+	t.Parallel()
+	inv := collect(t, azuretest.Scenario(), azuretest.SubProd)
+	rep := audit.Analyze(inv, []audit.Rule{rules.AzureControlEscalation, rules.AzureBasicAuthPublishing}, audit.Config{})
+	var got []string
+	for _, f := range rep.Findings {
+		if f.Function == "StripeWebhook" {
+			got = append(got, fmt.Sprintf("%s %s %s", f.Rule, f.Status, f.Severity))
+		}
+	}
+	slices.Sort(got)
+	want := []string{"FNA-AZ-008 fail critical", "FNA-AZ-009 fail high"}
+	if !slices.Equal(got, want) {
+		t.Errorf("StripeWebhook control findings = %q, want %q", got, want)
 	}
 }
