@@ -21,6 +21,9 @@ type index struct {
 	accounts   map[accountKey]*Account
 	trusted    map[string]bool
 	gaps       map[accountKey][]*Gap // by provider and account ("" = every account)
+	// shared holds what several rules compute from the same inventory
+	// (Pass.Shared).
+	shared sync.Map
 }
 
 func newIndex(inv *Inventory, cfg *Config) *index {

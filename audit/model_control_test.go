@@ -3,6 +3,7 @@ package audit
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -96,4 +97,30 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestPassShared: a value several rules share is computed once per analysis.
+func TestPassShared(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	computed := 0
+	check := func(pass *Pass) {
+		v := pass.Shared("test/value", func() any {
+			mu.Lock()
+			computed++
+			mu.Unlock()
+			return 42
+		}).(int)
+		if v != 42 {
+			t.Errorf("Shared = %d", v)
+		}
+	}
+	inv := controlInventory()
+	inv.Functions = append(inv.Functions, Function{Provider: GCP, Account: "p", ID: "projects/p/locations/l/functions/g", Name: "g"})
+	rules := []Rule{{ID: "T-1", Provider: GCP, Category: AdminAccess, Severity: Low, Check: check},
+		{ID: "T-2", Provider: GCP, Category: AdminAccess, Severity: Low, Check: check}}
+	Analyze(inv, rules, Config{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if computed != 1 {
+		t.Errorf("computed %d times over 2 rules and 2 functions, want once", computed)
+	}
 }

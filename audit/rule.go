@@ -95,6 +95,18 @@ func (p *Pass) Account(id string) *Account {
 // Trusted reports whether the account id is in Config.TrustedAccounts.
 func (p *Pass) Trusted(account string) bool { return p.index.trusted[account] }
 
+// Shared returns the value computed for key during this analysis by any
+// rule, computing it on first use: a verdict several rules read (who can
+// change a function) is built once. Keys are namespaced by the package that
+// computes them; compute must be pure.
+func (p *Pass) Shared(key string, compute func() any) any {
+	if v, ok := p.index.shared.Load(key); ok {
+		return v
+	}
+	v, _ := p.index.shared.LoadOrStore(key, compute())
+	return v
+}
+
 // Memo returns the value computed for key by this rule during this analysis,
 // computing it on first use. Rules use it to judge an identity once even when
 // thousands of functions share it. compute must be pure.

@@ -50,7 +50,9 @@ type Analysis struct {
 	trust map[string]*trustVerdict // role ARN -> verdict
 	// idControls caches identityControls per role ARN.
 	idControls map[string][]Control
-	roles      map[string]*awsiam.Role // identity id -> effective permissions
+	holds      map[holdsKey]bool
+	functions  sync.Map                         // function id -> []Control
+	roles      map[*audit.Identity]*awsiam.Role // identity -> effective permissions
 }
 
 // accountIndex finds, per action, the principals whose statements can
@@ -64,6 +66,8 @@ type accountIndex struct {
 	// anywhere lists the pairs of NotResource statements (they may reach
 	// anything the exclusions miss).
 	anywhere []hit
+	// byPrincipal maps "kind id" to the principal's evaluator.
+	byPrincipal map[string]int
 }
 
 type hit struct{ action, eval int }
@@ -78,7 +82,7 @@ type wildPattern struct {
 // Problems.
 func New(inv *audit.Inventory) *Analysis {
 	a := &Analysis{inv: inv, accounts: map[string]*accountIndex{}, stored: inv.Controllers,
-		trust: map[string]*trustVerdict{}, roles: map[string]*awsiam.Role{}, idControls: map[string][]Control{}}
+		trust: map[string]*trustVerdict{}, roles: map[*audit.Identity]*awsiam.Role{}, idControls: map[string][]Control{}, holds: map[holdsKey]bool{}}
 	for i := range inv.Accounts {
 		acct := &inv.Accounts[i]
 		if acct.Provider != audit.AWS || acct.AWS == nil {
@@ -90,9 +94,10 @@ func New(inv *audit.Inventory) *Analysis {
 }
 
 func indexAccount(acct *account) *accountIndex {
-	ix := &accountIndex{account: acct, exact: map[string][]hit{}}
+	ix := &accountIndex{account: acct, exact: map[string][]hit{}, byPrincipal: map[string]int{}}
 	wild := map[string]int{}
 	for ei, e := range acct.evals {
+		ix.byPrincipal[string(e.principal.Kind)+" "+e.principal.ID] = ei
 		for ai := 0; ai <= actPassRole; ai++ {
 			for _, s := range e.acts[ai].allows {
 				h := hit{ai, ei}
@@ -157,9 +162,19 @@ func (a *Analysis) Covered(fn *audit.Function) bool {
 	return false
 }
 
-// Function returns the principals that can control the function, sorted by
-// principal kind and id.
+// Function returns the principals that can control the function, widest
+// kind first, then by id. The answer is computed once per function id and
+// shared: callers must not modify it.
 func (a *Analysis) Function(fn *audit.Function) []Control {
+	if v, ok := a.functions.Load(fn.ID); ok {
+		return v.([]Control)
+	}
+	out := a.function(fn)
+	v, _ := a.functions.LoadOrStore(fn.ID, out)
+	return v.([]Control)
+}
+
+func (a *Analysis) function(fn *audit.Function) []Control {
 	var out []Control
 	if fn.Provider == audit.AWS {
 		out = a.awsFunction(fn)
@@ -636,16 +651,17 @@ func under(target, id string) bool {
 	return strings.HasPrefix(target, "arn:") && policy.MatchPatternCase(target, id)
 }
 
-// Role returns the effective permissions of an identity of the inventory,
-// computed once.
+// Role returns the effective permissions of an identity, computed once per
+// identity value (a role the inventory lists as an execution identity and
+// the same role as a controller are judged from their own documents).
 func (a *Analysis) Role(id *audit.Identity) *awsiam.Role {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if r, ok := a.roles[id.ID]; ok {
+	if r, ok := a.roles[id]; ok {
 		return r
 	}
 	r := awsiam.Analyze(id)
-	a.roles[id.ID] = r
+	a.roles[id] = r
 	return r
 }
 
@@ -653,6 +669,7 @@ func (a *Analysis) Role(id *audit.Identity) *awsiam.Role {
 // execution role can (so controlling the function gains it nothing). Only
 // principals of the inventory's AWS accounts are judged; any other answers
 // false.
+// The answer is computed once per principal and role.
 func (a *Analysis) Holds(p audit.ControlPrincipal, role *audit.Identity) bool {
 	if p.ID == role.ID {
 		return true
@@ -661,11 +678,20 @@ func (a *Analysis) Holds(p audit.ControlPrincipal, role *audit.Identity) bool {
 	if ix == nil {
 		return false
 	}
-	for _, e := range ix.evals {
-		if e.principal.ID == p.ID && e.principal.Kind == p.Kind {
-			mine := a.Role(e.ident)
-			return mine.Covers(a.Role(role))
-		}
+	key := holdsKey{string(p.Kind), p.ID, role.ID}
+	a.mu.Lock()
+	v, ok := a.holds[key]
+	a.mu.Unlock()
+	if ok {
+		return v
 	}
-	return false
+	if ei, ok := ix.byPrincipal[string(p.Kind)+" "+p.ID]; ok {
+		v = a.Role(ix.evals[ei].ident).Covers(a.Role(role))
+	}
+	a.mu.Lock()
+	a.holds[key] = v
+	a.mu.Unlock()
+	return v
 }
+
+type holdsKey struct{ kind, principal, role string }

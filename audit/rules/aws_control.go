@@ -17,9 +17,9 @@ import (
 const maxNamed = 10
 
 // awsControl returns the control analysis of the inventory, built once per
-// rule run.
+// analysis and shared by the three rules.
 func awsControl(pass *audit.Pass) *control.Analysis {
-	return pass.Memo("control", func() any { return control.New(pass.Inventory) }).(*control.Analysis)
+	return pass.Shared("rules/control", func() any { return control.New(pass.Inventory) }).(*control.Analysis)
 }
 
 // awsControls returns who can control the function, or ok=false when the
@@ -60,7 +60,8 @@ func awsRolePower(pass *audit.Pass, an *control.Analysis) (string, *audit.Identi
 
 // principalText names a principal for a finding: "27 IAM users via group
 // developers", "IAM user ana", "account 210987654321".
-func principalText(p audit.ControlPrincipal) string {
+// A principal of another account than home is named with its account.
+func principalText(p audit.ControlPrincipal, home string) string {
 	name := p.Name
 	if name == "" {
 		name = p.ID
@@ -77,9 +78,9 @@ func principalText(p audit.ControlPrincipal) string {
 		}
 		return fmt.Sprintf("%d %s via group %s", n, noun, name)
 	case audit.ControllerUser:
-		return "IAM user " + name
+		return "IAM user " + name + accountSuffix(p, home)
 	case audit.ControllerRole:
-		return "IAM role " + name + accountSuffix(p)
+		return "IAM role " + name + accountSuffix(p, home)
 	case audit.ControllerAccount:
 		return "account " + p.ID
 	case audit.ControllerOrganization:
@@ -97,8 +98,8 @@ func principalText(p audit.ControlPrincipal) string {
 	return string(p.Kind) + " " + name
 }
 
-func accountSuffix(p audit.ControlPrincipal) string {
-	if p.Account == "" {
+func accountSuffix(p audit.ControlPrincipal, home string) string {
+	if p.Account == "" || p.Account == home {
 		return ""
 	}
 	return " (account " + p.Account + ")"
@@ -130,7 +131,7 @@ func powerText(ps []audit.ControlPower) string {
 }
 
 // controlEvidence quotes every statement behind the powers.
-func controlEvidence(p audit.ControlPrincipal, ps []audit.ControlPower) []audit.Evidence {
+func controlEvidence(p audit.ControlPrincipal, home string, ps []audit.ControlPower) []audit.Evidence {
 	var out []audit.Evidence
 	for _, pw := range ps {
 		for _, e := range pw.Evidence {
@@ -139,21 +140,21 @@ func controlEvidence(p audit.ControlPrincipal, ps []audit.ControlPower) []audit.
 				path += ".Statement[" + e.Statement + "]"
 			}
 			out = append(out, audit.Evidence{Source: e.Source, Path: path,
-				Fragment: principalText(p) + ": " + strings.Join(e.Actions, ", ")})
+				Fragment: principalText(p, home) + ": " + strings.Join(e.Actions, ", ")})
 		}
 	}
 	return out
 }
 
 // listPrincipals renders up to maxNamed controls and counts the rest.
-func listPrincipals(cs []control.Control) string {
+func listPrincipals(cs []control.Control, home string) string {
 	var parts []string
 	for i, c := range cs {
 		if i == maxNamed {
 			parts = append(parts, fmt.Sprintf("and %d more", len(cs)-maxNamed))
 			break
 		}
-		parts = append(parts, principalText(c.Principal)+": "+powerText(c.Powers))
+		parts = append(parts, principalText(c.Principal, home)+": "+powerText(c.Powers))
 	}
 	return strings.Join(parts, ". ")
 }

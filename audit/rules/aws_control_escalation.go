@@ -78,13 +78,13 @@ func checkAWSControlEscalation(pass *audit.Pass) {
 	case "unknown":
 		what = "its execution role (not in the inventory, so every controller is listed)"
 	}
-	title := fmt.Sprintf("%s can take the permissions of the Lambda function's role", principalText(esc[0].Principal))
+	title := fmt.Sprintf("%s can take the permissions of the Lambda function's role", principalText(esc[0].Principal, pass.Function.Account))
 	if len(esc) > 1 {
 		title = fmt.Sprintf("%d principals can take the permissions of the Lambda function's role", len(esc))
 	}
 	var ev []audit.Evidence
 	for _, c := range esc {
-		ev = append(ev, controlEvidence(c.Principal, c.Powers)...)
+		ev = append(ev, controlEvidence(c.Principal, pass.Function.Account, c.Powers)...)
 	}
 	who := "These principals"
 	if len(esc) == 1 {
@@ -94,7 +94,7 @@ func checkAWSControlEscalation(pass *audit.Pass) {
 		Severity: sev,
 		Title:    title,
 		Detail: fmt.Sprintf("%s can run code as %s without holding its permissions: %s. "+
-			"Organization policies (SCPs) were not applied.", who, what, listPrincipals(esc)),
+			"Organization policies (SCPs) were not applied.", who, what, listPrincipals(esc, pass.Function.Account)),
 		Evidence: ev,
 	})
 }

@@ -58,7 +58,7 @@ func checkAWSCrossAccountControl(pass *audit.Pass) {
 		case runs:
 			sev = audit.High
 		}
-		who := principalText(c.Principal)
+		who := principalText(c.Principal, pass.Function.Account)
 		title := who + " can change the Lambda function"
 		if !runs {
 			title = who + " can change who may invoke the Lambda function"
@@ -81,7 +81,7 @@ func checkAWSCrossAccountControl(pass *audit.Pass) {
 			Title:    title,
 			Detail: fmt.Sprintf("%s, %s, can: %s. List the account as trusted if this is intended.",
 				who, where, powerText(c.Powers)),
-			Evidence: controlEvidence(c.Principal, c.Powers),
+			Evidence: controlEvidence(c.Principal, pass.Function.Account, c.Powers),
 		})
 	}
 }

@@ -57,7 +57,7 @@ func checkAWSRoleTrust(pass *audit.Pass) {
 			if power == "administrator" || power == "escalation" {
 				sev = audit.High
 			}
-			who := principalText(c.Principal)
+			who := principalText(c.Principal, pass.Function.Account)
 			detail := fmt.Sprintf("The trust policy of %s lets %s assume it (%s), so it holds the function's permissions "+
 				"without changing the function.", pass.Function.AWS.Role, who, strings.Join(p.Actions, ", "))
 			if len(p.Conditions) > 0 {
@@ -71,7 +71,7 @@ func checkAWSRoleTrust(pass *audit.Pass) {
 				Severity: sev,
 				Title:    "Lambda execution role can be assumed by " + who,
 				Detail:   detail,
-				Evidence: controlEvidence(c.Principal, []audit.ControlPower{p}),
+				Evidence: controlEvidence(c.Principal, pass.Function.Account, []audit.ControlPower{p}),
 			})
 		}
 	}
