@@ -197,3 +197,32 @@ func TestControlRulesOnCollection(t *testing.T) {
 		t.Errorf("StripeWebhook control findings = %q, want %q", got, want)
 	}
 }
+
+func TestAzureControllerPrincipal(t *testing.T) {
+	t.Parallel()
+	tenant := "5d3c2b1a-0f9e-4d8c-b7a6-958473625140"
+	for typ, want := range map[string]audit.ControlPrincipal{
+		"User":             {Kind: audit.ControllerUser, ID: "p", Account: tenant},
+		"Group":            {Kind: audit.ControllerGroupMember, ID: "p", Account: tenant, Name: "group (members not expanded)"},
+		"ForeignGroup":     {Kind: audit.ControllerGroupMember, ID: "p", Name: "foreign group of another tenant (members not expanded)"},
+		"ServicePrincipal": {Kind: audit.ControllerManagedIdentity, ID: "p", Account: tenant},
+		"":                 {Kind: audit.ControllerManagedIdentity, ID: "p", Account: tenant},
+	} {
+		if got := azureControllerPrincipal(azureControl{PrincipalID: "p", PrincipalType: typ}, tenant); got.Kind != want.Kind ||
+			got.Account != want.Account || got.Name != want.Name || got.ID != want.ID {
+			t.Errorf("%q: %+v, want %+v", typ, got, want)
+		}
+	}
+	for action, want := range map[string]audit.ControlKind{
+		"Microsoft.Web/sites/write":                     audit.ControlWriteApp,
+		"Microsoft.Web/sites/slots/write":               audit.ControlWriteSlot,
+		"Microsoft.Web/sites/config/write":              audit.ControlWriteSettings,
+		"Microsoft.Web/sites/publishxml/action":         audit.ControlPublishingCredentials,
+		"Microsoft.Web/sites/config/list/action":        audit.ControlPublishingCredentials,
+		"Microsoft.Authorization/roleAssignments/write": audit.ControlAssignRoles,
+	} {
+		if got := azureControlKind(action); got != want {
+			t.Errorf("%s: kind %s, want %s", action, got, want)
+		}
+	}
+}
