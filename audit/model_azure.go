@@ -54,6 +54,19 @@ type AzureFunction struct {
 	// runtime, secret and identity rules judge; it has no triggers, so nothing
 	// invokes it yet.
 	AppOnly bool `json:"appOnly,omitempty"`
+	// BasicPublishing is whether the app accepts basic-auth (user name and
+	// password) publishing; nil when it was not read.
+	BasicPublishing *AzureBasicPublishing `json:"basicPublishing,omitempty"`
+}
+
+// AzureBasicPublishing is an app's basic-auth publishing policies
+// (basicPublishingCredentialsPolicies/scm and /ftp): whether the SCM (Kudu,
+// zip deploy, Git) and FTP endpoints accept the app's publishing user name and
+// password. A nil field was not read.
+type AzureBasicPublishing struct {
+	SCM    *bool  `json:"scm,omitempty"`
+	FTP    *bool  `json:"ftp,omitempty"`
+	Source Source `json:"source"`
 }
 
 // IPRestriction is one access restriction rule of an app.

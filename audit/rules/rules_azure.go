@@ -12,5 +12,8 @@ func azureRules() []audit.Rule {
 		AzureWildcardPermission,
 		AzureDeprecatedRuntime,
 		AzurePlaintextSecret,
+		AzureControlEscalation,
+		AzureBasicAuthPublishing,
+		AzureExternalControl,
 	}
 }

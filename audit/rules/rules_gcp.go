@@ -14,5 +14,8 @@ func gcpRules() []audit.Rule {
 		GCPDeprecatedRuntime,
 		GCPPlaintextSecret,
 		GCPDefaultServiceAccount,
+		GCPControlEscalation,
+		GCPExternalControl,
+		GCPProjectWideActAs,
 	}
 }

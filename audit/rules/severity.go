@@ -85,6 +85,8 @@ const (
 		"A grant to one named outside account or project is a bounded exposure: medium."
 	whyAdmin = "Full control of the account, project or subscription is gained by whoever runs code in the function or can change it, not by an outsider through this finding alone: high, as Security Hub IAM.1 and Prowler's function-identity checks rate it. " +
 		"Before this calibration AWS, GCP Owner and Azure subscription-scope findings were critical."
+	whyControl = "Whoever can replace a function's code or configuration runs as its identity: control of the function is control of that identity. " +
+		"Severity follows what the identity can do; an administrator identity makes it critical, an exception to the outsider-only scale because one compromised low-privilege principal — the commonest foothold — becomes administrator in one API call (Rhino Security Labs' Lambda methods, pathfinding.cloud's PassRole paths)."
 	whyEscalation = "A path to more rights is not by itself exploitable from outside: high when it reaches the account, project or subscription, medium when it is confined to one resource, as Prowler rates privilege-escalation policies high."
 	whyWildcard   = "Rights wider than the function needs matter only once the function or its deployers are compromised: a weakness, not an exposure. " +
 		"Graded by what the wildcard reaches (the highest of the identity's wildcards): high for permissions management or organization-, folder- or subscription-wide roles, medium for write access or a project- or resource-group-wide role, low for read and list. " +
@@ -119,6 +121,43 @@ var severityRationales = map[string]SeverityRationale{
 	"FNA-AWS-009": {
 		Levels: "medium: an IAM-authorized method whose REST API policy admits named accounts outside the function's account and organization",
 		Why:    whyAnyAccount,
+	},
+	"FNA-AWS-010": {
+		Levels: "critical: principals holding less than an administrator execution role can change the function's code or configuration or pass its role; high: the role can escalate further; medium: any other role",
+		Why:    whyControl,
+	},
+	"FNA-AWS-011": {
+		Levels: "critical: anyone (an unpinned \"*\"), or an account outside the organization when the role is an administrator; high: an account outside the organization; medium: an account inside the organization, or control of the invoke policy only",
+		Why:    whyControl + " Control from another account is reachable by whoever holds that account, which is outside the function owner's control: one step higher than the same power inside the organization.",
+	},
+	"FNA-AWS-012": {
+		Levels: "high: the execution role, an administrator or escalation-capable role, is also trusted by another service, an identity provider or a principal; medium: any other role",
+		Why:    "A trust policy that admits more than Lambda lets that principal take the role's power without touching the function. " + whyEscalation,
+	},
+	"FNA-GCP-009": {
+		Levels: "critical: principals holding less than an Owner-level service account can act as it or mint its tokens; high: an Editor-level or escalation-capable account; medium: any other account",
+		Why:    whyControl,
+	},
+	"FNA-GCP-010": {
+		Levels: "critical: anyone (allUsers) or any Google account (allAuthenticatedUsers) can change the function or act as its account; high: an identity of another domain; medium: a principal of another project or an identity pool's external identities",
+		Why:    whyPublic + " " + whyAnyAccount,
+	},
+	"FNA-GCP-011": {
+		Levels: "high: every project editor (or holder of a project-, folder- or organization-wide actAs role) can act as an account that holds admin or escalation power; medium: any other account",
+		Why:    whyControl + " Google's own default-service-account guidance recommends against Editor on default accounts for this reason.",
+	},
+	"FNA-AZ-008": {
+		Levels: "critical: principals holding less than an Owner-level managed identity can write the app, its slots or settings, read its publishing credentials or assign roles on it; high: a Contributor-level or escalation-capable identity; medium: any other identity",
+		Why:    whyControl,
+	},
+	"FNA-AZ-009": {
+		Levels: "high: basic-auth SCM publishing is enabled on an app whose identity holds admin power; medium: basic-auth SCM or FTP publishing enabled otherwise",
+		Why: "Basic-auth publishing credentials are a password that replaces the app's code without Entra ID, MFA or conditional access; Microsoft recommends disabling it. " +
+			"Still a credential to obtain first, so not critical; high when the code it replaces runs as an administrator.",
+	},
+	"FNA-AZ-010": {
+		Levels: "high: a principal of a foreign tenant can change the app",
+		Why:    whyControl + " A foreign tenant's principal is outside the subscription owner's control.",
 	},
 	"FNA-AWS-003": {
 		Levels: "high: the execution role can do everything, with or without conditions",

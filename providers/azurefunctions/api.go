@@ -28,6 +28,8 @@ type webAppsAPI interface {
 	GetAuthSettingsV2WithoutSecrets(context.Context, string, string, *armappservice.WebAppsClientGetAuthSettingsV2WithoutSecretsOptions) (armappservice.WebAppsClientGetAuthSettingsV2WithoutSecretsResponse, error)
 	NewGetPrivateEndpointConnectionListPager(string, string, *armappservice.WebAppsClientGetPrivateEndpointConnectionListOptions) *runtime.Pager[armappservice.WebAppsClientGetPrivateEndpointConnectionListResponse]
 	NewListFunctionsPager(string, string, *armappservice.WebAppsClientListFunctionsOptions) *runtime.Pager[armappservice.WebAppsClientListFunctionsResponse]
+	GetScmAllowed(context.Context, string, string, *armappservice.WebAppsClientGetScmAllowedOptions) (armappservice.WebAppsClientGetScmAllowedResponse, error)
+	GetFtpAllowed(context.Context, string, string, *armappservice.WebAppsClientGetFtpAllowedOptions) (armappservice.WebAppsClientGetFtpAllowedResponse, error)
 }
 
 // roleAssignmentsAPI lists a principal's role assignments.
@@ -65,6 +67,8 @@ var permissionCalls = []permission{
 	{"Microsoft.Web/sites/config/read", "armappservice.WebAppsClient.GetAuthSettingsV2WithoutSecrets"},
 	{"Microsoft.Web/sites/privateEndpointConnections/read", "armappservice.WebAppsClient.NewGetPrivateEndpointConnectionListPager"},
 	{"Microsoft.Web/sites/functions/read", "armappservice.WebAppsClient.NewListFunctionsPager"},
+	{"Microsoft.Web/sites/basicPublishingCredentialsPolicies/read", "armappservice.WebAppsClient.GetScmAllowed"},
+	{"Microsoft.Web/sites/basicPublishingCredentialsPolicies/read", "armappservice.WebAppsClient.GetFtpAllowed"},
 	{"Microsoft.Authorization/roleAssignments/read", "armauthorization.RoleAssignmentsClient.NewListForScopePager"},
 	{"Microsoft.Authorization/roleDefinitions/read", "armauthorization.RoleDefinitionsClient.GetByID"},
 }

@@ -136,6 +136,9 @@ type run struct {
 	// readable lists subscriptions whose sites could be listed.
 	readable []string
 	roleDefs sync.Map // role definition GUID -> *roleDefResult
+	// controls are the role assignments that let principals control each
+	// app, by lower-case app id (control.go).
+	controls map[string]*appControl
 
 	progress *audit.ProgressCounter
 }
@@ -149,6 +152,15 @@ type roleDefResult struct {
 // Collect reads every subscription in scope. It returns an error only when the
 // subscriptions cannot even be listed; anything narrower is a gap.
 func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
+	r, err := c.collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.inv, nil
+}
+
+// collect is Collect, returning the run's state.
+func (c *Collector) collect(ctx context.Context) (*run, error) {
 	c.brkOnce.Do(func() {
 		c.brk = newBreakers(c.opts.UnreachableAfter)
 		c.copts = withBreakers(c.copts, c.brk)
@@ -165,7 +177,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 		// The run ended before the subscriptions were listed: that is a gap
 		// (everything is unread), not a configuration error.
 		r.addGap(audit.Gap{API: apiSubscriptions, Data: audit.DataFunctions, Reason: reason, Message: gapMessage(err)})
-		return r.inv, nil
+		return r, nil
 	}
 	r.progress.AddScopes(len(subs))
 	var wg sync.WaitGroup
@@ -184,6 +196,8 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 		return nil, err
 	}
 	r.collectRoleAssignments(ctx)
+	r.controls = r.collectControls(ctx) // control.go
+	r.inv.Controllers = azureControllers(r.inv, r.controls)
 
 	inv := r.inv
 	for _, id := range r.idents {
@@ -194,7 +208,7 @@ func (c *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	sort.Slice(inv.Accounts, func(i, j int) bool { return inv.Accounts[i].ID < inv.Accounts[j].ID })
 	inv.Gaps = foldUnreachable(inv.Gaps, c.brk.opened())
 	audit.SortGaps(inv.Gaps)
-	return inv, nil
+	return r, nil
 }
 
 // inRegion reports whether an app's location is in scope.

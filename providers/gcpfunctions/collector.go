@@ -88,6 +88,7 @@ type Collector struct {
 	roleCache map[string]*roleEntry
 	ancMu     sync.Mutex
 	ancCache  map[string]*ancestorEntry
+	ctl       controlStash // what the control pass needs (control.go)
 }
 
 var _ audit.Collector = (*Collector)(nil)
@@ -223,6 +224,9 @@ func (col *Collector) Collect(ctx context.Context) (*audit.Inventory, error) {
 	idents, gaps := col.identities(ctx, inv.Functions, results)
 	inv.Identities = idents
 	inv.Gaps = append(inv.Gaps, gaps...)
+	ctls, ctlGaps := col.controls(ctx, results, gaps) // control.go
+	inv.Controllers = controllers(inv.Functions, ctls)
+	inv.Gaps = append(inv.Gaps, ctlGaps...)
 	if col.brk != nil {
 		inv.Gaps = foldUnreachable(inv.Gaps, col.brk.opened())
 	}

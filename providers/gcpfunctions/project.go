@@ -319,6 +319,7 @@ func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 
 		} else {
 			fn.Access = append(fn.Access, invokeAccess(pol, col.invokes(ctx, permInvokeGen2), permInvokeGen2,
 				audit.Source{API: apiRunServiceIAM, Ref: svc})...)
+			col.keepFunctionPolicy(fn.ID, pol, audit.Source{API: apiRunServiceIAM, Ref: svc})
 			gaps = append(gaps, col.unreadRoles(ctx, fn, pol)...)
 		}
 	} else {
@@ -335,6 +336,7 @@ func (col *Collector) readAccess(ctx context.Context, fn *audit.Function, viaV2 
 		} else {
 			fn.Access = append(fn.Access, invokeAccess(pol, col.invokes(ctx, permInvokeGen1), permInvokeGen1,
 				audit.Source{API: apiFunctionIAM, Ref: fn.ID})...)
+			col.keepFunctionPolicy(fn.ID, pol, audit.Source{API: apiFunctionIAM, Ref: fn.ID})
 			gaps = append(gaps, col.unreadRoles(ctx, fn, pol)...)
 		}
 	}

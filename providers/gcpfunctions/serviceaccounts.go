@@ -111,6 +111,7 @@ func (col *Collector) serviceAccountBindings(ctx context.Context, fns []audit.Fu
 			continue
 		}
 		scope := serviceAccountResource(projectOfServiceAccount(res, email), email)
+		col.keepServiceAccountPolicy(email, pol.InternalProto, audit.Source{API: apiServiceAccountIAM, Ref: scope})
 		for m, bs := range bindingsByMember(pol.InternalProto, scope, audit.Source{API: apiServiceAccountIAM, Ref: scope}) {
 			out[m] = append(out[m], bs...)
 		}

@@ -45,6 +45,9 @@ type Cloud struct {
 	// ignoreAssignedTo makes role assignment listings ignore $filter=assignedTo().
 	ignoreAssignedTo bool
 	hidePrincipals   bool // site identities without principal ids (see HideIdentityPrincipals)
+	// deniedScopes are scopes (lower case) whose role assignment listing
+	// answers AuthorizationFailed (see DenyAssignmentsAt).
+	deniedScopes map[string]bool
 
 	latency time.Duration // added to every request
 
@@ -64,6 +67,21 @@ type fakeApp struct {
 	systemPrincipal               string
 	userAssigned                  map[string]string // identity resource id -> principal id
 	functions                     []fakeFn
+	// basicSCM and basicFTP are the basic-auth publishing policies
+	// (basicPublishingCredentialsPolicies/scm and /ftp); publishingDenied
+	// makes both reads answer AuthorizationFailed.
+	basicSCM, basicFTP bool
+	publishingDenied   bool
+}
+
+// publishingPolicy is the app's basicPublishingCredentialsPolicies/<kind> resource.
+func (a *fakeApp) publishingPolicy(kind string, allow bool) armappservice.CsmPublishingCredentialsPoliciesEntity {
+	return armappservice.CsmPublishingCredentialsPoliciesEntity{
+		ID:         to.Ptr(a.id() + "/basicPublishingCredentialsPolicies/" + kind),
+		Name:       to.Ptr(kind),
+		Type:       to.Ptr("Microsoft.Web/sites/basicPublishingCredentialsPolicies"),
+		Properties: &armappservice.CsmPublishingCredentialsPoliciesEntityProperties{Allow: to.Ptr(allow)},
+	}
 }
 
 type fakeFn struct {
@@ -74,6 +92,8 @@ type fakeFn struct {
 
 type fakeAssignment struct {
 	name, principal, roleGUID, scope, condition string
+	// principalType is User, Group or ServicePrincipal (the default).
+	principalType string
 }
 
 func (a *fakeApp) id() string {
@@ -211,6 +231,34 @@ func (fc *Cloud) webServer(sub string) *appfake.ServerFactory {
 				ID: to.Ptr(a.id() + "/config/authsettingsV2"), Properties: a.auth}}, nil)
 			return
 		},
+		GetScmAllowed: func(_ context.Context, rg, name string, _ *armappservice.WebAppsClientGetScmAllowedOptions) (resp azfake.Responder[armappservice.WebAppsClientGetScmAllowedResponse], errResp azfake.ErrorResponder) {
+			a := find(rg, name)
+			if a == nil {
+				notFound(&errResp)
+				return
+			}
+			if a.publishingDenied {
+				errResp.SetResponseError(http.StatusForbidden, "AuthorizationFailed")
+				return
+			}
+			resp.SetResponse(http.StatusOK, armappservice.WebAppsClientGetScmAllowedResponse{
+				CsmPublishingCredentialsPoliciesEntity: a.publishingPolicy("scm", a.basicSCM)}, nil)
+			return
+		},
+		GetFtpAllowed: func(_ context.Context, rg, name string, _ *armappservice.WebAppsClientGetFtpAllowedOptions) (resp azfake.Responder[armappservice.WebAppsClientGetFtpAllowedResponse], errResp azfake.ErrorResponder) {
+			a := find(rg, name)
+			if a == nil {
+				notFound(&errResp)
+				return
+			}
+			if a.publishingDenied {
+				errResp.SetResponseError(http.StatusForbidden, "AuthorizationFailed")
+				return
+			}
+			resp.SetResponse(http.StatusOK, armappservice.WebAppsClientGetFtpAllowedResponse{
+				CsmPublishingCredentialsPoliciesEntity: a.publishingPolicy("ftp", a.basicFTP)}, nil)
+			return
+		},
 		NewGetPrivateEndpointConnectionListPager: func(rg, name string, _ *armappservice.WebAppsClientGetPrivateEndpointConnectionListOptions) (resp azfake.PagerResponder[armappservice.WebAppsClientGetPrivateEndpointConnectionListResponse]) {
 			a := find(rg, name)
 			// ARM sends "value": [] for an app without connections.
@@ -282,7 +330,14 @@ func (fc *Cloud) authServer() *authfake.ServerFactory {
 					resp.AddResponseError(http.StatusForbidden, "AuthorizationFailed")
 					return
 				}
+				// The fake's path pattern leaves the scope's leading "/" out.
+				scope = "/" + strings.TrimPrefix(scope, "/")
 				pid := ""
+				atScope := opts != nil && opts.Filter != nil && strings.EqualFold(strings.TrimSpace(*opts.Filter), "atScope()")
+				if fc.deniedScopes[strings.ToLower(scope)] {
+					resp.AddResponseError(http.StatusForbidden, "AuthorizationFailed")
+					return
+				}
 				if opts != nil && opts.Filter != nil {
 					if m := regexp.MustCompile(`assignedTo\('([^']+)'\)`).FindStringSubmatch(*opts.Filter); m != nil {
 						pid = m[1]
@@ -290,19 +345,30 @@ func (fc *Cloud) authServer() *authfake.ServerFactory {
 				}
 				var out []*armauthorization.RoleAssignment
 				for _, a := range fc.assignments {
-					if a.principal != pid && !fc.ignoreAssignedTo {
-						continue
+					if atScope {
+						// At the scope or above it.
+						if !catalog.AzureScopeCovers(a.scope, scope) {
+							continue
+						}
+					} else {
+						if a.principal != pid && !fc.ignoreAssignedTo {
+							continue
+						}
+						// Visible from this subscription: at, above or below it.
+						if !catalog.AzureScopeCovers(a.scope, "/subscriptions/"+sub) && subscriptionOf(a.scope, "") != sub {
+							continue
+						}
 					}
-					// Visible from this subscription: at, above or below it.
-					if !catalog.AzureScopeCovers(a.scope, "/subscriptions/"+sub) && subscriptionOf(a.scope, "") != sub {
-						continue
+					ptype := armauthorization.PrincipalTypeServicePrincipal
+					if a.principalType != "" {
+						ptype = armauthorization.PrincipalType(a.principalType)
 					}
 					out = append(out, &armauthorization.RoleAssignment{
 						ID:   to.Ptr(strings.TrimRight(a.scope, "/") + "/providers/Microsoft.Authorization/roleAssignments/" + a.name),
 						Name: to.Ptr(a.name), Type: to.Ptr("Microsoft.Authorization/roleAssignments"),
 						Properties: &armauthorization.RoleAssignmentProperties{
 							PrincipalID:      to.Ptr(a.principal),
-							PrincipalType:    to.Ptr(armauthorization.PrincipalTypeServicePrincipal),
+							PrincipalType:    to.Ptr(ptype),
 							RoleDefinitionID: to.Ptr("/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleDefinitions/" + a.roleGUID),
 							Scope:            to.Ptr(a.scope),
 							Condition:        optional(a.condition),
@@ -559,3 +625,22 @@ func (fc *Cloud) IgnoreAssignedToFilter() { fc.ignoreAssignedTo = true }
 // identities (type spelled in lower case without spaces) without their
 // principal ids.
 func (fc *Cloud) HideIdentityPrincipals() { fc.hidePrincipals = true }
+
+// DenyAssignmentsAt makes listing the role assignments at scope (an app's ARM
+// id) fail with AuthorizationFailed.
+func (fc *Cloud) DenyAssignmentsAt(scope string) {
+	if fc.deniedScopes == nil {
+		fc.deniedScopes = map[string]bool{}
+	}
+	fc.deniedScopes[strings.ToLower(scope)] = true
+}
+
+// DenyPublishingPolicies makes reading the app's basic-auth publishing
+// policies fail with AuthorizationFailed.
+func (fc *Cloud) DenyPublishingPolicies(app string) {
+	for _, a := range fc.apps {
+		if a.name == app {
+			a.publishingDenied = true
+		}
+	}
+}

@@ -15,12 +15,21 @@ const (
 	PrincipalLedger   = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" // system-assigned, data roles only
 
 	CustomRoleGUID = "6a1f3c2e-9b8d-4e7f-a6c5-3d2e1f0a9b8c"
+
+	// Principals that can (or, for the reader, cannot) change
+	// func-payments-prod: Contributor on the app, Website Contributor on its
+	// resource group, Reader on the app.
+	UserContributor = "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f"
+	UserWebsite     = "3d4e5f6a-7b8c-4d9e-8f0a-2b3c4d5e6f7a"
+	UserReader      = "4e5f6a7b-8c9d-4e0f-9a1b-3c4d5e6f7a8b"
 )
 
 // Scenario is the estate of issue 7: paging, an anonymous trigger behind
 // EasyAuth, one without, one behind a private endpoint only, a function-key
 // trigger, Owner at subscription scope, a user-assigned identity with a custom
-// role, and AuthorizationFailed on one subscription.
+// role, and AuthorizationFailed on one subscription; for issue 15, users with
+// Contributor and Reader on func-payments-prod and Website Contributor on its
+// resource group, and basic-auth SCM publishing enabled on it.
 func Scenario() *Cloud {
 	uaiID := "/subscriptions/" + SubProd + "/resourceGroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders-shared"
 	defs := BuiltinDefs()
@@ -35,7 +44,8 @@ func Scenario() *Cloud {
 			{
 				sub: SubProd, rg: "rg-payments-prod", name: "func-payments-prod", location: "West Europe", kind: "functionapp,linux",
 				pna: to.Ptr("Enabled"), linuxFx: "Node|22", systemPrincipal: PrincipalPayments,
-				auth: &armappservice.SiteAuthSettingsV2Properties{Platform: &armappservice.AuthPlatform{Enabled: to.Ptr(false)}},
+				basicSCM: true,
+				auth:     &armappservice.SiteAuthSettingsV2Properties{Platform: &armappservice.AuthPlatform{Enabled: to.Ptr(false)}},
 				settings: map[string]string{
 					"FUNCTIONS_EXTENSION_VERSION":          "~4",
 					"FUNCTIONS_WORKER_RUNTIME":             "node",
@@ -91,6 +101,12 @@ func Scenario() *Cloud {
 			{name: "a3", principal: PrincipalLedger, roleGUID: "4633458b-17de-408a-b874-0445c86b69e6",
 				scope: "/subscriptions/" + SubProd + "/resourceGroups/rg-ledger-prod/providers/Microsoft.KeyVault/vaults/kv-ledger"},
 			{name: "a4", principal: PrincipalOrders, roleGUID: "acdd72a7-3385-48ef-bd42-f606fba81ae7", scope: "/providers/Microsoft.Management/managementGroups/mg-acme"},
+			{name: "a5", principal: UserContributor, principalType: "User", roleGUID: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+				scope: "/subscriptions/" + SubProd + "/resourceGroups/rg-payments-prod/providers/Microsoft.Web/sites/func-payments-prod"},
+			{name: "a6", principal: UserWebsite, principalType: "User", roleGUID: "de139f84-1756-47ae-9be6-808fbbe84772",
+				scope: "/subscriptions/" + SubProd + "/resourceGroups/rg-payments-prod"},
+			{name: "a7", principal: UserReader, principalType: "User", roleGUID: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+				scope: "/subscriptions/" + SubProd + "/resourceGroups/rg-payments-prod/providers/Microsoft.Web/sites/func-payments-prod"},
 		},
 	}
 }
