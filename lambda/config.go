@@ -33,6 +33,7 @@ const (
 	envQuietWhenClean    = "FNAUDIT_QUIET_WHEN_CLEAN"
 	envTrustedAccounts   = "FNAUDIT_TRUSTED_ACCOUNTS"
 	envDeadlineMargin    = "FNAUDIT_DEADLINE_MARGIN"
+	envNotify            = "FNAUDIT_NOTIFY"
 	defaultMinSeverity   = audit.Medium
 	defaultMargin        = 60 * time.Second
 	maxMargin            = 10 * time.Minute
@@ -58,6 +59,7 @@ var envDocs = [][3]string{
 	{envQuietWhenClean, "false", "true: publish nothing when there is no open finding, gap or unchecked rule"},
 	{envTrustedAccounts, "(unset)", "comma-separated account / project / tenant ids treated as your own"},
 	{envDeadlineMargin, "60s", "time kept back from the Lambda deadline for analysis and publishing"},
+	{envNotify, "always", "always: mail every run; new: mail only when a finding or gap is new since the last run (or there is no baseline); needs " + envReportBucket},
 }
 
 // Config is the function's configuration, parsed and checked once at start-up.
@@ -84,7 +86,15 @@ type Config struct {
 	QuietWhenClean  bool
 	TrustedAccounts []string
 	DeadlineMargin  time.Duration
+	// Notify says when to mail: notifyAlways or notifyNew.
+	Notify string
 }
+
+// The FNAUDIT_NOTIFY values.
+const (
+	notifyAlways = "always"
+	notifyNew    = "new"
+)
 
 // s3Location is an S3 object.
 type s3Location struct{ Bucket, Key string }
@@ -112,7 +122,7 @@ var (
 // loadConfig reads and checks the configuration from getenv. Its error names the
 // variable at fault and what it wants, in one line.
 func loadConfig(getenv func(string) string) (Config, error) {
-	c := Config{MinSeverity: defaultMinSeverity, DeadlineMargin: defaultMargin}
+	c := Config{MinSeverity: defaultMinSeverity, DeadlineMargin: defaultMargin, Notify: notifyAlways}
 	var errs []error
 	bad := func(name, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
@@ -218,6 +228,17 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			bad(envQuietWhenClean, "%q is not a boolean (want true or false)", v)
 		}
 		c.QuietWhenClean = b
+	}
+
+	switch v := strings.ToLower(get(envNotify)); v {
+	case "", notifyAlways:
+	case notifyNew:
+		c.Notify = notifyNew
+		if get(envReportBucket) == "" {
+			bad(envNotify, "%q needs %s: the previous run's report is kept there to tell what is new", v, envReportBucket)
+		}
+	default:
+		bad(envNotify, "%q is not a notify mode (want new or always)", v)
 	}
 
 	if v := get(envDeadlineMargin); v != "" {

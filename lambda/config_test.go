@@ -18,7 +18,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{TopicARN: topicARN, TopicRegion: "us-east-1", Providers: []audit.Provider{audit.AWS},
-		MinSeverity: audit.Medium, DeadlineMargin: 60 * time.Second}
+		MinSeverity: audit.Medium, DeadlineMargin: 60 * time.Second, Notify: notifyAlways}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
@@ -43,6 +43,7 @@ func TestConfigFull(t *testing.T) {
 		envQuietWhenClean:  "true",
 		envTrustedAccounts: "999988887777, acme-shared-456",
 		envDeadlineMargin:  "2m",
+		envNotify:          "New",
 	}.get)
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +59,7 @@ func TestConfigFull(t *testing.T) {
 		MinSeverity:        audit.High, SuppressionsURI: s3Location{"acme-config", "fnaudit/suppressions.yaml"},
 		ReportBucket: "acme-fnaudit-reports", QuietWhenClean: true,
 		TrustedAccounts: []string{"999988887777", "acme-shared-456"}, DeadlineMargin: 2 * time.Minute,
+		Notify: notifyNew,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -77,6 +79,8 @@ func TestConfigErrors(t *testing.T) {
 		want string
 	}{
 		{env{}, "FNAUDIT_SNS_TOPIC_ARN: required"},
+		{env{envTopicARN: topicARN, envNotify: "daily"}, `FNAUDIT_NOTIFY: "daily" is not a notify mode (want new or always)`},
+		{env{envTopicARN: topicARN, envNotify: "new"}, `FNAUDIT_NOTIFY: "new" needs FNAUDIT_REPORT_BUCKET`},
 		{env{envTopicARN: "fnaudit-digest"}, `FNAUDIT_SNS_TOPIC_ARN: "fnaudit-digest" is not an SNS topic ARN`},
 		{env{envTopicARN: "arn:aws:sqs:us-east-1:123456789012:q"}, "FNAUDIT_SNS_TOPIC_ARN: \"arn:aws:sqs:us-east-1:123456789012:q\" is not an SNS topic ARN"},
 		{env{envTopicARN: topicARN + ".fifo"}, "FNAUDIT_SNS_TOPIC_ARN: \"" + topicARN + ".fifo\" is a FIFO topic"},

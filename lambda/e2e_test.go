@@ -66,9 +66,9 @@ func TestEndToEnd(t *testing.T) {
 		"1 of 3 accounts could not be audited:",
 		"- aws " + acctDenied + ": assume-role (sts:AssumeRole)",
 		"Lambda function URL is callable by anyone without credentials (FNA-AWS-001)",
-		"Function: public-status (aws, account " + acctProd + ", us-east-1)",
+		"public-status (aws, account " + acctProd + ", us-east-1)",
 		"Lambda execution role has full administrative access (FNA-AWS-003)",
-		"Function: billing-export (aws, account " + acctProd + ", us-east-1)",
+		"billing-export (aws, account " + acctProd + ", us-east-1)",
 		"Lambda function has a secret in environment variable STRIPE_KEY (FNA-AWS-007)",
 	} {
 		if !strings.Contains(email, want) {

@@ -101,9 +101,15 @@ type Result struct {
 	Functions int    `json:"functions"`
 	Open      int    `json:"open"`
 	Gaps      int    `json:"gaps"`
-	// Omitted counts the findings left out of the message to fit SNS's limit.
-	Omitted int    `json:"omitted,omitempty"`
-	Digest  string `json:"digest,omitempty"` // dry runs only
+	// Omitted counts the findings left out of the message's JSON report to
+	// fit SNS's limit, DigestOmitted those the digest could not name.
+	Omitted       int `json:"omitted,omitempty"`
+	DigestOmitted int `json:"digestOmitted,omitempty"`
+	// New and Resolved count the findings at the threshold that are new and
+	// resolved since the previous run (with a report bucket).
+	New      int    `json:"new,omitempty"`
+	Resolved int    `json:"resolved,omitempty"`
+	Digest   string `json:"digest,omitempty"` // dry runs only
 
 	// HTMLReport is the s3:// URI of the HTML report written beside Report.
 	HTMLReport string `json:"htmlReport,omitempty"`
@@ -155,30 +161,60 @@ func (h *Handler) run(ctx context.Context, payload json.RawMessage, requestID st
 	}
 	suppress.Apply(r, entries, now)
 
+	// A run of the configured scope compares with the previous one (the
+	// state store is the report bucket: state.go); a narrowed run neither
+	// compares nor becomes the baseline.
 	res := &Result{Functions: r.Scope.Functions, Open: countOpen(r, minSev), Gaps: len(r.Gaps)}
+	var (
+		delta *report.Delta
+		prev  *audit.Report
+	)
+	fullScope := scopeKey(scope) == scopeKey(h.configuredScope())
+	if h.cfg.ReportBucket != "" && fullScope {
+		var warning string
+		prev, warning = h.loadBaseline(ctx, scope)
+		if warning != "" {
+			r.Warnings = append(r.Warnings, warning)
+		}
+		dl := report.Diff(prev, r)
+		delta = &dl
+		res.New, res.Resolved = len(dl.AtLeast(minSev).New), len(dl.AtLeast(minSev).Resolved)
+	}
 	full, page := "", htmlReport{}
 	if h.cfg.ReportBucket != "" && !ov.DryRun {
-		if uri, err := h.writeReport(ctx, r, now); err != nil {
+		if uri, key, err := h.writeReport(ctx, r, now); err != nil {
 			r.Warnings = append(r.Warnings, err.Error())
 		} else {
 			full, res.Report = uri, uri
 			page = h.writeHTMLReport(ctx, r, uri)
 			res.HTMLReport = page.URI
+			if fullScope {
+				if err := h.saveBaseline(ctx, scope, key, now); err != nil {
+					r.Warnings = append(r.Warnings, err.Error())
+				}
+			}
 		}
 	}
 
-	msg, err := buildMessage(r, inv.Accounts, minSev, full, page)
+	msg, err := buildMessage(r, inv.Accounts, minSev, full, page, delta)
 	if err != nil {
 		return nil, err
 	}
-	res.Subject, res.Bytes, res.Omitted = msg.Subject, msg.Size(), msg.Omitted
+	res.Subject, res.Bytes, res.Omitted, res.DigestOmitted = msg.Subject, msg.Size(), msg.Omitted, msg.DigestOmitted
 	clean := res.Open == 0 && len(r.Gaps) == 0 && r.Summary.ByStatus[audit.StatusUnknown] == 0 &&
 		r.Summary.ByStatus[audit.StatusError] == 0
+	// FNAUDIT_NOTIFY=new: quiet when the previous run of the same scope was
+	// read and nothing at the threshold is new: no finding, no gap, no rule
+	// that failed.
+	nothingNew := h.cfg.Notify == notifyNew && delta != nil && delta.Baseline && res.New == 0 &&
+		!newGaps(prev, r) && r.Summary.ByStatus[audit.StatusError] == 0 && collected
 	switch {
 	case ov.DryRun:
 		res.Skipped, res.Digest = "dry run", msg.Digest
 	case clean && h.cfg.QuietWhenClean:
 		res.Skipped = "clean run and " + envQuietWhenClean + " is set"
+	case nothingNew:
+		res.Skipped = "nothing new since the last run and " + envNotify + "=" + notifyNew
 	default:
 		out, err := h.sns.Publish(ctx, &sns.PublishInput{
 			TopicArn:         aws.String(h.cfg.TopicARN),
@@ -230,6 +266,13 @@ func parseEvent(payload json.RawMessage) (Override, string, error) {
 		return ov, "", fmt.Errorf("event: invalid scope override (fields: providers, regions, accounts, gcpProjects, azureSubscriptions, minSeverity, dryRun): %v", err)
 	}
 	return ov, "", nil
+}
+
+// configuredScope is the scope of a run without an override.
+func (h *Handler) configuredScope() Scope {
+	c := h.cfg
+	return Scope{Providers: c.Providers, Regions: c.Regions, Accounts: c.Accounts,
+		GCPProjects: c.GCPProjects, AzureSubscriptions: c.AzureSubscriptions}
 }
 
 // scope applies an override to the configuration. An override may narrow the
@@ -441,17 +484,17 @@ func (h *Handler) suppressions(ctx context.Context) ([]suppress.Entry, error) {
 }
 
 // writeReport stores the full JSON report, every finding and gap, and returns
-// its s3:// URI.
-func (h *Handler) writeReport(ctx context.Context, r *audit.Report, now time.Time) (string, error) {
+// its s3:// URI and key.
+func (h *Handler) writeReport(ctx context.Context, r *audit.Report, now time.Time) (string, string, error) {
 	var buf bytes.Buffer
 	if err := report.Render(&buf, report.JSON, r, report.Options{}); err != nil {
-		return "", fmt.Errorf("report: %w", err)
+		return "", "", fmt.Errorf("report: %w", err)
 	}
 	key := reportKeyPrefix + now.Format("2006/01/02/150405Z") + ".json"
 	loc := s3Location{h.cfg.ReportBucket, key}
 	owner, err := h.bucketOwner(ctx)
 	if err != nil {
-		return "", fmt.Errorf("report: write %s: %v", loc, err)
+		return "", "", fmt.Errorf("report: write %s: %v", loc, err)
 	}
 	_, err = h.s3.PutObject(ctx, &s3.PutObjectInput{
 		Bucket:              aws.String(loc.Bucket),
@@ -461,9 +504,9 @@ func (h *Handler) writeReport(ctx context.Context, r *audit.Report, now time.Tim
 		ExpectedBucketOwner: aws.String(owner),
 	})
 	if err != nil {
-		return "", fmt.Errorf("report: write %s: %v", loc, err)
+		return "", "", fmt.Errorf("report: write %s: %v", loc, err)
 	}
-	return loc.String(), nil
+	return loc.String(), loc.Key, nil
 }
 
 // countOpen counts open findings at or above min.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -225,7 +226,10 @@ func TestSizeLimit(t *testing.T) {
 		t.Errorf("warnings %q lack %q", r.Warnings, wantNote)
 	}
 	body := m.Body("email")
-	for _, want := range []string{"more findings, not listed here", "The full report is at " + uri} {
+	if res.DigestOmitted == 0 || res.DigestOmitted >= 2506 {
+		t.Errorf("digest omitted %d findings, want the lowest-ranked of 2506 cut", res.DigestOmitted)
+	}
+	for _, want := range []string{fmt.Sprintf("... and %d more findings (the lowest-ranked, ", res.DigestOmitted), "The full report is at " + uri} {
 		if !strings.Contains(body, want) {
 			t.Errorf("digest lacks %q", want)
 		}
@@ -353,7 +357,7 @@ func TestSuppressionsAndReportFromS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := hs.published(t)
-	if m.Subject != "fnaudit: 2 critical, 1 high, 2 medium in 1 account" {
+	if m.Subject != "fnaudit: no baseline; 2 critical, 1 high, 2 medium in 1 account" {
 		t.Errorf("subject = %q", m.Subject)
 	}
 	body := m.Body("email")
@@ -362,7 +366,7 @@ func TestSuppressionsAndReportFromS3(t *testing.T) {
 			t.Errorf("digest lacks %q:\n%s", want, body)
 		}
 	}
-	want := []string{"config/suppressions.yaml", "fnaudit/reports/2026/11/28/060300Z.html", "fnaudit/reports/2026/11/28/060300Z.json", "fnaudit/runs/53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa"}
+	want := []string{"config/suppressions.yaml", "fnaudit/reports/2026/11/28/060300Z.html", "fnaudit/reports/2026/11/28/060300Z.json", "fnaudit/runs/53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", stateKey}
 	if diff := cmp.Diff(want, hs.srv.S3().Keys("acme-fnaudit")); diff != "" {
 		t.Errorf("bucket keys (-want +got):\n%s", diff)
 	}

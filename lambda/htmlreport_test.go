@@ -67,9 +67,10 @@ func TestHTMLReportBesideJSON(t *testing.T) {
 	if res.Report != "s3://acme-fnaudit/"+jsonKey || res.HTMLReport != "s3://acme-fnaudit/"+htmlKey {
 		t.Errorf("result names reports %q and %q", res.Report, res.HTMLReport)
 	}
-	// The run marker (lambda/runs.go) sits beside the two reports.
+	// The run marker (lambda/runs.go) and the state pointer (state.go) sit
+	// beside the two reports.
 	keys := hs.srv.S3().Keys("acme-fnaudit")
-	if len(keys) != 3 || keys[0] != htmlKey || keys[1] != jsonKey || !strings.HasPrefix(keys[2], "fnaudit/runs/") {
+	if len(keys) != 4 || keys[0] != htmlKey || keys[1] != jsonKey || !strings.HasPrefix(keys[2], "fnaudit/runs/") || keys[3] != stateKey {
 		t.Errorf("bucket keys = %q, want the JSON and the HTML report", keys)
 	}
 	page, ok := hs.srv.S3().Object("acme-fnaudit", htmlKey)
@@ -112,7 +113,7 @@ func TestHTMLReportWriteFails(t *testing.T) {
 	if res.Report == "" || res.HTMLReport != "" {
 		t.Errorf("result names reports %q and %q, want the JSON one only", res.Report, res.HTMLReport)
 	}
-	if keys := hs.srv.S3().Keys("acme-fnaudit"); len(keys) != 2 || !strings.HasSuffix(keys[0], ".json") || !strings.HasPrefix(keys[1], "fnaudit/runs/") {
+	if keys := hs.srv.S3().Keys("acme-fnaudit"); len(keys) != 3 || !strings.HasSuffix(keys[0], ".json") || !strings.HasPrefix(keys[1], "fnaudit/runs/") || keys[2] != stateKey {
 		t.Errorf("bucket keys = %q, want the JSON report", keys)
 	}
 	body := hs.published(t).Body("email")

@@ -19,10 +19,11 @@ import (
 const snsMaxBytes = 262144
 
 // snsDocument is the MessageStructure=json document: people get the digest,
-// machines the JSON report. Other protocols (email-json, http, sms) get default.
+// machines the JSON report. Every protocol without an entry (email,
+// email-json, http, sms) gets default, the digest: it is not written twice, so
+// it may take twice the room.
 type snsDocument struct {
 	Default string `json:"default"`
-	Email   string `json:"email"`
 	SQS     string `json:"sqs"`
 	Lambda  string `json:"lambda"`
 	HTTPS   string `json:"https"`
@@ -39,25 +40,39 @@ type message struct {
 	// gaps the JSON report does not list one by one (they are counted in its
 	// warnings).
 	Omitted, OmittedGaps int
+	// DigestOmitted counts the open findings the digest could not name.
+	DigestOmitted int
 }
 
 // Size is what SNS counts against its limit (plus the subject).
 func (m message) Size() int { return len(m.Subject) + len(m.Message) }
 
-// The digest is for a person's half minute: it lists the worst findings, every
-// organization-, account- and region-level gap and up to digestGaps lines of
-// per-resource gaps (one per account, region and cause), says what it left out
-// and points to the full report.
+// The digest is for a person's few minutes: the changes since the last run,
+// the digestFunctions worst functions in full, every other open finding in
+// one line grouped by account, every organization-, account- and region-level
+// gap and up to digestGaps lines of per-resource gaps (one per account, region
+// and cause); it says what it left out and points to the full report.
 const (
-	digestFindings = 25
-	digestGaps     = 100
-	moreHint       = "Set " + envReportBucket + " to keep the full report of every run in S3."
+	digestFunctions = 10
+	digestChanges   = 50
+	digestGaps      = 100
+	// jsonReserve is what the JSON report keeps (its three copies together)
+	// when the digest does not fit whole.
+	jsonReserve = 24 << 10
+	moreHint    = "Set " + envReportBucket + " to keep the full report of every run in S3."
 )
 
-// buildMessage renders the report as one SNS message within snsMaxBytes. The
-// JSON report lists the findings at or above min (and every error finding),
-// the digest the worst open ones. When the JSON report does not fit, it keeps
-// the summary (always complete) and every organization-, account- and
+// buildMessage renders the report as one SNS message within snsMaxBytes.
+//
+// The digest comes first: it names every open finding at or above min, the
+// worst functions in full and the rest in one line each. Only when even the
+// one-liners do not fit beside the JSON report's summary does it leave out the
+// lowest-ranked (exposure and identity findings last) and say how many, in
+// which accounts, and where the full report is.
+//
+// The JSON report fills what the digest leaves: it lists the findings at or
+// above min (and every error finding). When it does not fit, it keeps the
+// summary (always complete) and every organization-, account- and
 // region-level gap, and leaves out, in this order, findings (the least severe
 // first) and then per-resource gaps (report.RankGaps order, the last first);
 // the per-resource gaps it leaves out are folded into one warning line per
@@ -67,12 +82,11 @@ const (
 // one by one, the digest and the JSON report's warnings fold those too, one
 // line per cause naming every account and region (report.FoldWideGaps); only
 // when that does not fit either is it an error.
-func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity, fullReport string, page htmlReport) (message, error) {
+func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity, fullReport string, page htmlReport, delta *report.Delta) (message, error) {
 	shown, _ := report.Filter(r.Findings, min)
 	opts := report.DigestOptions{MinSeverity: min, Accounts: accounts, FullReport: fullReport,
-		HTMLReport: page.URI, HTMLReportURL: page.Console,
-		MaxFindings: digestFindings, MaxGaps: digestGaps, MoreHint: moreHint}
-	d := report.NewDigest(r, opts)
+		HTMLReport: page.URI, HTMLReportURL: page.Console, Delta: delta,
+		MaxFunctions: digestFunctions, MaxChanges: digestChanges, MaxGaps: digestGaps, MoreHint: moreHint}
 	ranked := append([]audit.Gap(nil), r.Gaps...)
 	report.RankGaps(ranked)
 	nWide := 0
@@ -80,39 +94,109 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 		nWide++
 	}
 	wide, narrow := ranked[:nWide], ranked[nWide:]
-	fits := func(k, g int) (message, bool, error) {
-		m, err := renderMessage(r, d, fullReport, shown, k, wide, narrow, g, false)
+	nf, ng := len(shown), len(narrow)
+
+	d := report.NewDigest(r, opts)
+	fitsWith := func(d report.Digest, k, g int, folded bool) (message, bool, error) {
+		m, err := renderMessage(r, d, fullReport, shown, k, wide, narrow, g, folded)
 		return m, err == nil && m.Size() <= snsMaxBytes, err
 	}
+	// While the digest is being cut, jsonReserve bytes stay free for the
+	// JSON report's worst findings, so machine subscribers get some too.
+	fitsDigest := func(d report.Digest, compact bool) (bool, error) {
+		m, err := renderMessage(r, d, fullReport, shown, 0, wide, narrow, 0, compact)
+		limit := snsMaxBytes
+		if !compact {
+			limit -= jsonReserve
+		}
+		return err == nil && m.Size() <= limit, err
+	}
+	if m, ok, err := fitsWith(d, nf, ng, false); err != nil || ok {
+		return m, err
+	}
+	// The digest's size grows with the findings it names: a binary search
+	// finds the most that fit beside the JSON report's summary (its k = 0,
+	// g = 0 form), in the compact (folded) form when the wider gaps alone are
+	// too many to list one by one.
+	digestFor := func(n int, compact bool) report.Digest {
+		o := opts
+		o.Compact = compact
+		if n < d.Listed+d.Omitted {
+			o.MaxFindings = n
+			if n == 0 {
+				o.MaxFindings = -1
+			}
+		}
+		return report.NewDigest(r, o)
+	}
+	fitDigest := func(compact bool) (report.Digest, bool, error) {
+		total := d.Listed + d.Omitted
+		full := digestFor(total, compact)
+		if ok, err := fitsDigest(full, compact); err != nil || ok {
+			return full, ok, err
+		}
+		best := digestFor(0, compact)
+		if ok, err := fitsDigest(best, compact); err != nil || !ok {
+			if !compact && err == nil {
+				// Not even the summary fits beside the reserve: try
+				// without it before folding the gaps.
+				_, ok, err = fitsWith(best, 0, 0, false)
+			}
+			return best, ok, err
+		}
+		lo, hi := 0, total
+		for hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			dm := digestFor(mid, compact)
+			ok, err := fitsDigest(dm, compact)
+			if err != nil {
+				return dm, false, err
+			}
+			if ok {
+				lo, best = mid, dm
+			} else {
+				hi = mid
+			}
+		}
+		return best, true, nil
+	}
+	d, ok, err := fitDigest(false)
+	if err != nil {
+		return message{}, err
+	}
+	if !ok {
+		// Too many wider gaps to list one by one (thousands of accounts
+		// that could not be audited): fold them by cause, every account
+		// and region still named, in the digest and the JSON report.
+		dc, ok, err := fitDigest(true)
+		if err != nil {
+			return message{}, err
+		}
+		m, err := renderMessage(r, dc, fullReport, shown, 0, wide, narrow, 0, true)
+		if err != nil {
+			return message{}, err
+		}
+		if !ok {
+			return message{}, fmt.Errorf("sns: the summary and the %d organization-, account- and region-level gaps take %d bytes even folded by cause, more than SNS's %d; the full report has them",
+				len(wide), m.Size(), snsMaxBytes)
+		}
+		return m, nil
+	}
 
-	nf, ng := len(shown), len(narrow)
+	// The digest is settled; the JSON report takes the rest. Size grows with
+	// k and g, so a binary search finds the most that fit.
+	fits := func(k, g int) (message, bool, error) { return fitsWith(d, k, g, false) }
 	if m, ok, err := fits(nf, ng); err != nil || ok {
 		return m, err
 	}
-	// Size grows with k and g, so a binary search finds the most that fit.
 	best, searchK, err := fits(0, ng)
 	if err != nil {
 		return message{}, err
 	}
 	lo, hi := 0, nf
 	if !searchK {
-		var ok bool
-		if best, ok, err = fits(0, 0); err != nil {
+		if best, _, err = fits(0, 0); err != nil {
 			return message{}, err
-		} else if !ok {
-			// Too many wider gaps to list one by one (thousands of accounts
-			// that could not be audited): fold them by cause, every account
-			// and region still named, in the digest and the JSON report.
-			opts.Compact = true
-			m, err := renderMessage(r, report.NewDigest(r, opts), fullReport, shown, 0, wide, narrow, 0, true)
-			if err != nil {
-				return message{}, err
-			}
-			if m.Size() > snsMaxBytes {
-				return message{}, fmt.Errorf("sns: the summary and the %d organization-, account- and region-level gaps take %d bytes even folded by cause, more than SNS's %d; the full report has them",
-					len(wide), m.Size(), snsMaxBytes)
-			}
-			return m, nil
 		}
 		hi = ng
 	}
@@ -190,9 +274,9 @@ func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []
 	}
 	jsonReport := escapeFormatChars(strings.TrimRight(js.String(), "\n"))
 
-	m.Subject, m.Digest = d.Subject, d.Body
+	m.Subject, m.Digest, m.DigestOmitted = d.Subject, d.Body, d.Omitted
 
-	doc := snsDocument{Default: d.Body, Email: d.Body, SQS: jsonReport, Lambda: jsonReport, HTTPS: jsonReport}
+	doc := snsDocument{Default: d.Body, SQS: jsonReport, Lambda: jsonReport, HTTPS: jsonReport}
 	var buf bytes.Buffer
 	enc = json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

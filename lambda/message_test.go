@@ -18,7 +18,12 @@ func decodeMessage(t *testing.T, m message) (string, *audit.Report) {
 	if err := json.Unmarshal([]byte(m.Message), &doc); err != nil {
 		t.Fatalf("message is not an SNS JSON document: %v", err)
 	}
-	if doc.SQS != doc.Lambda || doc.SQS != doc.HTTPS || doc.Default != doc.Email {
+	var keys map[string]string
+	_ = json.Unmarshal([]byte(m.Message), &keys)
+	if _, ok := keys["email"]; ok {
+		t.Error("the digest is written twice (default and email)")
+	}
+	if doc.SQS != doc.Lambda || doc.SQS != doc.HTTPS || doc.Default == "" {
 		t.Error("the protocols' entries differ")
 	}
 	var r audit.Report
@@ -27,7 +32,7 @@ func decodeMessage(t *testing.T, m message) (string, *audit.Report) {
 	if err := dec.Decode(&r); err != nil {
 		t.Fatalf("sqs entry is not a report: %v", err)
 	}
-	return doc.Email, &r
+	return doc.Default, &r
 }
 
 var leftOutLine = regexp.MustCompile(`^left out of this message: (aws \d{12} [a-z0-9-]+): lambda:GetPolicy throttled for (\d+) functions? \(access missing\)$`)
@@ -63,7 +68,7 @@ func TestBuildMessageFitsAnyReport(t *testing.T) {
 			Data: audit.DataAccess, Reason: audit.GapThrottled, Message: strings.Repeat("Rate exceeded ", 5)})
 	}
 	r.Summarize()
-	m, err := buildMessage(r, nil, audit.Medium, "", htmlReport{})
+	m, err := buildMessage(r, nil, audit.Medium, "", htmlReport{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +125,7 @@ func TestBuildMessageKeepsEveryAccountGap(t *testing.T) {
 	audit.SortGaps(r.Gaps)
 	r.Summarize()
 	const uri = "s3://acme-fnaudit/fnaudit/reports/2026/11/28/060300Z.json"
-	m, err := buildMessage(r, accounts, audit.Medium, uri, htmlReport{})
+	m, err := buildMessage(r, accounts, audit.Medium, uri, htmlReport{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,8 +170,14 @@ func TestBuildMessageKeepsEveryAccountGap(t *testing.T) {
 		!strings.Contains(strings.Join(rep.Warnings, "\n"), "the full report is at "+uri) {
 		t.Errorf("warnings:\n%.1500s", strings.Join(rep.Warnings, "\n"))
 	}
-	if !strings.Contains(digest, "The full report is at "+uri) {
+	if !strings.Contains(digest, "Full report (JSON): "+uri) {
 		t.Errorf("digest does not point to the full report:\n%.3000s", digest)
+	}
+	// The digest took the room first: every public function is named.
+	for i := range 300 {
+		if fn := fmt.Sprintf("function:public-%03d", i); !strings.Contains(digest, fn) {
+			t.Errorf("digest does not name %s", fn)
+		}
 	}
 }
 
@@ -191,7 +202,7 @@ func TestBuildMessageFoldsAccountGapsByCause(t *testing.T) {
 	r.Summarize()
 	accounts := []audit.Account{{Provider: audit.AWS, ID: "100000000001", Regions: []string{"us-east-1"}},
 		{Provider: audit.AWS, ID: "100000000002", Regions: []string{"us-east-1"}}}
-	m, err := buildMessage(r, accounts, audit.Medium, "s3://acme/r.json", htmlReport{})
+	m, err := buildMessage(r, accounts, audit.Medium, "s3://acme/r.json", htmlReport{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,9 +251,100 @@ func TestBuildMessageNeverCutsAnAccountGap(t *testing.T) {
 			Data: audit.DataFunctions, Reason: audit.GapAssumeRole, Message: "AccessDenied"})
 	}
 	r.Summarize()
-	_, err := buildMessage(r, nil, audit.Medium, "", htmlReport{})
+	_, err := buildMessage(r, nil, audit.Medium, "", htmlReport{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "the summary and the 30000 organization-, account- and region-level gaps take") ||
 		!strings.Contains(err.Error(), "even folded by cause") {
 		t.Errorf("error = %v", err)
 	}
+}
+
+// Ten thousand open findings in 20 accounts: the digest names every exposure
+// and identity finding (public, cross-account, admin, escalation), one line
+// each under its account, cuts only the lowest-ranked others, says how many
+// and where the full report is, and the whole message fits SNS's limit.
+func TestBuildMessageTenThousandFindings(t *testing.T) {
+	t.Parallel()
+	r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: estateTime,
+		Scope: audit.Scope{Providers: []audit.Provider{audit.AWS}, Accounts: 20, Regions: []string{"us-east-1"}, Functions: 10000}, Gaps: []audit.Gap{}}
+	type kind struct {
+		rule  string
+		cat   audit.Category
+		sev   audit.Severity
+		title string
+	}
+	kinds := []kind{
+		{"FNA-AWS-001", audit.PublicInvoke, audit.Critical, "Lambda function URL is callable by anyone without credentials"},
+		{"FNA-AWS-002", audit.CrossAccountInvoke, audit.Medium, "Lambda function can be invoked from account 999999999999"},
+		{"FNA-AWS-003", audit.AdminAccess, audit.Critical, "Lambda execution role has full administrative access"},
+		{"FNA-AWS-004", audit.PrivilegeEscalation, audit.High, "Lambda execution role can escalate privileges"},
+	}
+	others := []kind{
+		{"FNA-AWS-005", audit.WildcardPermission, audit.Medium, "Lambda execution role grants wildcard permissions"},
+		{"FNA-AWS-006", audit.DeprecatedRuntime, audit.High, "Lambda function runs on a deprecated runtime"},
+		{"FNA-AWS-007", audit.PlaintextSecret, audit.Medium, "Lambda function has a secret in environment variable DB_PASSWORD"},
+	}
+	exposed := map[string]bool{}
+	for i := range 10000 {
+		acct := fmt.Sprintf("1%011d", i%20)
+		name := fmt.Sprintf("worker-%05d", i)
+		k := others[i%len(others)]
+		if i%25 == 0 { // 400 exposure and identity findings
+			k = kinds[(i/25)%len(kinds)]
+			exposed[acct+" "+name] = true
+		}
+		res := "arn:aws:lambda:us-east-1:" + acct + ":function:" + name
+		r.Findings = append(r.Findings, audit.Finding{ID: audit.FindingID(k.rule, res, ""), Rule: k.rule, Category: k.cat,
+			Severity: k.sev, Status: audit.StatusFail, Provider: audit.AWS, Account: acct, Region: "us-east-1",
+			Resource: res, Function: name, Title: k.title, Detail: "Detail of " + k.rule + " on " + name + ".",
+			Remediation: "Remediation of " + k.rule + "."})
+	}
+	r.Summarize()
+	const uri = "s3://acme-fnaudit/fnaudit/reports/2026/11/28/060300Z.json"
+	m, err := buildMessage(r, nil, audit.Medium, uri, htmlReport{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Size() > snsMaxBytes {
+		t.Errorf("message is %d bytes, over %d", m.Size(), snsMaxBytes)
+	}
+	digest, rep := decodeMessage(t, m)
+	if rep.Summary.Open != 10000 {
+		t.Errorf("JSON summary counts %d open findings, want 10000", rep.Summary.Open)
+	}
+	// Every exposure is named, in full or in a line under its account.
+	account := ""
+	named := map[string]bool{}
+	for _, line := range strings.Split(digest, "\n") {
+		if strings.HasPrefix(line, "aws account ") && strings.HasSuffix(line, ":") {
+			account = strings.TrimSuffix(strings.TrimPrefix(line, "aws account "), ":")
+			continue
+		}
+		if strings.HasPrefix(line, "- [") && account != "" {
+			name := strings.SplitN(strings.SplitN(line, "] ", 2)[1], ",", 2)[0]
+			named[account+" "+name] = true
+		}
+		if n := strings.Index(line, ". worker-"); n > 0 && n < 4 {
+			f := strings.Fields(line[n+2:])
+			named[strings.Trim(f[3], ",")+" "+f[0]] = true // "worker-00000 (aws, account 1..., us-east-1)"
+		}
+	}
+	for k := range exposed {
+		if !named[k] {
+			t.Errorf("exposure of %s is not named in the digest", k)
+		}
+	}
+	if m.DigestOmitted == 0 || len(named) != 10000-m.DigestOmitted {
+		t.Errorf("digest names %d functions and omits %d, want 10000 in all", len(named), m.DigestOmitted)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("... and %d more findings (the lowest-ranked), not listed here, in ", m.DigestOmitted),
+		"The full report is at " + uri,
+		"Every other open finding, by account",
+	} {
+		if !strings.Contains(digest, want) {
+			t.Errorf("digest lacks %q", want)
+		}
+	}
+	t.Logf("10,000 findings: message %d bytes, digest %d bytes naming %d findings (%d omitted), JSON report %d findings",
+		m.Size(), len(digest), 10000-m.DigestOmitted, m.DigestOmitted, len(rep.Findings))
 }

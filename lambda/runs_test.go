@@ -128,14 +128,15 @@ func TestBucketOwnerMismatch(t *testing.T) {
 	if res.Report != "" || len(hs.srv.S3().Keys("acme-fnaudit")) != 1 {
 		t.Errorf("report %q, bucket keys %v: want nothing written", res.Report, hs.srv.S3().Keys("acme-fnaudit"))
 	}
-	if n := hs.srv.Calls("s3:GetObject") + hs.srv.Calls("s3:PutObject"); n != 3 {
-		t.Errorf("%d S3 calls, want the marker, the suppressions and the report tried once each", n)
+	if n := hs.srv.Calls("s3:GetObject") + hs.srv.Calls("s3:PutObject"); n != 4 {
+		t.Errorf("%d S3 calls, want the marker, the suppressions, the previous run's state and the report tried once each", n)
 	}
 	body := hs.published(t).Body("email")
 	for _, want := range []string{
 		"deduplication: event 53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa was not recorded in s3://acme-fnaudit/" + scheduledEventKey,
 		"suppressions: read s3://acme-fnaudit/config/suppressions.yaml: ",
 		"report: write s3://acme-fnaudit/fnaudit/reports/2026/11/28/060300Z.json: ",
+		"state: read s3://acme-fnaudit/fnaudit/state/latest.json: ",
 		"AccessDenied",
 	} {
 		if !strings.Contains(body, want) {

@@ -170,11 +170,8 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 		"kms:GenerateDataKey": true, "kms:Decrypt": true}
 	// Every write the role may make, and the only resource it may make it on.
 	writes := map[string]any{
-		"sns:Publish": map[string]any{"Ref": "DigestTopic"},
-		"s3:PutObject": []any{
-			map[string]any{"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucketName}/fnaudit/reports/*"},
-			map[string]any{"Fn::Sub": "arn:${AWS::Partition}:s3:::${ReportBucketName}/fnaudit/runs/*"},
-		},
+		"sns:Publish":          map[string]any{"Ref": "DigestTopic"},
+		"s3:PutObject":         []any{bucketPrefix("reports"), bucketPrefix("state"), bucketPrefix("runs")},
 		"sts:AssumeRole":       map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${OrgRoleName}"},
 		"logs:CreateLogStream": map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
 		"logs:PutLogEvents":    map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
@@ -184,10 +181,10 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 		"kms:Decrypt": map[string]any{"Fn::If": []any{"CreateTopicKey",
 			map[string]any{"Fn::GetAtt": []any{"TopicKey", "Arn"}}, map[string]any{"Ref": "TopicKmsKeyArn"}}},
 	}
-	// Reads pinned to what the configuration names.
+	// Reads pinned to what the configuration names, by statement.
 	pinned := map[string]any{
-		"s3:GetObject":                  map[string]any{"Fn::Sub": "arn:${AWS::Partition}:s3:::${SuppressionsObject}"},
-		"secretsmanager:GetSecretValue": nil, // checked per statement below
+		"ReadSuppressions:s3:GetObject": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:s3:::${SuppressionsObject}"},
+		"ReadState:s3:GetObject":        []any{bucketPrefix("reports"), bucketPrefix("state")},
 	}
 
 	granted := map[string]bool{}
@@ -213,13 +210,17 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 		if level != catalog.List && level != catalog.Read {
 			t.Errorf("%s: %s is a %s action; the role may only read (and publish its digest)", g.sid, g.action, level)
 		}
-		if want, ok := pinned[g.action]; ok {
-			if g.action == "secretsmanager:GetSecretValue" {
-				ref, _ := g.resource.(map[string]any)
-				if name, _ := ref["Ref"].(string); !strings.HasSuffix(name, "CredentialsSecretArn") || g.condition == "" {
-					t.Errorf("%s: %s must be limited to a named secret, when configured: %v", g.sid, g.action, g.resource)
-				}
-				continue
+		if g.action == "secretsmanager:GetSecretValue" {
+			ref, _ := g.resource.(map[string]any)
+			if name, _ := ref["Ref"].(string); !strings.HasSuffix(name, "CredentialsSecretArn") || g.condition == "" {
+				t.Errorf("%s: %s must be limited to a named secret, when configured: %v", g.sid, g.action, g.resource)
+			}
+			continue
+		}
+		if g.action == "s3:GetObject" {
+			want, ok := pinned[g.sid+":"+g.action]
+			if !ok {
+				t.Errorf("%s: unexpected s3:GetObject statement", g.sid)
 			}
 			if diff := cmp.Diff(want, g.resource); diff != "" {
 				t.Errorf("%s: %s on an unexpected resource (-want +got):\n%s", g.sid, g.action, diff)
@@ -253,11 +254,20 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 	}
 	// Optional grants depend on the parameter that configures them.
 	for _, g := range grants {
-		want := map[string]string{"sts:AssumeRole": "HasOrgRole", "s3:GetObject": "HasSuppressions", "s3:PutObject": "HasReportBucket"}[g.action]
-		if want != "" && g.condition != want {
+		want, ok := map[string]string{"AssumeOrgAuditRole": "HasOrgRole", "ReadSuppressions": "HasSuppressions",
+			"ReadState": "", "WriteReport": ""}[g.sid]
+		if ok && g.condition != want {
 			t.Errorf("%s: %s is granted under condition %q, want %q", g.sid, g.action, g.condition, want)
 		}
 	}
+}
+
+// bucketPrefix is a key prefix of the report bucket, the stack's own or the
+// one named, as the role's statements write it.
+func bucketPrefix(prefix string) any {
+	return map[string]any{"Fn::Sub": []any{"arn:${AWS::Partition}:s3:::${Bucket}/fnaudit/" + prefix + "/*",
+		map[string]any{"Bucket": map[string]any{"Fn::If": []any{"CreateReportBucket",
+			map[string]any{"Ref": "ReportBucket"}, map[string]any{"Ref": "ReportBucketName"}}}}}}
 }
 
 // The role keeps the collector's own statements: auditor-policy.json's
@@ -300,8 +310,8 @@ func TestTemplateFunction(t *testing.T) {
 			t.Errorf("AuditFunction %s (-want +got):\n%s", key, diff)
 		}
 	}
-	if got := dig(t, fn, "Events", "Audit", "Properties", "Schedule"); !cmp.Equal(got, map[string]any{"Ref": "Schedule"}) {
-		t.Errorf("schedule = %v", got)
+	if fn["Events"] != nil {
+		t.Errorf("the function has SAM events %v; EventBridge Scheduler starts it (AuditSchedule)", fn["Events"])
 	}
 	if got := dig(t, tmpl, "Parameters", "Schedule", "Default"); got != "rate(1 day)" {
 		t.Errorf("default schedule = %v", got)
@@ -318,6 +328,16 @@ func TestTemplateFunction(t *testing.T) {
 	if got := dig(t, tmpl, "Resources", "ErrorsAlarm", "Properties", "MetricName"); got != "Errors" {
 		t.Errorf("alarm metric = %v", got)
 	}
+	// Alarms go to their own topic, never to the digest's subscribers.
+	for _, name := range []string{"ErrorsAlarm", "FailedRunsAlarm", "MissedRunAlarm"} {
+		if got := dig(t, tmpl, "Resources", name, "Properties", "AlarmActions"); !cmp.Equal(got, []any{map[string]any{"Ref": "AlarmTopic"}}) {
+			t.Errorf("%s actions = %v, want the alarm topic", name, got)
+		}
+	}
+	if got := dig(t, tmpl, "Resources", "AlarmTopic", "Properties", "KmsMasterKeyId"); got == nil {
+		t.Error("the alarm topic is not KMS-encrypted")
+	}
+
 	// Every variable the template sets is one the function reads.
 	known := map[string]bool{}
 	for _, d := range envDocs {
@@ -331,6 +351,111 @@ func TestTemplateFunction(t *testing.T) {
 	}
 	if !cmp.Equal(vars[envTopicARN], map[string]any{"Ref": "DigestTopic"}) {
 		t.Errorf("%s = %v", envTopicARN, vars[envTopicARN])
+	}
+	if !cmp.Equal(vars[envNotify], map[string]any{"Ref": "Notify"}) {
+		t.Errorf("%s = %v", envNotify, vars[envNotify])
+	}
+	if !cmp.Equal(vars[envReportBucket], map[string]any{"Fn::If": []any{"CreateReportBucket",
+		map[string]any{"Ref": "ReportBucket"}, map[string]any{"Ref": "ReportBucketName"}}}) {
+		t.Errorf("%s = %v, want the stack's bucket unless one is named", envReportBucket, vars[envReportBucket])
+	}
+}
+
+// The stack's operations: EventBridge Scheduler in a time zone, an alarm when
+// no run happened, a log group with retention and its own KMS key, and the
+// report bucket's lifecycle rule.
+func TestTemplateOperations(t *testing.T) {
+	t.Parallel()
+	tmpl := loadTemplate(t, "template.yaml")
+	res := func(name string, path ...string) any {
+		return dig(t, tmpl, append([]string{"Resources", name}, path...)...)
+	}
+	if got := res("AuditSchedule", "Type"); got != "AWS::Scheduler::Schedule" {
+		t.Fatalf("AuditSchedule is %v", got)
+	}
+	for key, want := range map[string]any{
+		"ScheduleExpression":         map[string]any{"Ref": "Schedule"},
+		"ScheduleExpressionTimezone": map[string]any{"Ref": "ScheduleTimezone"},
+		"State":                      "ENABLED",
+	} {
+		if got := res("AuditSchedule", "Properties", key); !cmp.Equal(got, want) {
+			t.Errorf("AuditSchedule %s = %v, want %v", key, got, want)
+		}
+	}
+	if got := res("AuditSchedule", "Properties", "Target", "Arn"); !cmp.Equal(got, map[string]any{"Fn::GetAtt": []any{"AuditFunction", "Arn"}}) {
+		t.Errorf("schedule target = %v", got)
+	}
+	// The input, with Scheduler's context attributes filled in as Scheduler
+	// does, is an event the handler deduplicates: the same id for every
+	// delivery attempt of one scheduled run, another for the next run.
+	input := res("AuditSchedule", "Properties", "Target", "Input").(string)
+	fill := func(when string) []byte {
+		r := strings.NewReplacer("<aws.scheduler.schedule-arn>", "arn:aws:scheduler:us-east-1:111122223333:schedule/default/fnaudit-AuditSchedule-x",
+			"<aws.scheduler.scheduled-time>", when, "<aws.scheduler.execution-id>", "d32c5kddcf5bb8c3")
+		return []byte(r.Replace(input))
+	}
+	_, id1, err := parseEvent(fill("2026-12-01T06:00:00Z"))
+	_, id1again, _ := parseEvent(fill("2026-12-01T06:00:00Z"))
+	_, id2, _ := parseEvent(fill("2026-12-02T06:00:00Z"))
+	if err != nil || id1 == "" || id1 != id1again || id1 == id2 {
+		t.Errorf("scheduler input ids %q, %q, %q (%v): want one stable id per scheduled run", id1, id1again, id2, err)
+	}
+	// The scheduler's role may invoke the audit function, nothing else.
+	grants := roleGrants(t, tmpl, "SchedulerRole")
+	if len(grants) != 1 || grants[0].action != "lambda:InvokeFunction" ||
+		!cmp.Equal(grants[0].resource, map[string]any{"Fn::GetAtt": []any{"AuditFunction", "Arn"}}) {
+		t.Errorf("scheduler role grants %+v", grants)
+	}
+
+	// No invocation for MissedRunAlarmHours hours: missing data is breaching.
+	missed := res("MissedRunAlarm", "Properties").(map[string]any)
+	for key, want := range map[string]any{
+		"MetricName": "Invocations", "Namespace": "AWS/Lambda", "Statistic": "Sum", "Period": "3600",
+		"EvaluationPeriods": map[string]any{"Ref": "MissedRunAlarmHours"}, "DatapointsToAlarm": map[string]any{"Ref": "MissedRunAlarmHours"},
+		"Threshold": "1", "ComparisonOperator": "LessThanThreshold", "TreatMissingData": "breaching",
+	} {
+		if !cmp.Equal(missed[key], want) {
+			t.Errorf("MissedRunAlarm %s = %v, want %v", key, missed[key], want)
+		}
+	}
+
+	// The log group: retention from a parameter, encrypted with a key that
+	// CloudWatch Logs of this region may use for this log group.
+	lg := res("AuditLogGroup", "Properties").(map[string]any)
+	if !cmp.Equal(lg["RetentionInDays"], map[string]any{"Ref": "LogRetentionDays"}) || lg["KmsKeyId"] == nil {
+		t.Errorf("log group = %v", lg)
+	}
+	var logsStatement map[string]any
+	for _, st := range res("LogsKey", "Properties", "KeyPolicy", "Statement").([]any) {
+		if m := st.(map[string]any); m["Sid"] == "LogsEncrypt" {
+			logsStatement = m
+		}
+	}
+	if logsStatement == nil || !cmp.Equal(dig(t, logsStatement, "Principal", "Service"), map[string]any{"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}) {
+		t.Errorf("logs key policy statement = %v", logsStatement)
+	}
+	if got := fmt.Sprint(dig(t, logsStatement, "Condition")); !strings.Contains(got, "kms:EncryptionContext:aws:logs:arn") {
+		t.Errorf("logs key use is not limited to the log group: %s", got)
+	}
+
+	// The report bucket's lifecycle expires old reports after
+	// ReportRetentionDays; the state pointer never expires.
+	rules := res("ReportBucket", "Properties", "LifecycleConfiguration", "Rules").([]any)
+	var expire map[string]any
+	for _, r := range rules {
+		m := r.(map[string]any)
+		if m["Id"] == "ExpireOldReports" {
+			expire = m
+		}
+		if p, _ := m["Prefix"].(string); strings.HasPrefix(stateKey, p) && p != "" {
+			t.Errorf("lifecycle rule %v would expire the state pointer", m["Id"])
+		}
+	}
+	if expire == nil || expire["Prefix"] != reportKeyPrefix || !cmp.Equal(expire["ExpirationInDays"], map[string]any{"Ref": "ReportRetentionDays"}) {
+		t.Errorf("ExpireOldReports = %v", expire)
+	}
+	if got := res("ReportBucket", "Properties", "PublicAccessBlockConfiguration", "RestrictPublicBuckets"); got != "true" {
+		t.Errorf("bucket public access block = %v", got)
 	}
 }
 

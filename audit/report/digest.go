@@ -20,10 +20,28 @@ type DigestOptions struct {
 	// MinSeverity is the threshold: open findings below it are counted but not
 	// listed. Empty means every severity.
 	MinSeverity audit.Severity
-	// MaxFindings limits how many open findings are listed in full, worst
-	// first; the digest says how many more there are. Zero lists all of them, a
-	// negative value none.
+	// MaxFunctions limits how many functions, worst first in the risk ranking
+	// (RankFunctions), have their open findings listed in full (what, why,
+	// fix); the other functions' findings get one line each, grouped by
+	// account. Zero lists every function in full, a negative value none.
+	MaxFunctions int
+	// MaxFindings limits how many open findings the digest names, in full or
+	// in one line. The lowest-ranked are left out first, and findings of the
+	// categories that say who can invoke a function or what its identity can
+	// do (public-invoke, cross-account-invoke, admin-access,
+	// privilege-escalation) only after every other category; the digest says
+	// how many it left out, in which accounts, and where the full report is.
+	// Zero lists all of them, a negative value none.
 	MaxFindings int
+	// Delta is what changed since the previous run (Diff); nil when the
+	// caller keeps no history. With a Delta the subject and the first section
+	// say what is new, then what was resolved, then what remains, and new
+	// findings are marked NEW; a Delta without a baseline says so.
+	Delta *Delta
+	// MaxChanges limits how many new and how many resolved findings the
+	// changes section lists one by one (new ones are marked NEW in the lists
+	// below anyway). Zero lists all of them.
+	MaxChanges int
 	// MaxGaps limits how many lines of per-resource gaps are listed; the
 	// digest says what the lines left out cover (how many gaps, in which
 	// accounts) and where the full report is. Organization-, account- and
@@ -56,8 +74,8 @@ type Digest struct {
 	// Subject is at most SubjectMax printable ASCII characters.
 	Subject string
 	Body    string
-	// Listed and Omitted count the open findings the body lists in full and
-	// those it had to leave out (MaxFindings).
+	// Listed and Omitted count the open findings the body names (in full or
+	// in one line) and those it had to leave out (MaxFindings).
 	Listed, Omitted int
 }
 
@@ -73,6 +91,10 @@ type Digest struct {
 // characters are replaced by visible escapes, so no text can forge a line of
 // the digest or hide what it says. Long fields are shortened.
 func NewDigest(r *audit.Report, opts DigestOptions) Digest {
+	if opts.Delta != nil {
+		dl := opts.Delta.AtLeast(opts.MinSeverity)
+		opts.Delta = &dl
+	}
 	d := digester{r: r, opts: opts}
 	d.classify()
 	var b strings.Builder
@@ -90,6 +112,7 @@ type digester struct {
 	opts DigestOptions
 
 	open       []audit.Finding // status fail, at or above the threshold
+	ranked     []RankedFunction
 	errs       []audit.Finding // rules that broke
 	unknown    int             // not checked, at or above the threshold
 	suppressed int
@@ -123,6 +146,7 @@ func (d *digester) classify() {
 		}
 	}
 	audit.SortFindings(d.open)
+	d.ranked = RankFunctions(d.open)
 
 	audited := map[string]bool{} // provider/account -> some region was audited
 	for _, a := range d.opts.Accounts {
@@ -238,6 +262,22 @@ func (d *digester) subject() string {
 	default:
 		s = "fnaudit: all clear" + where
 	}
+	if dl := d.opts.Delta; dl != nil {
+		change := "no baseline"
+		if dl.Baseline {
+			var parts []string
+			if n := len(dl.New); n > 0 {
+				parts = append(parts, fmt.Sprintf("%d new", n))
+			} else {
+				parts = append(parts, "nothing new")
+			}
+			if n := len(dl.Resolved); n > 0 {
+				parts = append(parts, fmt.Sprintf("%d resolved", n))
+			}
+			change = strings.Join(parts, ", ")
+		}
+		s = "fnaudit: " + change + "; " + strings.TrimPrefix(s, "fnaudit: ")
+	}
 	return digestSubject(s)
 }
 
@@ -268,6 +308,9 @@ func (d *digester) writeBody(b *strings.Builder) {
 			len(d.unaudited), d.unit(d.accounts), digestPlural(len(r.Gaps), "gap"))
 	default:
 		fmt.Fprintf(b, "Coverage: INCOMPLETE. %s left part of the estate unread (listed below).\n", digestPlural(len(r.Gaps), "gap"))
+	}
+	if d.opts.Delta != nil {
+		d.writeChanges(b)
 	}
 	b.WriteString("\n")
 
@@ -307,26 +350,7 @@ func (d *digester) writeBody(b *strings.Builder) {
 		fmt.Fprintf(b, "Rules that failed: %d\n", len(d.errs))
 	}
 
-	// Findings, worst first.
-	if len(d.open) > 0 {
-		digestHeading(b, "Worst findings first")
-		d.listed = len(d.open)
-		if m := d.opts.MaxFindings; m != 0 && m < d.listed {
-			d.listed = max(m, 0)
-		}
-		for i, f := range d.open[:d.listed] {
-			digestFinding(b, i+1, &f)
-		}
-		if more := len(d.open) - d.listed; more > 0 {
-			fmt.Fprintf(b, "\n... and %s, not listed here.\n", digestMore(more, "finding"))
-			switch {
-			case d.opts.FullReport != "":
-				fmt.Fprintf(b, "The full report is at %s\n", digestText(d.opts.FullReport, 300))
-			case d.opts.MoreHint != "":
-				b.WriteString(d.opts.MoreHint + "\n")
-			}
-		}
-	}
+	d.writeFindings(b)
 	if len(d.errs) > 0 {
 		digestHeading(b, "Rules that failed")
 		for _, f := range d.errs {
@@ -350,31 +374,6 @@ func (d *digester) writeBody(b *strings.Builder) {
 		if d.opts.HTMLReportURL != "" {
 			fmt.Fprintf(b, "Open it in the S3 console: %s\n", digestText(d.opts.HTMLReportURL, 600))
 		}
-	}
-}
-
-func digestFinding(b *strings.Builder, n int, f *audit.Finding) {
-	fmt.Fprintf(b, "\n%d. [%s] %s (%s)\n", n, strings.ToUpper(string(f.Severity)), digestText(f.Title, 200), digestText(f.Rule, 40))
-	fn := f.Function
-	if fn == "" {
-		fn = f.Resource
-	}
-	where := []string{string(f.Provider)}
-	if f.Account != "" {
-		where = append(where, "account "+f.Account)
-	}
-	if f.Region != "" {
-		where = append(where, f.Region)
-	}
-	fmt.Fprintf(b, "   Function: %s (%s)\n", digestText(fn, 200), digestText(strings.Join(where, ", "), 200))
-	if f.Resource != "" && f.Resource != fn {
-		fmt.Fprintf(b, "   Resource: %s\n", digestText(f.Resource, 300))
-	}
-	if f.Detail != "" {
-		fmt.Fprintf(b, "   What: %s\n", digestText(f.Detail, 600))
-	}
-	if f.Remediation != "" {
-		fmt.Fprintf(b, "   Fix: %s\n", digestText(f.Remediation, 600))
 	}
 }
 

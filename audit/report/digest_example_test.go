@@ -41,13 +41,14 @@ func ExampleNewDigest() {
 	//   by severity: 1 critical
 	//   by category: public-invoke 1
 	//
-	// Worst findings first
-	// --------------------
+	// Worst functions first
+	// ---------------------
 	//
-	// 1. [CRITICAL] Function URL lets anyone invoke the function (FNA-AWS-001)
-	//    Function: status-page (aws, account 123456789012, us-east-1)
+	// 1. status-page (aws, account 123456789012, us-east-1)
+	//    Risk: public: function URL lets anyone invoke the function, no broad permissions found (score 4 of 16)
 	//    Resource: arn:aws:lambda:us-east-1:123456789012:function:status-page
-	//    Fix: Set the URL's AuthType to AWS_IAM.
+	//    - [CRITICAL] Function URL lets anyone invoke the function (FNA-AWS-001)
+	//      Fix: Set the URL's AuthType to AWS_IAM.
 	//
 	// Coverage gaps
 	// -------------

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -141,7 +142,7 @@ func TestDigestCounts(t *testing.T) {
 		"Suppressed (accepted in the suppressions file): 1",
 		"Not checked (data missing, see the gaps): 1",
 		"Below medium, not listed: 1",
-		"... and 1 more finding,",
+		"... and 1 more finding (the lowest-ranked), not listed here, in aws account 123456789012 (1).",
 	} {
 		if !strings.Contains(d.Body, want) {
 			t.Errorf("body lacks %q:\n%s", want, d.Body)
@@ -433,4 +434,95 @@ func manyGaps(n, m int) (*audit.Report, []audit.Account) {
 	}
 	r.Summarize()
 	return r, accounts
+}
+
+// rankedReport is an estate of three accounts: the worst functions come first
+// in full, every other finding one line each under its account.
+func rankedReport() *audit.Report {
+	var fs []audit.Finding
+	add := func(acct, region, fn string, c audit.Category, sev audit.Severity, title, detail, key string) {
+		f := rankFinding(fn, c, sev, title, detail, key)
+		f.Account, f.Region = acct, region
+		f.Resource = "arn:aws:lambda:" + region + ":" + acct + ":function:" + fn
+		f.ID = audit.FindingID(f.Rule, f.Resource, key)
+		f.Remediation = "Fix " + string(c) + "."
+		fs = append(fs, f)
+	}
+	const a, b, c = "111111111111", "222222222222", "333333333333"
+	add(a, "us-east-1", "users", audit.PublicInvoke, audit.Critical, "GET https://api.example.com/prod/users reaches users with no authentication", "The route has no authorizer.", "door")
+	add(a, "us-east-1", "users", audit.AdminAccess, audit.Critical, "Lambda execution role has full administrative access", "AdministratorAccess.", "")
+	add(a, "us-east-1", "users", audit.DeprecatedRuntime, audit.High, "Lambda function runs on a deprecated runtime", "python3.8", "python3.8")
+	add(b, "eu-west-1", "hook", audit.PublicInvoke, audit.Critical, "Lambda function can be invoked by any AWS account", "Principal *.", "invoke")
+	add(b, "eu-west-1", "hook", audit.PrivilegeEscalation, audit.High, "Lambda execution role can escalate privileges", "iam:PassRole.", "")
+	add(c, "us-east-1", "partner", audit.CrossAccountInvoke, audit.Medium, "Lambda function can be invoked from account 444444444444", "Named account.", "invoke")
+	add(a, "us-west-2", "etl", audit.AdminAccess, audit.Critical, "Lambda execution role has full administrative access", "AdministratorAccess.", "")
+	add(b, "eu-west-1", "web", audit.PublicInvoke, audit.Critical, "Lambda function URL is callable by anyone without credentials", "The function URL https://web.lambda-url.eu-west-1.on.aws/ of web is public.", "url")
+	add(c, "us-east-1", "old", audit.DeprecatedRuntime, audit.High, "Lambda function runs on a deprecated runtime", "nodejs14.x", "nodejs14.x")
+	add(c, "us-east-1", "wild", audit.WildcardPermission, audit.Medium, "Lambda execution role grants wildcard permissions", "s3:*.", "")
+	r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: digestNow,
+		Scope:    audit.Scope{Providers: []audit.Provider{audit.AWS}, Accounts: 3, Regions: []string{"eu-west-1", "us-east-1", "us-west-2"}, Functions: 40},
+		Findings: fs, Gaps: []audit.Gap{}}
+	r.Summarize()
+	return r
+}
+
+func TestDigestRankedAndGrouped(t *testing.T) {
+	t.Parallel()
+	cur := rankedReport()
+	prev := rankedReport()
+	prev.GeneratedAt = digestNow.Add(-24 * time.Hour)
+	// Yesterday "web" was not public yet, and "gone" was public.
+	prev.Findings = slices.DeleteFunc(prev.Findings, func(f audit.Finding) bool { return f.Function == "web" })
+	gone := rankFinding("gone", audit.PublicInvoke, audit.Critical, "Lambda function URL is callable by anyone without credentials", "", "url")
+	prev.Findings = append(prev.Findings, gone)
+	delta := Diff(prev, cur)
+
+	d := NewDigest(cur, DigestOptions{MaxFunctions: 2, Delta: &delta, FullReport: "s3://acme/fnaudit/reports/x.json"})
+	wantSubject := "fnaudit: 1 new, 1 resolved; 5 critical, 3 high, 2 medium in 3 accounts"
+	if d.Subject != wantSubject {
+		t.Errorf("subject = %q, want %q", d.Subject, wantSubject)
+	}
+	if d.Listed != len(cur.Findings) || d.Omitted != 0 {
+		t.Errorf("listed %d, omitted %d", d.Listed, d.Omitted)
+	}
+	digestGolden(t, "digest-ranked", "Subject: "+d.Subject+"\n\n"+d.Body)
+	// The order: changes first (new, then resolved, then what remains), then
+	// the worst functions, then every other finding by account.
+	order := []string{"Changes since the last run", "New (marked NEW below):", "- [CRITICAL] web (aws 222222222222 eu-west-1)",
+		"Resolved", "gone", "Still open from the last run: 9", "1. users", "2. hook", "Every other open finding, by account",
+		"aws account 222222222222:", "- NEW [CRITICAL] web, eu-west-1: Lambda function URL is callable by anyone without credentials",
+		"aws account 111111111111:", "- [CRITICAL] etl, us-west-2", "aws account 333333333333:", "partner", "wild", "old"}
+	at := 0
+	for _, s := range order {
+		i := strings.Index(d.Body[at:], s)
+		if i < 0 {
+			t.Fatalf("%q missing after offset %d:\n%s", s, at, d.Body)
+		}
+		at += i + len(s)
+	}
+
+	// A quota cuts the lowest-ranked, and exposures only after the rest.
+	d = NewDigest(cur, DigestOptions{MaxFunctions: 1, MaxFindings: 8, FullReport: "s3://acme/fnaudit/reports/x.json"})
+	if d.Listed != 8 || d.Omitted != 2 {
+		t.Errorf("listed %d, omitted %d; want 8, 2", d.Listed, d.Omitted)
+	}
+	for _, f := range cur.Findings {
+		named := strings.Contains(d.Body, "] "+f.Function+",") || strings.Contains(d.Body, ". "+f.Function+" (")
+		if Matters(&f) && !named {
+			t.Errorf("exposure of %s not named while lower findings were", f.Function)
+		}
+	}
+	for _, want := range []string{"... and 2 more findings (the lowest-ranked), not listed here, in aws account 333333333333 (2).",
+		"The full report is at s3://acme/fnaudit/reports/x.json"} {
+		if !strings.Contains(d.Body, want) {
+			t.Errorf("body lacks %q:\n%s", want, d.Body)
+		}
+	}
+
+	// The first run has no baseline and says so.
+	first := Diff(nil, cur)
+	d = NewDigest(cur, DigestOptions{Delta: &first})
+	if !strings.HasPrefix(d.Subject, "fnaudit: no baseline; ") || !strings.Contains(d.Body, "No baseline:") || strings.Contains(d.Body, "NEW") {
+		t.Errorf("first run: subject %q\n%s", d.Subject, d.Body)
+	}
 }

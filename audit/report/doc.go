@@ -30,6 +30,10 @@
 // which this package, like all of audit/, does not import.
 //
 // NewDigest renders the plain-text email digest the scheduled Lambda publishes.
+// RankFunctions is the risk ranking it and the HTML report order functions by
+// (reach × power, then exploitability aids; docs/rules.md). Diff compares two
+// reports of the same scope by finding id: new, resolved (never for a place a
+// gap of the newer report left unread), accepted, unverified and remaining.
 //
 // Text meant for a terminal escapes control and invisible formatting characters
 // (see Visible): names and messages in a report come from the audited estate and

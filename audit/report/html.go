@@ -105,6 +105,7 @@ type htmlFunction struct {
 	Open, Other             int
 	Findings                []htmlFinding
 	worstRank, bestCategory int
+	risk                    RankedFunction
 }
 
 type htmlFinding struct {
@@ -312,12 +313,12 @@ func barChart(id, title, caption string, values []barValue, scale int) htmlChart
 	return c
 }
 
-// rankFunctions groups the findings by function, worst first: by the highest
-// severity of its failing findings, then by its most exposing category
-// (public invoke, cross-account invoke, admin access, privilege escalation,
-// the rest), then by how many findings fail, then by name and resource id.
-// Functions whose findings are all suppressed or unchecked come last. Error
-// findings (a rule that broke) belong to no function and are returned apart.
+// rankFunctions groups the findings by function, worst first in the risk
+// ranking of the digest (RankFunctions: reach × power, then exploitability
+// aids, severity, count and name), computed from each function's failing
+// findings. Functions whose findings are all suppressed or unchecked come
+// last. Error findings (a rule that broke) belong to no function and are
+// returned apart.
 func rankFunctions(shown []audit.Finding) (ranked []*htmlFunction, ruleErrors []htmlFinding) {
 	idx := map[string]*htmlFunction{}
 	for i := range shown {
@@ -355,11 +356,19 @@ func rankFunctions(shown []audit.Finding) (ranked []*htmlFunction, ruleErrors []
 	for _, fn := range ranked {
 		slices.SortFunc(fn.Exposure, func(a, b audit.Category) int { return cmp.Compare(categoryRank(a), categoryRank(b)) })
 	}
+	for _, fn := range ranked {
+		open := make([]audit.Finding, 0, fn.Open)
+		for _, hf := range fn.Findings {
+			if hf.Status == audit.StatusFail {
+				open = append(open, *hf.Finding)
+			}
+		}
+		fn.risk = FunctionRisk(open)
+	}
 	slices.SortFunc(ranked, func(a, b *htmlFunction) int {
 		return cmp.Or(
-			cmp.Compare(b.worstRank, a.worstRank),
-			cmp.Compare(a.bestCategory, b.bestCategory),
-			cmp.Compare(b.Open, a.Open),
+			cmp.Compare(min(b.Open, 1), min(a.Open, 1)),
+			CompareRisk(a.risk, b.risk),
 			strings.Compare(a.Name, b.Name),
 			strings.Compare(string(a.Provider), string(b.Provider)),
 			strings.Compare(a.Account, b.Account),

@@ -82,15 +82,17 @@ func TestRankFunctions(t *testing.T) {
 		got = append(got, fmt.Sprintf("%d %s %s %v %d/%d", f.N, f.Name, f.Worst, f.Exposure, f.Open, f.Other))
 	}
 	want := []string{
-		// Critical, then the most exposing category: an invoke by anyone
-		// (at low severity) still ranks the function by its critical finding.
-		"1 eta-privesc critical [public-invoke privilege-escalation] 2/0",
-		"2 beta-cross critical [cross-account-invoke] 1/0",
-		"3 zeta-admin critical [admin-access] 1/0",
-		// Other categories: more open findings first, then by name.
-		"4 alpha-secret critical [] 2/0",
-		"5 delta-secret critical [] 1/0",
-		"6 gamma-public high [public-invoke] 1/0",
+		// The digest's risk ranking (RankFunctions): reach × power, then
+		// reach. Public × scoped (4) ties with private × admin (4); the
+		// wider reach goes first.
+		"1 gamma-public high [public-invoke] 1/0",
+		"2 zeta-admin critical [admin-access] 1/0",
+		// A low-severity invoke grant is latent: private × escalation (3).
+		"3 eta-privesc critical [public-invoke privilege-escalation] 2/0",
+		// Outside × scoped (2) ties with private × wildcard (2): reach first.
+		"4 beta-cross critical [cross-account-invoke] 1/0",
+		"5 alpha-secret critical [] 2/0",
+		"6 delta-secret critical [] 1/0",
 		// Nothing open: last, by name.
 		"7 kappa-unknown  [] 0/1",
 		"8 omega-suppressed  [] 0/1",

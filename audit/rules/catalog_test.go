@@ -104,6 +104,7 @@ func ruleReference() []byte {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s |\n", r.ID, anchor(r), r.Slug, r.Provider, r.Category, r.Severity,
 			strings.ReplaceAll(r.Title, "|", `\|`))
 	}
+	b.WriteString(riskRankingDoc)
 	for _, r := range All() {
 		doc := strings.TrimRight(r.Doc, "\n")
 		// One level down, so each rule is a section of this page.
@@ -121,6 +122,48 @@ func ruleReference() []byte {
 	}
 	return b.Bytes()
 }
+
+// riskRankingDoc documents audit/report.RankFunctions, the order of the digest
+// and of the HTML report's functions.
+const riskRankingDoc = `
+## Risk ranking
+
+The digest and the HTML report list functions worst first by one risk ranking
+(` + "`audit/report.RankFunctions`" + `), computed from each function's open findings:
+
+- **Reach** (who can invoke it), from its public-invoke and cross-account-invoke
+  findings: *public* (4) — anyone on the internet; *any account* (3) — any AWS
+  account, any Google account, any tenant, or an AWS service acting for any
+  account's resource (the finding's title says so); *outside account* (2) — named
+  outside accounts, projects, organizations or domains; *none* (1).
+- **Power** (what its identity can do): *admin* (4, admin-access), *escalation*
+  (3, privilege-escalation), *wildcard* (2, wildcard-permission), *scoped* (1, none
+  of these).
+- **Exploitability aids**: a deprecated runtime, a plaintext secret (0 to 2).
+
+Reach and power findings count from medium severity up: a grant the rule rates low
+(a function URL that answers 403, an invoker binding on a function without an HTTPS
+endpoint) is named in the reason as a latent grant but adds no reach.
+
+The **score** is reach × power:
+
+| reach, power | admin | escalation | wildcard | scoped |
+|---|---|---|---|---|
+| public | 16 | 12 | 8 | 4 |
+| any account | 12 | 9 | 6 | 3 |
+| outside account | 8 | 6 | 4 | 2 |
+| none | 4 | 3 | 2 | 1 |
+
+Functions are ordered by score, then reach, power, number of aids, the worst
+severity and the number of open findings (all descending), then provider, account,
+region, function name and resource id: the same findings always give the same
+order. A public function with an admin role is first (16); a private function with
+scoped permissions and a deprecated runtime is at the bottom (1, one aid). Each
+entry carries a one-line reason built from its findings, e.g. "public via GET
+https://api.example.com/prod/users, admin role, deprecated runtime python3.8": the
+door is a front door's address or the function URL the finding names, else the
+finding's title.
+`
 
 func anchor(r audit.Rule) string {
 	return strings.ToLower(r.ID + "-" + r.Slug)

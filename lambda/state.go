@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+
+	"github.com/fnaudit/fnaudit/audit"
+)
+
+// The state store is the report bucket. Every run already keeps its full JSON
+// report under fnaudit/reports/; the pointer object fnaudit/state/latest.json
+// names the newest report of a full-scope run, so the next run can compare
+// with it without listing the bucket. The template's lifecycle rule expires
+// old reports (ReportRetentionDays); the pointer is rewritten on every run and
+// never expires.
+const (
+	stateKey = "fnaudit/state/latest.json"
+	// stateSchema is the pointer's schema; a pointer of another schema is
+	// ignored (no baseline) with a warning.
+	stateSchema = "fnaudit.state/v1"
+	// stateMaxBytes bounds the pointer, reportMaxBytes a previous report read
+	// back (a 10,000-function estate's report is a few MB).
+	stateMaxBytes  = 64 << 10
+	reportMaxBytes = 512 << 20
+)
+
+// statePointer is fnaudit/state/latest.json.
+type statePointer struct {
+	Schema string `json:"schema"`
+	// Report is the key of the newest full-scope run's JSON report.
+	Report      string    `json:"report"`
+	GeneratedAt time.Time `json:"generatedAt"`
+	// Scope is the run's scope (scopeKey): a run compares only with a report
+	// of the same scope.
+	Scope string `json:"scope"`
+}
+
+// scopeKey names a scope canonically: its lists sorted, empty meaning "all".
+func scopeKey(s Scope) string {
+	part := func(name string, vs []string) string {
+		vs = slices.Clone(vs)
+		slices.Sort(vs)
+		return name + "=" + strings.Join(vs, ",")
+	}
+	provs := make([]string, len(s.Providers))
+	for i, p := range s.Providers {
+		provs[i] = string(p)
+	}
+	return strings.Join([]string{part("providers", provs), part("regions", s.Regions), part("accounts", s.Accounts),
+		part("gcpProjects", s.GCPProjects), part("azureSubscriptions", s.AzureSubscriptions)}, ";")
+}
+
+// loadBaseline reads the previous full-scope run's report for scope. It
+// returns nil without a warning when there is none yet (the first run), and
+// nil with a warning for the digest when the pointer or the report cannot be
+// read or belongs to another scope.
+func (h *Handler) loadBaseline(ctx context.Context, scope Scope) (*audit.Report, string) {
+	owner, err := h.bucketOwner(ctx)
+	if err != nil {
+		return nil, fmt.Sprintf("state: the previous run's report was not read (%v); nothing is marked new", err)
+	}
+	ptrLoc := s3Location{h.cfg.ReportBucket, stateKey}
+	data, err := h.getObject(ctx, ptrLoc, owner, stateMaxBytes)
+	var ae smithy.APIError
+	switch {
+	case errors.As(err, &ae) && ae.ErrorCode() == "NoSuchKey":
+		return nil, ""
+	case err != nil:
+		return nil, fmt.Sprintf("state: read %s: %v; nothing is marked new", ptrLoc, err)
+	}
+	var ptr statePointer
+	if err := json.Unmarshal(data, &ptr); err != nil || ptr.Schema != stateSchema ||
+		!strings.HasPrefix(ptr.Report, reportKeyPrefix) || strings.Contains(ptr.Report, "..") {
+		return nil, fmt.Sprintf("state: %s is not a %s pointer to a report under %s; nothing is marked new (this run replaces it)",
+			ptrLoc, stateSchema, reportKeyPrefix)
+	}
+	if ptr.Scope != scopeKey(scope) {
+		return nil, fmt.Sprintf("state: the previous report (%s) audited another scope (%s); nothing is marked new (this run replaces it)",
+			ptr.Report, ptr.Scope)
+	}
+	repLoc := s3Location{h.cfg.ReportBucket, ptr.Report}
+	data, err = h.getObject(ctx, repLoc, owner, reportMaxBytes)
+	if err != nil {
+		return nil, fmt.Sprintf("state: read the previous report %s: %v; nothing is marked new", repLoc, err)
+	}
+	var prev audit.Report
+	if err := json.Unmarshal(data, &prev); err != nil {
+		return nil, fmt.Sprintf("state: the previous report %s is not a report (%v); nothing is marked new", repLoc, err)
+	}
+	if prev.Schema != audit.ReportSchema {
+		return nil, fmt.Sprintf("state: the previous report %s has schema %q, not %q; nothing is marked new", repLoc, prev.Schema, audit.ReportSchema)
+	}
+	return &prev, ""
+}
+
+// saveBaseline points fnaudit/state/latest.json at this run's report.
+func (h *Handler) saveBaseline(ctx context.Context, scope Scope, reportKey string, generated time.Time) error {
+	owner, err := h.bucketOwner(ctx)
+	if err != nil {
+		return fmt.Errorf("state: write %s: %v", s3Location{h.cfg.ReportBucket, stateKey}, err)
+	}
+	data, _ := json.Marshal(statePointer{Schema: stateSchema, Report: reportKey, GeneratedAt: generated.UTC(), Scope: scopeKey(scope)})
+	_, err = h.s3.PutObject(ctx, &s3.PutObjectInput{
+		Bucket:              aws.String(h.cfg.ReportBucket),
+		Key:                 aws.String(stateKey),
+		Body:                bytes.NewReader(data),
+		ContentType:         aws.String("application/json"),
+		ExpectedBucketOwner: aws.String(owner),
+	})
+	if err != nil {
+		return fmt.Errorf("state: write %s: %v; the next run compares with the previous baseline", s3Location{h.cfg.ReportBucket, stateKey}, err)
+	}
+	return nil
+}
+
+// getObject reads an object of at most max bytes from a bucket owned by owner.
+func (h *Handler) getObject(ctx context.Context, loc s3Location, owner string, max int64) ([]byte, error) {
+	out, err := h.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(loc.Bucket), Key: aws.String(loc.Key),
+		ExpectedBucketOwner: aws.String(owner)})
+	if err != nil {
+		return nil, err
+	}
+	defer out.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(out.Body, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("larger than %d bytes", max)
+	}
+	return data, nil
+}
+
+// newGaps reports whether cur has a gap (by provider, account, region,
+// resource, API and missing data) that prev did not have.
+func newGaps(prev, cur *audit.Report) bool {
+	key := func(g audit.Gap) string {
+		return strings.Join([]string{string(g.Provider), g.Account, g.Region, g.Resource, g.API, string(g.Data)}, "\x00")
+	}
+	had := map[string]bool{}
+	for _, g := range prev.Gaps {
+		had[key(g)] = true
+	}
+	for _, g := range cur.Gaps {
+		if !had[key(g)] {
+			return true
+		}
+	}
+	return false
+}
