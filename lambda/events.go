@@ -136,14 +136,21 @@ func parseChanges(batch []byte) ([]change, []string, error) {
 	}
 	var out []change
 	var skipped []string
+	seen := map[string]bool{}
 	for _, rec := range ev.Records {
 		c, why := parseRecord(rec)
-		if why != "" {
+		switch {
+		case why != "":
 			skipped = append(skipped, fmt.Sprintf("message %s: %s", rec.MessageId, why))
-			continue
+		case seen[c.EventID]:
+			// EventBridge and SQS deliver at least once.
+			skipped = append(skipped, fmt.Sprintf("message %s: CloudTrail event %s delivered again", rec.MessageId, c.EventID))
+		default:
+			seen[c.EventID] = true
+			out = append(out, c)
 		}
-		out = append(out, c)
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].When.Before(out[j].When) })
 	return out, skipped, nil
 }
 
@@ -471,7 +478,7 @@ func changeMessage(changes []change, fresh []audit.Finding, gaps []audit.Gap, no
 		}
 		return fresh[i].ID < fresh[j].ID
 	})
-	subject := fmt.Sprintf("fnaudit: %d new findings after a change", len(fresh))
+	subject := fmt.Sprintf("fnaudit: %d new findings after changes", len(fresh))
 	if len(fresh) == 1 {
 		subject = fmt.Sprintf("fnaudit: new %s finding on %s", fresh[0].Severity, fresh[0].Function)
 	} else if len(fresh) == 0 {
@@ -481,12 +488,19 @@ func changeMessage(changes []change, fresh []audit.Finding, gaps []audit.Gap, no
 
 	render := func(limit int) (string, int) {
 		var b bytes.Buffer
-		fmt.Fprintf(&b, "A re-audit of %d functions after %d changes found %d new findings.\n", functions, len(changes), len(fresh))
+		fmt.Fprintf(&b, "A re-audit of %s after %s found %s.\n", plural(functions, "function"), plural(len(changes), "change"),
+			plural(len(fresh), "new finding"))
 		if noBaseline {
 			b.WriteString("There is no stored state yet (no scheduled run has written one): every open finding of these functions is listed.\n")
 		}
 		b.WriteString("\nWhat changed:\n")
-		for _, c := range changes {
+		for i, c := range changes {
+			if i == maxChangeLines && len(changes) > maxChangeLines+1 {
+				last := changes[len(changes)-1]
+				fmt.Fprintf(&b, "- ... and %d more changes, the last at %s (%s by %s)\n", len(changes)-i,
+					last.When.Format(time.RFC3339), last.EventName, last.Who)
+				break
+			}
 			what := strings.Join(append(append([]string(nil), c.Functions...), c.Identities...), ", ")
 			fmt.Fprintf(&b, "- %s %s by %s in %s/%s: %s\n", c.When.Format(time.RFC3339), c.EventName, c.Who, c.Account, c.Region, what)
 		}
@@ -549,6 +563,17 @@ func changeMessage(changes []change, fresh []audit.Finding, gaps []audit.Gap, no
 		return message{}, fmt.Errorf("sns: the change mail is %d bytes even without findings (%d changes)", m.Size(), len(changes))
 	}
 	return m, err
+}
+
+// maxChangeLines is how many changes a mail lists one by one; a deployment's
+// burst is summed up after them.
+const maxChangeLines = 10
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // clipSubject keeps a subject within SNS's 100 characters.

@@ -228,6 +228,14 @@ func (s *Server) AddAccount(id string) *Account {
 	return a
 }
 
+// Update runs f under the server's lock, so a test may change the estate
+// between calls of the code under test without racing the handlers.
+func (s *Server) Update(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+}
+
 // SetOrganization sets the organization id and management account. Accounts
 // with InOrg set are its members.
 func (s *Server) SetOrganization(orgID, management string) {
