@@ -413,13 +413,7 @@ func (h *Handler) inScope(changes []change, s Scope, prev *audit.Report) ([]chan
 			dropped = append(dropped, fmt.Sprintf("%s in account %s: outside %s", c.EventName, c.Account, envAccounts))
 			continue
 		}
-		var fns []string
-		for _, f := range c.Functions {
-			p := strings.Split(f, ":")
-			if (len(s.Regions) == 0 || slices.Contains(s.Regions, p[3])) && (len(s.Accounts) == 0 || slices.Contains(s.Accounts, p[4])) {
-				fns = append(fns, f)
-			}
-		}
+		candidates := slices.Clone(c.Functions)
 		if len(c.Doors) > 0 && prev != nil {
 			for _, f := range prev.Findings {
 				if f.FrontDoor == nil || f.Account != c.Account {
@@ -427,9 +421,17 @@ func (h *Handler) inScope(changes []change, s Scope, prev *audit.Report) ([]chan
 				}
 				for _, door := range c.Doors {
 					if strings.Contains(f.FrontDoor.ID, door) || strings.Contains(f.FrontDoor.Parent, door) {
-						fns = append(fns, f.Resource)
+						candidates = append(candidates, f.Resource)
 					}
 				}
+			}
+		}
+		var fns []string
+		for _, f := range candidates {
+			p := strings.Split(f, ":")
+			if len(p) == 7 && (len(s.Regions) == 0 || slices.Contains(s.Regions, p[3])) &&
+				(len(s.Accounts) == 0 || slices.Contains(s.Accounts, p[4])) {
+				fns = append(fns, f)
 			}
 		}
 		c.Functions = dedupeSorted(fns)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/fnaudit/fnaudit/audit"
 )
 
 // sqsBatch wraps EventBridge events the way an SQS event source mapping
@@ -190,5 +192,41 @@ func TestIsSQSBatch(t *testing.T) {
 	}
 	if isSQSBatch(sqsBatch(t)) {
 		t.Error("a batch without records is taken for a batch of changes")
+	}
+}
+
+// TestInScopeFrontDoors: a front-door change that names no function reaches
+// the functions the stored state puts behind that door; without state, or
+// outside the configured accounts and regions, it is dropped with a reason.
+func TestInScopeFrontDoors(t *testing.T) {
+	t.Parallel()
+	h := &Handler{}
+	changes, _, err := parseChanges(sqsBatch(t, sample(t, "UpdateRoute"), sample(t, "AddPermission20150331v2")))
+	if err != nil || len(changes) != 2 {
+		t.Fatalf("%d changes, %v", len(changes), err)
+	}
+	behind := fnARN("us-east-1", "orders-api")
+	prev := &audit.Report{Findings: []audit.Finding{
+		{Resource: behind, Account: acctProd, FrontDoor: &audit.DoorRef{ID: "apigw:a1b2c3d4e5/GET /orders", Parent: "a1b2c3d4e5"}},
+		{Resource: fnARN("us-east-1", "elsewhere"), Account: acctProd, FrontDoor: &audit.DoorRef{ID: "apigw:zzz/GET /", Parent: "zzz"}},
+	}}
+	all := Scope{Providers: []audit.Provider{audit.AWS}}
+	got, dropped := h.inScope(changes, all, prev)
+	if len(got) != 2 || len(dropped) != 0 || cmp.Diff([]string{behind}, got[0].Functions) != "" {
+		t.Errorf("with state: %+v, dropped %q", got, dropped)
+	}
+	got, dropped = h.inScope(changes, all, nil)
+	if len(got) != 1 || got[0].EventName != "AddPermission20150331v2" || len(dropped) != 1 ||
+		!strings.Contains(dropped[0], "UpdateRoute") {
+		t.Errorf("without state: %+v, dropped %q", got, dropped)
+	}
+	for _, s := range []Scope{
+		{Providers: []audit.Provider{audit.AWS}, Regions: []string{"eu-west-1"}},
+		{Providers: []audit.Provider{audit.AWS}, Accounts: []string{acctDenied}},
+		{Providers: []audit.Provider{audit.GCP}},
+	} {
+		if got, dropped := h.inScope(changes, s, prev); len(got) != 0 || len(dropped) == 0 {
+			t.Errorf("scope %+v: kept %+v", s, got)
+		}
 	}
 }
