@@ -44,7 +44,8 @@ func providerCollectors(cfg Config, secrets secretsAPI) CollectorFactory {
 			case audit.AWS:
 				var ac *awslambda.Collector
 				if ac, err = awslambda.New(ctx, awslambda.Options{Regions: s.Regions, Accounts: s.Accounts,
-					OrgRole: cfg.OrgRole, ExternalID: cfg.ExternalID}); err == nil {
+					OrgRole: cfg.OrgRole, ExternalID: cfg.ExternalID,
+					Functions: s.Functions, Identities: s.Identities}); err == nil {
 					c = closing{ac, ac}
 				}
 			case audit.GCP:

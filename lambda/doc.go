@@ -13,7 +13,9 @@
 // and the report into one message, every account that was not fully audited
 // named. runs.go makes a duplicated EventBridge event (same id) mail once and
 // learns the account every S3 call expects to own its bucket. A direct
-// invocation may narrow the scope with an Override payload.
+// invocation may narrow the scope with an Override payload. An SQS batch of
+// CloudTrail changes forwarded from member accounts (event mode, events.go)
+// re-audits only the functions they touched and mails only what is new.
 //
 // Build with `make -C lambda build` (linux/arm64, -tags lambda.norpc) and
 // deploy template.yaml; docs/lambda.md is the guide, including the

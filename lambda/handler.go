@@ -49,6 +49,11 @@ type Scope struct {
 	Accounts           []string
 	GCPProjects        []string
 	AzureSubscriptions []string
+
+	// Functions and Identities narrow an AWS audit to what changes touched
+	// (event mode, events.go): function ARNs, and role or policy ARNs whose
+	// functions are audited. They are not part of the scope's key.
+	Functions, Identities []string
 }
 
 // CollectorFactory builds the collectors for a scope. A provider that cannot
@@ -113,6 +118,9 @@ type Result struct {
 
 	// HTMLReport is the s3:// URI of the HTML report written beside Report.
 	HTMLReport string `json:"htmlReport,omitempty"`
+
+	// Changes counts the CloudTrail changes an event-mode batch acted on.
+	Changes int `json:"changes,omitempty"`
 }
 
 // Handle is the Lambda entry point: an EventBridge scheduled event (or any
@@ -131,6 +139,10 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) (*Result,
 }
 
 func (h *Handler) run(ctx context.Context, payload json.RawMessage, requestID string, log *slog.Logger) (*Result, error) {
+	if isSQSBatch(payload) {
+		// Event mode: a batch of CloudTrail changes (events.go).
+		return h.runChanges(ctx, payload, log)
+	}
 	ov, eventID, err := parseEvent(payload)
 	if err != nil {
 		return nil, err

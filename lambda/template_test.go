@@ -167,7 +167,9 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 	// logs, send failed runs to the on-failure queue, and encrypt with the
 	// topic's key when publishing. Each is pinned to that one resource below.
 	service := map[string]bool{"logs:CreateLogStream": true, "logs:PutLogEvents": true, "sqs:SendMessage": true,
-		"kms:GenerateDataKey": true, "kms:Decrypt": true}
+		"kms:GenerateDataKey": true, "kms:Decrypt": true,
+		// The event source mapping polls the change queue (event mode).
+		"sqs:ReceiveMessage": true, "sqs:DeleteMessage": true, "sqs:GetQueueAttributes": true}
 	// Every write the role may make, and the only resource it may make it on.
 	writes := map[string]any{
 		"sns:Publish":          map[string]any{"Ref": "DigestTopic"},
@@ -176,6 +178,7 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 		"logs:CreateLogStream": map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
 		"logs:PutLogEvents":    map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
 		"sqs:SendMessage":      map[string]any{"Fn::GetAtt": []any{"FailedRuns", "Arn"}},
+		"sqs:DeleteMessage":    map[string]any{"Fn::GetAtt": []any{"ChangeQueue", "Arn"}},
 		"kms:GenerateDataKey": map[string]any{"Fn::If": []any{"CreateTopicKey",
 			map[string]any{"Fn::GetAtt": []any{"TopicKey", "Arn"}}, map[string]any{"Ref": "TopicKmsKeyArn"}}},
 		"kms:Decrypt": map[string]any{"Fn::If": []any{"CreateTopicKey",

@@ -24,6 +24,8 @@ func (h lambdaService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.listFunctions(w, r)
 	case p == "/2015-03-31/event-source-mappings":
 		h.listEventSourceMappings(w, r)
+	case strings.HasPrefix(p, "/2015-03-31/functions/") && strings.HasSuffix(p, "/configuration"):
+		h.getFunctionConfiguration(w, r, between(p, "/2015-03-31/functions/", "/configuration"))
 	case strings.HasPrefix(p, "/2015-03-31/functions/") && strings.HasSuffix(p, "/policy"):
 		h.getPolicy(w, r, between(p, "/2015-03-31/functions/", "/policy"))
 	case strings.HasPrefix(p, "/2015-03-31/functions/") && strings.HasSuffix(p, "/aliases"):
@@ -143,40 +145,60 @@ func (h lambdaService) listFunctions(w http.ResponseWriter, r *http.Request) {
 	page, next := pageOf(reg.Functions, r.URL.Query().Get("Marker"), size)
 	out := make([]map[string]any, 0, len(page))
 	for _, f := range page {
-		pt := f.PackageType
-		if pt == "" {
-			pt = "Zip"
-		}
-		m := map[string]any{
-			"FunctionName":  f.Name,
-			"FunctionArn":   a.FunctionARN(c.Region, f.Name),
-			"Role":          f.Role,
-			"PackageType":   pt,
-			"Version":       "$LATEST",
-			"Architectures": []string{"x86_64"},
-			"LastModified":  "2026-01-15T10:00:00.000+0000",
-		}
-		if pt == "Zip" {
-			m["Runtime"] = f.Runtime
-			m["Handler"] = f.Handler
-		}
-		if f.Description != "" {
-			m["Description"] = f.Description
-		}
-		if len(f.Env) > 0 {
-			m["Environment"] = map[string]any{"Variables": f.Env}
-		}
-		if len(f.Layers) > 0 {
-			var ls []map[string]any
-			for _, l := range f.Layers {
-				ls = append(ls, map[string]any{"Arn": l, "CodeSize": 1024})
-			}
-			m["Layers"] = ls
-		}
-		out = append(out, m)
+		out = append(out, functionConfiguration(a, c.Region, f))
 	}
 	h.s.mu.Unlock()
 	writePage(w, "Functions", out, next)
+}
+
+// getFunctionConfiguration answers GetFunctionConfiguration with the listing's
+// shape of the function (the unpublished version).
+func (h lambdaService) getFunctionConfiguration(w http.ResponseWriter, r *http.Request, path string) {
+	a, f, _, ok := h.target(w, r, "lambda:GetFunctionConfiguration", path)
+	if !ok {
+		return
+	}
+	c := Caller(r)
+	h.s.mu.Lock()
+	m := functionConfiguration(a, c.Region, f)
+	h.s.mu.Unlock()
+	writeJSON(w, lambdaJSON, m)
+}
+
+// functionConfiguration is a function as ListFunctions and
+// GetFunctionConfiguration describe it; the caller holds the server's lock.
+func functionConfiguration(a *Account, region string, f *Function) map[string]any {
+	pt := f.PackageType
+	if pt == "" {
+		pt = "Zip"
+	}
+	m := map[string]any{
+		"FunctionName":  f.Name,
+		"FunctionArn":   a.FunctionARN(region, f.Name),
+		"Role":          f.Role,
+		"PackageType":   pt,
+		"Version":       "$LATEST",
+		"Architectures": []string{"x86_64"},
+		"LastModified":  "2026-01-15T10:00:00.000+0000",
+	}
+	if pt == "Zip" {
+		m["Runtime"] = f.Runtime
+		m["Handler"] = f.Handler
+	}
+	if f.Description != "" {
+		m["Description"] = f.Description
+	}
+	if len(f.Env) > 0 {
+		m["Environment"] = map[string]any{"Variables": f.Env}
+	}
+	if len(f.Layers) > 0 {
+		var ls []map[string]any
+		for _, l := range f.Layers {
+			ls = append(ls, map[string]any{"Arn": l, "CodeSize": 1024})
+		}
+		m["Layers"] = ls
+	}
+	return m
 }
 
 func (h lambdaService) getPolicy(w http.ResponseWriter, r *http.Request, path string) {
@@ -310,7 +332,18 @@ func (h lambdaService) listEventSourceMappings(w http.ResponseWriter, r *http.Re
 	c := Caller(r)
 	size := h.maxItems(r, 100)
 	h.s.mu.Lock()
-	page, next := pageOf(reg.EventSourceMappings, r.URL.Query().Get("Marker"), size)
+	all := reg.EventSourceMappings
+	if fn := r.URL.Query().Get("FunctionName"); fn != "" {
+		// The listing of one function's mappings (by name or ARN).
+		want, _ := splitName(fn)
+		all = nil
+		for _, m := range reg.EventSourceMappings {
+			if name, _ := splitName(m.Function); name == want {
+				all = append(all, m)
+			}
+		}
+	}
+	page, next := pageOf(all, r.URL.Query().Get("Marker"), size)
 	out := []map[string]any{}
 	for _, m := range page {
 		name, q := splitName(m.Function)

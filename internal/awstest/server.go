@@ -40,13 +40,15 @@ type Server struct {
 
 	srv *httptest.Server
 
-	mu        sync.Mutex
-	services  map[string]http.Handler
-	accounts  map[string]*Account
-	keys      map[string]string // access key id -> account id
-	orgID     string
-	mgmt      string // management account id
-	calls     map[string]int
+	mu       sync.Mutex
+	services map[string]http.Handler
+	accounts map[string]*Account
+	keys     map[string]string // access key id -> account id
+	orgID    string
+	mgmt     string // management account id
+	calls    map[string]int
+	// callsOn counts calls per operation and resource (op + "\x00" + resource).
+	callsOn   map[string]int
 	throttled map[string]int
 	faults    []*Fault
 	latency   time.Duration
@@ -73,6 +75,7 @@ func NewServer() *Server {
 		accounts:  map[string]*Account{},
 		keys:      map[string]string{},
 		calls:     map[string]int{},
+		callsOn:   map[string]int{},
 		throttled: map[string]int{},
 		buckets:   map[string]*bucket{},
 		pageSizes: map[string]int{},
@@ -223,6 +226,14 @@ func (s *Server) AddAccount(id string) *Account {
 		s.mgmt = id
 	}
 	return a
+}
+
+// Update runs f under the server's lock, so a test may change the estate
+// between calls of the code under test without racing the handlers.
+func (s *Server) Update(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
 }
 
 // SetOrganization sets the organization id and management account. Accounts
@@ -387,6 +398,14 @@ func (s *Server) Calls(op string) int {
 	return sumMatching(s.calls, op)
 }
 
+// CallsOn returns how many calls of op the server received for one resource
+// (a Lambda function's name, as the handlers of per-function calls admit it).
+func (s *Server) CallsOn(op, resource string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.callsOn[op+"\x00"+resource]
+}
+
 // Throttled returns how many calls of op the server throttled (by quota or by an
 // injected throttling fault). It accepts the same patterns as Calls.
 func (s *Server) Throttled(op string) int {
@@ -411,6 +430,7 @@ func (s *Server) ResetCounters() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = map[string]int{}
+	s.callsOn = map[string]int{}
 	s.throttled = map[string]int{}
 }
 
@@ -440,6 +460,9 @@ func (s *Server) Admit(w http.ResponseWriter, r *http.Request, proto Protocol, o
 	}
 	s.mu.Lock()
 	s.calls[op]++
+	if res != "" {
+		s.callsOn[op+"\x00"+res]++
+	}
 	lat := s.latency
 	s.mu.Unlock()
 	if lat > 0 {

@@ -77,6 +77,18 @@ type Options struct {
 	RetryDelay func(attempt int, err error) time.Duration
 	// FrontDoors tunes the front-door collection (providers/awsfrontdoor).
 	FrontDoors awsfrontdoor.Options
+
+	// Functions and Identities narrow the audit to what a change touched
+	// (narrow.go). Functions are unqualified function ARNs: each is read with
+	// lambda:GetFunctionConfiguration and its own policy, alias, URL and event
+	// source mapping calls, without listing its region. Identities are IAM role
+	// or customer-managed policy ARNs: the functions whose execution role is
+	// one of those roles, or attaches one of those policies, are audited
+	// (one lambda:ListFunctions listing per region of the account). The
+	// accounts audited are those the ARNs name, within Accounts; IAM is still
+	// read once per account.
+	Functions  []string
+	Identities []string
 }
 
 // Collector lists the Lambda functions, triggers and execution roles of AWS
@@ -87,6 +99,8 @@ type Collector struct {
 	// http is the HTTP client the collector built (nil when ConfigOptions
 	// supplied one); Close releases its idle connections.
 	http *http.Client
+	// narrow is set when Options.Functions or Options.Identities is.
+	narrow *narrowing
 }
 
 var _ audit.Collector = (*Collector)(nil)
@@ -137,6 +151,12 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 		cfg.Region = "us-east-1"
 	}
 	c := &Collector{opts: opts, cfg: cfg}
+	if c.narrow, err = newNarrowing(opts.Functions, opts.Identities, opts.Accounts); err != nil {
+		return nil, err
+	}
+	if c.narrow != nil {
+		c.opts.Accounts = c.narrow.accounts()
+	}
 	c.cfg.HTTPClient, c.http = ownHTTPClient(cfg.HTTPClient)
 	return c, nil
 }
@@ -344,7 +364,11 @@ func (r *run) targets(ctx context.Context, orgs orgAPI, caller string) []target 
 	type acct struct{ id, name string }
 	var list []acct
 	if o.OrgRole != "" {
-		names, err := r.orgAccounts(ctx, orgs)
+		names, err := map[string]string{}, error(nil)
+		if r.c.narrow == nil {
+			// A narrowed audit names its accounts and needs no listing.
+			names, err = r.orgAccounts(ctx, orgs)
+		}
 		switch {
 		case len(want) > 0:
 			// The accounts are named: the organization listing only adds their
@@ -471,11 +495,18 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 	var details iamDetails
 	var iamErr error
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	var roles roleFilter
+	if r.c.narrow.hasIdentities(t.id) {
+		// The roles to look for are known only once IAM is read.
 		details, iamErr = r.readIAM(ctx, t)
-	}()
+		roles = r.c.narrow.roles(t.id, details)
+	} else {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			details, iamErr = r.readIAM(ctx, t)
+		}()
+	}
 
 	var fnsMu sync.Mutex
 	var fns []audit.Function
@@ -485,14 +516,16 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			got := r.collectRegion(ctx, t, region)
+			got := r.collectRegion(ctx, t, region, roles)
 			fnsMu.Lock()
 			fns = append(fns, got...)
 			fnsMu.Unlock()
 			r.progress.AddRegionsDone(1)
 		}(region)
 	}
-	r.addFrontDoors(awsfrontdoor.CollectCloudFront(ctx, t.cfg, t.id, r.frontDoorOptions()))
+	if r.c.narrow == nil {
+		r.addFrontDoors(awsfrontdoor.CollectCloudFront(ctx, t.cfg, t.id, r.frontDoorOptions()))
+	}
 	wg.Wait()
 
 	if iamErr != nil {
@@ -515,6 +548,9 @@ func (r *run) collectAccount(ctx context.Context, t target, sem chan struct{}) {
 // those enabled for it. When they cannot be listed the configuration's region
 // is audited and the gap says the rest was not.
 func (r *run) regions(ctx context.Context, t target) ([]string, *audit.Gap) {
+	if out, ok := r.c.narrow.regionsOf(t.id, r.c.opts.Regions); ok {
+		return out, nil
+	}
 	if len(r.c.opts.Regions) > 0 {
 		out := append([]string(nil), r.c.opts.Regions...)
 		sort.Strings(out)

@@ -18,14 +18,26 @@ import (
 const functionWorkers = 8
 
 // collectRegion audits one account-region with its own paced Lambda client.
-func (r *run) collectRegion(ctx context.Context, t target, region string) []audit.Function {
-	defer r.frontDoorsOf(ctx, t, region)() // in parallel: their quotas are not Lambda's
+func (r *run) collectRegion(ctx context.Context, t target, region string, roles roleFilter) []audit.Function {
+	if r.c.narrow == nil {
+		// A narrowed (event-mode) audit reads only the functions a change
+		// touched, not the region's front doors; event mode keeps the last
+		// full run's front-door verdicts (lambda/events.go).
+		defer r.frontDoorsOf(ctx, t, region)() // in parallel: their quotas are not Lambda's
+	}
 	lim := newLambdaLimiters(r.c.opts.Quotas)
 	api := lambda.NewFromConfig(t.cfg, func(o *lambda.Options) {
 		o.Region = region
 		o.APIOptions = append(o.APIOptions, paceMiddleware(lim.forOperation))
 	})
-	fns, gaps := collectLambda(ctx, api, t.id, region, func() { r.progress.AddFunctions(1) })
+	var fns []audit.Function
+	var gaps []audit.Gap
+	if r.c.narrow != nil {
+		fns, gaps = collectNarrowed(ctx, api, t.id, region, r.c.narrow.functionsIn(t.id, region), roles,
+			func() { r.progress.AddFunctions(1) })
+	} else {
+		fns, gaps = collectLambda(ctx, api, t.id, region, func() { r.progress.AddFunctions(1) })
+	}
 	gaps = foldUnreachable(gaps, t.breakers.opened("Lambda", region), t.id, region)
 	r.mu.Lock()
 	r.gaps = append(r.gaps, gaps...)
