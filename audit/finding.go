@@ -97,6 +97,9 @@ type Report struct {
 	Gaps        []Gap     `json:"gaps"`
 	// Warnings are notes for the operator, e.g. an expired suppression entry.
 	Warnings []string `json:"warnings,omitempty"`
+	// Control says who can change each function (audit/control.Summaries);
+	// empty when the caller did not compute it.
+	Control []FunctionControl `json:"control,omitempty"`
 }
 
 // Scope summarizes what was analyzed.

@@ -163,3 +163,30 @@ func controlWarnings(inv *Inventory) []string {
 	}
 	return out
 }
+
+// FunctionControl says, in a report, who can change one function: the
+// principals that can change its code, configuration or invoke policy, or take
+// its identity (computed by audit/control from the inventory).
+type FunctionControl struct {
+	// Function is the function's id (ARN, resource name, ARM id).
+	Function string   `json:"function"`
+	Name     string   `json:"name"`
+	Provider Provider `json:"provider"`
+	Account  string   `json:"account"`
+	Region   string   `json:"region,omitempty"`
+	// Judged is false when the inventory lacks what the verdict needs (AWS
+	// authorization details, GCP / Azure controllers): then an empty list
+	// means "not read", not "nobody".
+	Judged      bool                 `json:"judged"`
+	Controllers []FunctionController `json:"controllers,omitempty"`
+}
+
+// FunctionController is one principal that can change a function, with the
+// kinds of control it holds.
+type FunctionController struct {
+	Principal ControlPrincipal `json:"principal"`
+	Kinds     []ControlKind    `json:"kinds"`
+	// Conditional is set when some power holds only under conditions the
+	// audit took as satisfiable.
+	Conditional bool `json:"conditional,omitempty"`
+}

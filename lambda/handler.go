@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/control"
 	"github.com/fnaudit/fnaudit/audit/report"
 	"github.com/fnaudit/fnaudit/audit/suppress"
 )
@@ -166,6 +167,7 @@ func (h *Handler) run(ctx context.Context, payload json.RawMessage, requestID st
 
 	inv, failed, collected := h.collect(ctx, scope)
 	r := audit.Analyze(inv, h.rules, audit.Config{Now: now, TrustedAccounts: h.cfg.TrustedAccounts})
+	r.Control = control.Summaries(inv) // who can change each function, for the JSON and HTML reports
 	r.Warnings = append(r.Warnings, notes...)
 	entries, err := h.suppressions(ctx)
 	if err != nil {

@@ -228,6 +228,9 @@ func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []
 	wide, narrow []audit.Gap, g int, folded bool) (message, error) {
 	out := *r
 	out.Findings = shown[:k]
+	// Who can change each function grows with the estate: the full report in
+	// the bucket carries it, the message does not.
+	out.Control = nil
 	m := message{Omitted: len(shown) - k, OmittedGaps: len(narrow) - g}
 	switch {
 	case folded:

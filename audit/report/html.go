@@ -79,6 +79,61 @@ type htmlPage struct {
 	Ranked     []*htmlFunction
 	RuleErrors []htmlFinding
 	Warnings   []string
+	Control    []htmlControl
+}
+
+// htmlControl is one function's row of "who can change each function".
+type htmlControl struct {
+	Name, Provider, Account, Region string
+	Judged                          bool
+	Who                             []string // "role deployer (account 123…): change-code, pass-identity"
+	More                            int
+}
+
+// htmlControlMax is how many controllers a row names before "and N more".
+const htmlControlMax = 8
+
+func htmlControls(cs []audit.FunctionControl) []htmlControl {
+	out := make([]htmlControl, 0, len(cs))
+	for _, c := range cs {
+		row := htmlControl{Name: c.Name, Provider: string(c.Provider), Account: c.Account, Region: c.Region, Judged: c.Judged}
+		for i, ctl := range c.Controllers {
+			if i == htmlControlMax {
+				row.More = len(c.Controllers) - i
+				break
+			}
+			row.Who = append(row.Who, controllerLine(ctl))
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// controllerLine names a controller and what it can do: "group developers
+// (27 members): change-code, change-config (conditional)".
+func controllerLine(c audit.FunctionController) string {
+	p := c.Principal
+	name := p.Name
+	if name == "" {
+		name = p.ID
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", p.Kind, name)
+	switch {
+	case p.MemberCount > 0:
+		fmt.Fprintf(&b, " (%d members)", p.MemberCount)
+	case p.Account != "":
+		fmt.Fprintf(&b, " (account %s)", p.Account)
+	}
+	kinds := make([]string, len(c.Kinds))
+	for i, k := range c.Kinds {
+		kinds[i] = string(k)
+	}
+	b.WriteString(": " + strings.Join(kinds, ", "))
+	if c.Conditional {
+		b.WriteString(" (conditional)")
+	}
+	return b.String()
 }
 
 type htmlChart struct {
@@ -135,6 +190,7 @@ func renderHTML(w io.Writer, r *audit.Report, shown []audit.Finding, hidden int,
 		GapsNum:    len(r.Gaps),
 		Gaps:       r.Gaps,
 		Warnings:   r.Warnings,
+		Control:    htmlControls(r.Control),
 	}
 	if hidden > 0 {
 		page.HiddenNote = fmt.Sprintf("%s below %s are not listed; the summary counts them.",

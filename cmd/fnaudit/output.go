@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/control"
 	"github.com/fnaudit/fnaudit/audit/report"
 	"github.com/fnaudit/fnaudit/audit/rules"
 	"github.com/fnaudit/fnaudit/audit/suppress"
@@ -164,6 +165,7 @@ func parseNow(s string) (time.Time, error) {
 // report and decides the exit code.
 func (p *reportPlan) analyzeAndReport(e *env, inv *audit.Inventory) error {
 	r := audit.Analyze(inv, rules.All(), audit.Config{Now: p.now, TrustedAccounts: p.trusted})
+	r.Control = control.Summaries(inv) // who can change each function (JSON and HTML reports)
 	suppress.Apply(r, p.entries, p.now)
 	r.Warnings = append(r.Warnings, p.warnings...)
 	var importErr error
