@@ -185,3 +185,27 @@ func TestAnalyzeEmptyInventoryWarns(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldUnreachable: per-resource unreachable gaps fold into one per
+// account and kind of data naming the causes and the count; other gaps stay.
+func TestFoldUnreachable(t *testing.T) {
+	t.Parallel()
+	gaps := []Gap{
+		{Provider: GCP, Account: "p1", Resource: "f1", API: "run.services.getIamPolicy", Data: DataAccess, Reason: GapUnreachable},
+		{Provider: GCP, Account: "p1", Resource: "f2", API: "cloudfunctions.functions.getIamPolicy", Data: DataAccess, Reason: GapUnreachable},
+		{Provider: GCP, Account: "p1", Resource: "f2", API: "x", Data: DataAccess, Reason: GapThrottled},
+		{Provider: GCP, Account: "p1", API: "y", Data: DataFunctions, Reason: GapUnreachable},
+	}
+	if got := FoldUnreachable(GCP, gaps, nil); len(got) != len(gaps) {
+		t.Errorf("no causes: %d gaps, want them unchanged", len(got))
+	}
+	got := FoldUnreachable(GCP, gaps, []string{"run in p1: endpoint unreachable (connection refused) after 3 attempts"})
+	if len(got) != 3 {
+		t.Fatalf("gaps %+v, want the throttled one, the wide one and one folded", got)
+	}
+	f := got[2]
+	if f.Resource != "" || f.Account != "p1" || f.API != "cloudfunctions.functions.getIamPolicy, run.services.getIamPolicy" ||
+		f.Message != "run in p1: endpoint unreachable (connection refused) after 3 attempts; 2 resources' access data not read" {
+		t.Errorf("folded gap %+v", f)
+	}
+}

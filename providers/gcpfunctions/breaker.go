@@ -149,52 +149,12 @@ func (b *breakers) interceptor() grpc.UnaryClientInterceptor {
 	}
 }
 
-// foldUnreachable replaces the per-function gaps an open breaker caused by
-// one gap per project and kind of data, naming the cause and the count.
+// foldUnreachable folds the per-resource gaps the open breakers caused
+// (audit.FoldUnreachable), naming the breakers' errors.
 func foldUnreachable(gaps []audit.Gap, open []*unreachableError) []audit.Gap {
-	if len(open) == 0 {
-		return gaps
-	}
-	type key struct {
-		project string
-		data    audit.DataKind
-	}
-	var kept []audit.Gap
-	lost := map[key]map[string]bool{}
-	apis := map[key]map[string]bool{}
-	var keys []key
-	for _, g := range gaps {
-		if g.Reason != audit.GapUnreachable || g.Resource == "" {
-			kept = append(kept, g)
-			continue
-		}
-		k := key{g.Account, g.Data}
-		if lost[k] == nil {
-			lost[k] = map[string]bool{}
-			apis[k] = map[string]bool{}
-			keys = append(keys, k)
-		}
-		lost[k][g.Resource] = true
-		apis[k][g.API] = true
-	}
-	names := make([]string, len(open))
+	causes := make([]string, len(open))
 	for i, e := range open {
-		names[i] = e.Error()
+		causes[i] = e.Error()
 	}
-	for _, k := range keys {
-		kept = append(kept, audit.Gap{Provider: audit.GCP, Account: k.project, API: joinKeys(apis[k]), Data: k.data,
-			Reason:  audit.GapUnreachable,
-			Message: fmt.Sprintf("%s; %d resources' %s data not read", strings.Join(names, "; "), len(lost[k]), k.data)})
-	}
-	return kept
-}
-
-// joinKeys lists a set's members in order, comma-separated.
-func joinKeys(set map[string]bool) string {
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return strings.Join(out, ", ")
+	return audit.FoldUnreachable(audit.GCP, gaps, causes)
 }
