@@ -233,7 +233,11 @@ func (h *Handler) plan(ctx context.Context, execution string) (*StepResult, erro
 			if len(regions) == 0 {
 				// A failure leaves the region empty: the collect step lists
 				// the account's regions itself and records what it cannot read.
-				regions, _ = h.enabledRegions(ctx, a)
+				var err error
+				if regions, err = h.enabledRegions(ctx, a); err != nil {
+					h.log.WarnContext(ctx, "plan: regions not listed; the collect step lists them itself",
+						"account", a, "error", err.Error())
+				}
 			}
 			if len(regions) == 0 {
 				items = append(items, WorkItem{Provider: audit.AWS, Account: a})
@@ -345,6 +349,13 @@ func (h *Handler) collectItem(ctx context.Context, req ScaleRequest) (*StepResul
 		return nil, fmt.Errorf("event: fnaudit.item: a %s item names no account or region", it.Provider)
 	}
 	inv, _, _ := h.collect(ctx, scope)
+	for i := range inv.Gaps {
+		// A collector that failed as a whole says only its provider; here it
+		// stands for this one item.
+		if g := &inv.Gaps[i]; g.Account == "" && g.Provider == it.Provider {
+			g.Account, g.Region = it.Account, it.Region
+		}
+	}
 	p := partial{Schema: partialSchema, Item: it, Part: req.Part, Done: true, Inventory: inv}
 	data, err := json.Marshal(p)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -207,5 +208,42 @@ func TestScaleRequestErrors(t *testing.T) {
 	if _, err := hs2.invoke(t, context.Background(), scaleEvent("plan", "x", nil)); err == nil ||
 		!strings.Contains(err.Error(), envReportBucket) {
 		t.Errorf("plan without a bucket: %v", err)
+	}
+}
+
+// A collect step whose collector fails (the account's role cannot be
+// assumed) writes its partial with the gap, and the digest names it.
+func TestScaleCollectorFailureIsAGap(t *testing.T) {
+	t.Parallel()
+	inner := partialEstate(t)
+	f := func(ctx context.Context, s Scope) ([]audit.Collector, []audit.Gap) {
+		if s.Accounts[0] == acctDenied {
+			return []audit.Collector{staticCollector{provider: audit.AWS, err: errors.New("sts: AssumeRole: AccessDenied")}}, nil
+		}
+		return inner(ctx, s)
+	}
+	hs := scaleHarness(t, env{envReportBucket: "acme-fnaudit", envAccounts: acctProd + "," + acctDenied, envRegions: "us-east-1"}, f)
+	ctx := context.Background()
+	if _, err := hs.invoke(t, ctx, scaleEvent("plan", "run-4", nil)); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []string{acctProd, acctDenied} {
+		it := WorkItem{Provider: audit.AWS, Account: a, Region: "us-east-1"}
+		res, err := hs.invoke(t, ctx, scaleEvent("collect", "run-4", &it))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wantGaps := map[string]int{acctProd: 0, acctDenied: 1}[a]; res.Step.Gaps != wantGaps {
+			t.Errorf("collect %s: %d gaps, want %d", a, res.Step.Gaps, wantGaps)
+		}
+	}
+	res, err := hs.invoke(t, ctx, scaleEvent("publish", "run-4", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := reportOf(t, hs.published(t))
+	if res.Functions != 1 || len(r.Gaps) != 1 || !strings.Contains(r.Gaps[0].Message, "AccessDenied") ||
+		r.Gaps[0].Account != acctDenied || r.Gaps[0].Region != "us-east-1" {
+		t.Errorf("publish %+v, gaps %+v", res, r.Gaps)
 	}
 }
