@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,13 +13,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fnaudit/fnaudit/internal/awstest"
 )
 
 // TestStateMachineRunsBootstrap runs the definition with local-sfn, every
 // Task invoking the built bootstrap under the Lambda Runtime Interface
-// Emulator against the local AWS server: an organization of three accounts,
-// one of which denies the audit role. One digest, every function in it, the
-// denied account a gap.
+// Emulator against the local AWS server: an organization of 20 accounts x 2
+// regions, one account denying the audit role. One digest, every function in
+// it, the denied account a gap.
 //
 // A proxy in front of the emulator serializes the invocations (the emulator
 // runs one at a time) and, for the plan step, adds the items the bootstrap
@@ -29,6 +32,24 @@ func TestStateMachineRunsBootstrap(t *testing.T) {
 	localSFN := npmTool(t, "local-sfn")
 	bootstrap := buildBootstrap(t)
 	srv := seedOrganization(t)
+	const regions = "us-east-1,eu-west-1"
+	srv.AddAccount(acctProd).AddRegion("eu-west-1")
+	srv.AddAccount(acctDenied).AddRegion("eu-west-1")
+	srv.AddAccount(securityID).AddRegion("eu-west-1")
+	functions := 3
+	for i := 0; i < 17; i++ {
+		id := fmt.Sprintf("3000000000%02d", i)
+		a := srv.AddAccount(id)
+		a.InOrg = true
+		a.Roles = []*awstest.Role{
+			{Name: "fnaudit-reader", AssumableBy: []string{securityID}},
+			{Name: "app-role", Inline: map[string]string{"logs": logsPolicy}},
+		}
+		for _, r := range strings.Split(regions, ",") {
+			a.AddRegion(r).Functions = []*awstest.Function{{Name: "worker", Runtime: "python3.13", Handler: "app.handler", Role: a.RoleARN("app-role")}}
+			functions++
+		}
+	}
 	const topic = "arn:aws:sns:us-east-1:" + securityID + ":fnaudit-digest"
 	srv.SNS().CreateTopic(topic)
 	srv.S3().CreateBucket("acme-fnaudit", securityID)
@@ -37,7 +58,7 @@ func TestStateMachineRunsBootstrap(t *testing.T) {
 		"AWS_ACCESS_KEY_ID="+srv.AccessKey(securityID),
 		"FNAUDIT_SNS_TOPIC_ARN="+topic,
 		"FNAUDIT_ORG_ROLE=fnaudit-reader",
-		"FNAUDIT_REGIONS=us-east-1",
+		"FNAUDIT_REGIONS="+regions,
 		"FNAUDIT_REPORT_BUCKET=acme-fnaudit",
 	)
 	var mu sync.Mutex
@@ -96,14 +117,24 @@ func TestStateMachineRunsBootstrap(t *testing.T) {
 		t.Fatalf("topic received %d messages, want 1 (local-sfn: %s)", len(msgs), out)
 	}
 	m := msgs[0]
-	if want := "fnaudit: no baseline; 1 critical, 2 high, 1 medium in 3 accounts (1 gap)"; m.Subject != want {
-		t.Errorf("subject = %q, want %q", m.Subject, want)
+	var rep struct {
+		Scope struct{ Accounts, Functions int }
+		Gaps  []struct{ Account, Reason string }
 	}
-	email := m.Body("email")
-	for _, want := range []string{"3 functions", "- aws " + acctDenied + ": assume-role (sts:AssumeRole)"} {
-		if !strings.Contains(email, want) {
-			t.Errorf("email digest lacks %q:\n%s", want, email)
+	if err := json.Unmarshal([]byte(m.Body("sqs")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Scope.Functions != functions || len(rep.Gaps) == 0 {
+		t.Errorf("report: %d functions (want %d), gaps %+v", rep.Scope.Functions, functions, rep.Gaps)
+	}
+	for _, g := range rep.Gaps {
+		if g.Account != acctDenied || g.Reason != "assume-role" {
+			t.Errorf("gap %+v: only the denied account may be missing", g)
 		}
+	}
+	if email := m.Body("email"); !strings.Contains(email, "- aws "+acctDenied+": assume-role (sts:AssumeRole)") ||
+		!strings.Contains(m.Subject, "in 20 accounts") || strings.Contains(m.Subject, "all clear") {
+		t.Errorf("subject %q, digest:\n%s", m.Subject, email)
 	}
 	for _, key := range []string{"fnaudit/runs/bootstrap-run/items.json",
 		"fnaudit/runs/bootstrap-run/partials/aws-" + acctDenied + "-us-east-1-0.json"} {
