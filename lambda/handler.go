@@ -70,6 +70,8 @@ type Handler struct {
 	sns        snsAPI
 	s3         s3API // nil unless a suppressions object or report bucket is configured
 	sts        stsAPI
+	org        orgAPI     // organization scale's plan step (scale.go)
+	regions    regionsAPI // organization scale's plan step
 	now        func() time.Time
 	log        *slog.Logger
 
@@ -122,6 +124,9 @@ type Result struct {
 
 	// Changes counts the CloudTrail changes an event-mode batch acted on.
 	Changes int `json:"changes,omitempty"`
+
+	// Step is an organization-scale plan or collect step's answer (scale.go).
+	Step *StepResult `json:"step,omitempty"`
 }
 
 // Handle is the Lambda entry point: an EventBridge scheduled event (or any
@@ -144,6 +149,13 @@ func (h *Handler) run(ctx context.Context, payload json.RawMessage, requestID st
 		// Event mode: a batch of CloudTrail changes (events.go).
 		return h.runChanges(ctx, payload, log)
 	}
+	if req, ok, err := parseScaleRequest(payload); ok || err != nil {
+		// Organization scale: one step of the state machine (scale.go).
+		if err != nil {
+			return nil, err
+		}
+		return h.runScale(ctx, req, log)
+	}
 	ov, eventID, err := parseEvent(payload)
 	if err != nil {
 		return nil, err
@@ -163,9 +175,17 @@ func (h *Handler) run(ctx context.Context, payload json.RawMessage, requestID st
 			notes = append(notes, warning)
 		}
 	}
-	now := h.now().UTC()
-
 	inv, failed, collected := h.collect(ctx, scope)
+	return h.finish(ctx, log, scope, minSev, ov, notes, inv, failed, collected)
+}
+
+// finish analyzes a collected inventory, compares it with the previous run,
+// writes the reports and publishes the digest. A single-invocation run calls it
+// after collecting; an organization-scale run's publish step (scale.go) after
+// merging the partial inventories its children wrote.
+func (h *Handler) finish(ctx context.Context, log *slog.Logger, scope Scope, minSev audit.Severity, ov Override,
+	notes []string, inv *audit.Inventory, failed []string, collected bool) (*Result, error) {
+	now := h.now().UTC()
 	r := audit.Analyze(inv, h.rules, audit.Config{Now: now, TrustedAccounts: h.cfg.TrustedAccounts})
 	r.Control = control.Summaries(inv) // who can change each function, for the JSON and HTML reports
 	r.Warnings = append(r.Warnings, notes...)

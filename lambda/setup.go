@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -43,6 +45,9 @@ func newHandlerFromEnv(ctx context.Context, getenv func(string) string) (*Handle
 		pathStyle := getenv("AWS_ENDPOINT_URL") != "" || getenv("AWS_ENDPOINT_URL_S3") != ""
 		h.s3 = s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = pathStyle })
 		h.sts = sts.NewFromConfig(awsCfg)
+		// Organization scale's plan step (scale.go) needs a report bucket.
+		h.org = organizations.NewFromConfig(awsCfg)
+		h.regions = account.NewFromConfig(awsCfg)
 	}
 	h.collectors = providerCollectors(cfg, secretsmanager.NewFromConfig(awsCfg))
 	return h, nil

@@ -306,7 +306,7 @@ func TestTemplateFunction(t *testing.T) {
 		"Architectures":                []any{"arm64"},
 		"Handler":                      "bootstrap",
 		"Timeout":                      "900",
-		"ReservedConcurrentExecutions": "1",
+		"ReservedConcurrentExecutions": map[string]any{"Fn::If": []any{"OrganizationScale", map[string]any{"Ref": "AWS::NoValue"}, "1"}},
 		"Role":                         map[string]any{"Fn::GetAtt": []any{"AuditRole", "Arn"}},
 	} {
 		if diff := cmp.Diff(want, fn[key]); diff != "" {
@@ -385,13 +385,15 @@ func TestTemplateOperations(t *testing.T) {
 			t.Errorf("AuditSchedule %s = %v, want %v", key, got, want)
 		}
 	}
-	if got := res("AuditSchedule", "Properties", "Target", "Arn"); !cmp.Equal(got, map[string]any{"Fn::GetAtt": []any{"AuditFunction", "Arn"}}) {
+	if got := res("AuditSchedule", "Properties", "Target", "Arn"); !cmp.Equal(got, map[string]any{"Fn::If": []any{"OrganizationScale",
+		map[string]any{"Ref": "AuditStateMachine"}, map[string]any{"Fn::GetAtt": []any{"AuditFunction", "Arn"}}}}) {
 		t.Errorf("schedule target = %v", got)
 	}
 	// The input, with Scheduler's context attributes filled in as Scheduler
 	// does, is an event the handler deduplicates: the same id for every
 	// delivery attempt of one scheduled run, another for the next run.
-	input := res("AuditSchedule", "Properties", "Target", "Input").(string)
+	inputs := res("AuditSchedule", "Properties", "Target", "Input", "Fn::If").([]any)
+	input := inputs[2].(string)
 	fill := func(when string) []byte {
 		r := strings.NewReplacer("<aws.scheduler.schedule-arn>", "arn:aws:scheduler:us-east-1:111122223333:schedule/default/fnaudit-AuditSchedule-x",
 			"<aws.scheduler.scheduled-time>", when, "<aws.scheduler.execution-id>", "d32c5kddcf5bb8c3")
@@ -404,9 +406,12 @@ func TestTemplateOperations(t *testing.T) {
 		t.Errorf("scheduler input ids %q, %q, %q (%v): want one stable id per scheduled run", id1, id1again, id2, err)
 	}
 	// The scheduler's role may invoke the audit function, nothing else.
+	// At organization scale it may start the state machine instead.
 	grants := roleGrants(t, tmpl, "SchedulerRole")
-	if len(grants) != 1 || grants[0].action != "lambda:InvokeFunction" ||
-		!cmp.Equal(grants[0].resource, map[string]any{"Fn::GetAtt": []any{"AuditFunction", "Arn"}}) {
+	if len(grants) != 2 || grants[0].action != "lambda:InvokeFunction" || grants[0].condition != "SingleScale" ||
+		!cmp.Equal(grants[0].resource, map[string]any{"Fn::GetAtt": []any{"AuditFunction", "Arn"}}) ||
+		grants[1].action != "states:StartExecution" || grants[1].condition != "OrganizationScale" ||
+		!cmp.Equal(grants[1].resource, map[string]any{"Ref": "AuditStateMachine"}) {
 		t.Errorf("scheduler role grants %+v", grants)
 	}
 

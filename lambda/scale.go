@@ -1,0 +1,457 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+
+	"github.com/fnaudit/fnaudit/audit"
+)
+
+// Organization scale: the state machine in template.yaml (Scale=organization)
+// runs one audit as many invocations of this same binary, each a step chosen
+// by the event's "fnaudit" object:
+//
+//   - plan lists the work items (provider, account, region) and writes them to
+//     the report bucket under fnaudit/runs/<execution>/items.json;
+//   - collect audits one item and writes its partial inventory under
+//     fnaudit/runs/<execution>/partials/, returning only a small summary (the
+//     Distributed Map runs one collect per item);
+//   - publish reads every item's partials, merges them, turns every item
+//     without a finished partial into a gap, and then analyzes, compares,
+//     reports and publishes the one digest as a single-invocation run does.
+//
+// The bucket is the only channel between the steps: state machine payloads
+// stay small (Step Functions caps them at 256 KiB).
+
+// orgAPI and regionsAPI are the calls the plan step makes. The role already
+// holds both for the collector (awslambda.Permissions).
+type orgAPI interface {
+	ListAccounts(context.Context, *organizations.ListAccountsInput, ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error)
+}
+
+type regionsAPI interface {
+	ListRegions(context.Context, *account.ListRegionsInput, ...func(*account.Options)) (*account.ListRegionsOutput, error)
+}
+
+var (
+	_ orgAPI     = (*organizations.Client)(nil)
+	_ regionsAPI = (*account.Client)(nil)
+)
+
+// The steps.
+const (
+	modePlan    = "plan"
+	modeCollect = "collect"
+	modePublish = "publish"
+)
+
+const (
+	scaleKeyPrefix = "fnaudit/runs/"
+	partialSchema  = "fnaudit.partial/v1"
+	itemsMaxBytes  = 64 << 20
+	// partialMaxBytes bounds one partial inventory read back (a
+	// 10,000-function account-region is some tens of MB).
+	partialMaxBytes = 512 << 20
+	// maxParts bounds the partials one item may have.
+	maxParts = 1000
+)
+
+// executionPattern is what a Step Functions execution name may be (1-80
+// characters of letters, digits, '-' and '_'), so it is a safe key segment.
+var executionPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
+
+// ScaleRequest is the "fnaudit" object of an organization-scale event.
+type ScaleRequest struct {
+	Mode string `json:"mode"`
+	// Execution names the run ($$.Execution.Name): every object the run
+	// writes is under fnaudit/runs/<execution>/.
+	Execution string `json:"execution"`
+	// Item is the work item a collect step audits (one of the plan's).
+	Item *WorkItem `json:"item,omitempty"`
+	// Part numbers a collect step's partial within its item (0 first); a
+	// continuation's next step has Part+1.
+	Part int `json:"part,omitempty"`
+	// Continuation is the token a previous collect step of the item returned.
+	Continuation string `json:"continuation,omitempty"`
+}
+
+// WorkItem is one unit of collection: an AWS account-region, or a whole GCP
+// or Azure provider (their collectors are not split). An empty Region audits
+// every region the account has enabled (its regions could not be listed at
+// plan time; the collector lists them itself).
+type WorkItem struct {
+	Provider audit.Provider `json:"provider"`
+	Account  string         `json:"account,omitempty"`
+	Region   string         `json:"region,omitempty"`
+}
+
+func (w WorkItem) name() string {
+	s := string(w.Provider)
+	if w.Account != "" {
+		s += "-" + w.Account
+	}
+	if w.Region != "" {
+		s += "-" + w.Region
+	}
+	return s
+}
+
+// StepResult is what a plan or collect step returns to the state machine.
+type StepResult struct {
+	// Plan: where the items are and how many.
+	Bucket string `json:"bucket,omitempty"`
+	Key    string `json:"key,omitempty"`
+	Count  int    `json:"count,omitempty"`
+
+	// Collect: a summary of the partial written to Bucket/Key.
+	Item      *WorkItem `json:"item,omitempty"`
+	Part      int       `json:"part,omitempty"`
+	Functions int       `json:"functions,omitempty"`
+	Gaps      int       `json:"gaps,omitempty"`
+	Done      bool      `json:"done"`
+	// Continuation, when set, asks the state machine to run collect again for
+	// the same item with this token and Part+1.
+	Continuation string `json:"continuation,omitempty"`
+}
+
+// partial is one collect step's object.
+type partial struct {
+	Schema       string           `json:"schema"`
+	Item         WorkItem         `json:"item"`
+	Part         int              `json:"part"`
+	Done         bool             `json:"done"`
+	Continuation string           `json:"continuation,omitempty"`
+	Inventory    *audit.Inventory `json:"inventory"`
+}
+
+// parseScaleRequest recognises {"fnaudit": {...}}. ok is false for any other
+// payload; a malformed "fnaudit" object is an error.
+func parseScaleRequest(payload json.RawMessage) (ScaleRequest, bool, error) {
+	var req ScaleRequest
+	p := bytes.TrimSpace(payload)
+	if len(p) == 0 || p[0] != '{' {
+		return req, false, nil
+	}
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(p, &keys) != nil {
+		return req, false, nil
+	}
+	raw, ok := keys["fnaudit"]
+	if !ok {
+		return req, false, nil
+	}
+	if len(keys) != 1 {
+		return req, true, errors.New(`event: an organization-scale event has only the "fnaudit" object`)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return req, true, fmt.Errorf("event: invalid fnaudit object (fields: mode, execution, item, part, continuation): %v", err)
+	}
+	if !executionPattern.MatchString(req.Execution) {
+		return req, true, fmt.Errorf("event: fnaudit.execution %q is not an execution name (1-80 of A-Z a-z 0-9 - _)", req.Execution)
+	}
+	switch req.Mode {
+	case modePlan, modePublish:
+		if req.Item != nil || req.Part != 0 || req.Continuation != "" {
+			return req, true, fmt.Errorf("event: fnaudit mode %s takes no item, part or continuation", req.Mode)
+		}
+	case modeCollect:
+		if req.Item == nil {
+			return req, true, errors.New("event: fnaudit mode collect needs an item")
+		}
+		if req.Part < 0 || req.Part >= maxParts {
+			return req, true, fmt.Errorf("event: fnaudit.part %d is outside 0-%d", req.Part, maxParts-1)
+		}
+	default:
+		return req, true, fmt.Errorf("event: fnaudit.mode %q is not plan, collect or publish", req.Mode)
+	}
+	return req, true, nil
+}
+
+// runScale runs one step. Every step needs the report bucket.
+func (h *Handler) runScale(ctx context.Context, req ScaleRequest, log *slog.Logger) (*Result, error) {
+	if h.cfg.ReportBucket == "" {
+		return nil, fmt.Errorf("fnaudit %s: organization scale needs %s", req.Mode, envReportBucket)
+	}
+	log = log.With("mode", req.Mode, "execution", req.Execution)
+	switch req.Mode {
+	case modePlan:
+		step, err := h.plan(ctx, req.Execution)
+		if err != nil {
+			return nil, err
+		}
+		log.InfoContext(ctx, "plan written", "key", step.Key, "items", step.Count)
+		return &Result{Step: step}, nil
+	case modeCollect:
+		step, err := h.collectItem(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		log.InfoContext(ctx, "partial written", "key", step.Key, "functions", step.Functions, "gaps", step.Gaps)
+		return &Result{Step: step, Functions: step.Functions, Gaps: step.Gaps}, nil
+	default:
+		return h.publishRun(ctx, req.Execution, log)
+	}
+}
+
+func itemsKey(execution string) string { return scaleKeyPrefix + execution + "/items.json" }
+
+func partialKey(execution string, it WorkItem, part int) string {
+	return fmt.Sprintf("%s%s/partials/%s-%d.json", scaleKeyPrefix, execution, it.name(), part)
+}
+
+// plan lists the work items and writes them as a JSON array, the form the
+// Distributed Map's ItemReader reads (InputType JSON).
+func (h *Handler) plan(ctx context.Context, execution string) (*StepResult, error) {
+	var items []WorkItem
+	for _, p := range h.cfg.Providers {
+		if p != audit.AWS {
+			items = append(items, WorkItem{Provider: p})
+			continue
+		}
+		accounts, err := h.planAccounts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range accounts {
+			regions := h.cfg.Regions
+			if len(regions) == 0 {
+				// A failure leaves the region empty: the collect step lists
+				// the account's regions itself and records what it cannot read.
+				var err error
+				if regions, err = h.enabledRegions(ctx, a); err != nil {
+					h.log.WarnContext(ctx, "plan: regions not listed; the collect step lists them itself",
+						"account", a, "error", err.Error())
+				}
+			}
+			if len(regions) == 0 {
+				items = append(items, WorkItem{Provider: audit.AWS, Account: a})
+			}
+			for _, r := range regions {
+				items = append(items, WorkItem{Provider: audit.AWS, Account: a, Region: r})
+			}
+		}
+	}
+	data, err := json.Marshal(items)
+	if err != nil {
+		return nil, err
+	}
+	key := itemsKey(execution)
+	if err := h.putJSON(ctx, key, data); err != nil {
+		return nil, fmt.Errorf("plan: %v", err)
+	}
+	return &StepResult{Bucket: h.cfg.ReportBucket, Key: key, Count: len(items)}, nil
+}
+
+// planAccounts is the configured accounts, else (with an organization role)
+// the organization's active accounts, else the function's own account.
+func (h *Handler) planAccounts(ctx context.Context) ([]string, error) {
+	if len(h.cfg.Accounts) > 0 {
+		return h.cfg.Accounts, nil
+	}
+	own, err := h.bucketOwner(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("plan: own account: %v", err)
+	}
+	if h.cfg.OrgRole == "" {
+		return []string{own}, nil
+	}
+	if h.org == nil {
+		return nil, errors.New("plan: no organizations client")
+	}
+	var ids []string
+	pager := organizations.NewListAccountsPaginator(h.org, &organizations.ListAccountsInput{})
+	for pager.HasMorePages() {
+		out, err := pager.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("plan: organizations:ListAccounts: %w", err)
+		}
+		for _, a := range out.Accounts {
+			if a.Status == orgtypes.AccountStatusActive || a.State == orgtypes.AccountStateActive {
+				ids = append(ids, aws.ToString(a.Id))
+			}
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
+// enabledRegions lists an account's enabled regions (account:ListRegions,
+// with the account id for another account of the organization).
+func (h *Handler) enabledRegions(ctx context.Context, acct string) ([]string, error) {
+	if h.regions == nil {
+		return nil, errors.New("no account client")
+	}
+	in := &account.ListRegionsInput{RegionOptStatusContains: []accounttypes.RegionOptStatus{
+		accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault}}
+	if own, err := h.bucketOwner(ctx); err != nil || own != acct {
+		in.AccountId = aws.String(acct)
+	}
+	var names []string
+	pager := account.NewListRegionsPaginator(h.regions, in)
+	for pager.HasMorePages() {
+		out, err := pager.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range out.Regions {
+			names = append(names, aws.ToString(r.RegionName))
+		}
+	}
+	return names, nil
+}
+
+// collectItem audits one work item within the invocation's budget and writes
+// its partial inventory.
+//
+// Continuation: the AWS collector has no resume point yet (no ListFunctions
+// marker in awslambda.Options), so a step always finishes its item: what the
+// budget cut short is recorded as timeout gaps, and Done is true.
+func (h *Handler) collectItem(ctx context.Context, req ScaleRequest) (*StepResult, error) {
+	it := *req.Item
+	if req.Continuation != "" {
+		return nil, errors.New("event: fnaudit.continuation: this build cannot resume a collection")
+	}
+	scope := h.configuredScope()
+	if !slices.Contains(scope.Providers, it.Provider) {
+		return nil, fmt.Errorf("event: fnaudit.item: provider %q is not configured in %s", it.Provider, envProviders)
+	}
+	scope.Providers = []audit.Provider{it.Provider}
+	if it.Provider == audit.AWS {
+		var err error
+		if it.Account == "" {
+			return nil, errors.New("event: fnaudit.item: an aws item needs an account")
+		}
+		if scope.Accounts, err = narrow("item.account", h.cfg.Accounts, []string{it.Account}, accountPattern.MatchString); err != nil {
+			return nil, err
+		}
+		if it.Region != "" {
+			if scope.Regions, err = narrow("item.region", h.cfg.Regions, []string{it.Region}, regionPattern.MatchString); err != nil {
+				return nil, err
+			}
+		}
+	} else if it.Account != "" || it.Region != "" {
+		return nil, fmt.Errorf("event: fnaudit.item: a %s item names no account or region", it.Provider)
+	}
+	inv, _, _ := h.collect(ctx, scope)
+	for i := range inv.Gaps {
+		// A collector that failed as a whole says only its provider; here it
+		// stands for this one item.
+		if g := &inv.Gaps[i]; g.Account == "" && g.Provider == it.Provider {
+			g.Account, g.Region = it.Account, it.Region
+		}
+	}
+	p := partial{Schema: partialSchema, Item: it, Part: req.Part, Done: true, Inventory: inv}
+	data, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	key := partialKey(req.Execution, it, req.Part)
+	if err := h.putJSON(ctx, key, data); err != nil {
+		return nil, fmt.Errorf("collect: %v", err)
+	}
+	return &StepResult{Bucket: h.cfg.ReportBucket, Key: key, Item: &it, Part: req.Part,
+		Functions: len(inv.Functions), Gaps: len(inv.Gaps), Done: true}, nil
+}
+
+// publishRun merges the run's partials and publishes its one digest. An item
+// whose partials are missing or unfinished (its child failed, timed out or
+// was never run) is a gap for its whole scope, so the digest is never clean
+// for it.
+func (h *Handler) publishRun(ctx context.Context, execution string, log *slog.Logger) (*Result, error) {
+	owner, err := h.bucketOwner(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("publish: %v", err)
+	}
+	loc := s3Location{h.cfg.ReportBucket, itemsKey(execution)}
+	data, err := h.getObject(ctx, loc, owner, itemsMaxBytes)
+	if err != nil {
+		return nil, fmt.Errorf("publish: read the plan %s: %v", loc, err)
+	}
+	var items []WorkItem
+	if err := json.Unmarshal(data, &items); err != nil {
+		return nil, fmt.Errorf("publish: the plan %s is not a list of work items: %v", loc, err)
+	}
+	invs := []*audit.Inventory{}
+	var gaps []audit.Gap
+	var failed []string
+	for _, it := range items {
+		got, gap := h.readPartials(ctx, execution, it, owner)
+		invs = append(invs, got...)
+		if gap != nil {
+			gaps = append(gaps, *gap)
+			failed = append(failed, gap.Message)
+		}
+	}
+	inv, conflicts := audit.MergeChecked(invs...)
+	if inv.GeneratedAt.IsZero() {
+		inv.GeneratedAt = h.now().UTC()
+	}
+	inv.Gaps = append(inv.Gaps, gaps...)
+	scope := h.configuredScope()
+	return h.finish(ctx, log, scope, h.cfg.MinSeverity, Override{}, conflicts, inv, failed, len(invs) > 0)
+}
+
+// readPartials reads an item's partials in order up to the one marked done.
+func (h *Handler) readPartials(ctx context.Context, execution string, it WorkItem, owner string) ([]*audit.Inventory, *audit.Gap) {
+	gap := func(reason audit.GapReason, msg string) *audit.Gap {
+		return &audit.Gap{Provider: it.Provider, Account: it.Account, Region: it.Region, API: "collect",
+			Data: audit.DataFunctions, Reason: reason, Message: msg}
+	}
+	var invs []*audit.Inventory
+	for part := 0; part < maxParts; part++ {
+		loc := s3Location{h.cfg.ReportBucket, partialKey(execution, it, part)}
+		data, err := h.getObject(ctx, loc, owner, partialMaxBytes)
+		var ae smithy.APIError
+		switch {
+		case errors.As(err, &ae) && ae.ErrorCode() == "NoSuchKey":
+			return invs, gap(audit.GapError, fmt.Sprintf("the collect step for %s failed or timed out (no %s): its functions were not audited", it.name(), loc))
+		case err != nil:
+			return invs, gap(audit.GapError, fmt.Sprintf("read %s: %v: the functions of %s are not in this report", loc, err, it.name()))
+		}
+		var p partial
+		if err := json.Unmarshal(data, &p); err != nil || p.Schema != partialSchema || p.Inventory == nil || p.Item != it || p.Part != part {
+			return invs, gap(audit.GapInvalidData, fmt.Sprintf("%s is not the %s partial %d of %s", loc, partialSchema, part, it.name()))
+		}
+		invs = append(invs, p.Inventory)
+		if p.Done {
+			return invs, nil
+		}
+	}
+	return invs, gap(audit.GapError, fmt.Sprintf("%s has more than %d partials", it.name(), maxParts))
+}
+
+// putJSON writes a JSON object to the report bucket.
+func (h *Handler) putJSON(ctx context.Context, key string, data []byte) error {
+	loc := s3Location{h.cfg.ReportBucket, key}
+	owner, err := h.bucketOwner(ctx)
+	if err != nil {
+		return fmt.Errorf("write %s: %v", loc, err)
+	}
+	_, err = h.s3.PutObject(ctx, &s3.PutObjectInput{
+		Bucket:              aws.String(loc.Bucket),
+		Key:                 aws.String(key),
+		Body:                bytes.NewReader(data),
+		ContentType:         aws.String("application/json"),
+		ExpectedBucketOwner: aws.String(owner),
+	})
+	if err != nil {
+		return fmt.Errorf("write %s: %v", loc, err)
+	}
+	return nil
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fnaudit/fnaudit/audit"
+)
+
+// The npm tools that check and run the state machine definition:
+// asl-validator and aws-local-stepfunctions (local-sfn). They are used from
+// lambda/node_modules when present; under CI=true they are installed into a
+// temporary directory (and a failed install fails the test); otherwise the
+// tests skip.
+func npmTool(t *testing.T, name string) string {
+	t.Helper()
+	if p, err := filepath.Abs(filepath.Join("node_modules", ".bin", name)); err == nil {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "true" {
+		t.Skipf("%s is not installed; run: npm install --no-save --prefix lambda asl-validator aws-local-stepfunctions (CI=true installs it)", name)
+	}
+	npmOnce.Do(func() {
+		npmDir, npmErr = os.MkdirTemp("", "fnaudit-npm-")
+		if npmErr != nil {
+			return
+		}
+		out, err := exec.Command("npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", npmDir,
+			"asl-validator", "aws-local-stepfunctions").CombinedOutput()
+		if err != nil {
+			npmErr = errors.New("npm install: " + err.Error() + "\n" + string(out))
+		}
+	})
+	if npmErr != nil {
+		t.Fatal(npmErr)
+	}
+	return filepath.Join(npmDir, "node_modules", ".bin", name)
+}
+
+var (
+	npmOnce sync.Once
+	npmDir  string
+	npmErr  error
+)
+
+// substituted writes the definition with the template's substitutions filled
+// in, optionally changed by edit, and returns its path.
+func substituted(t *testing.T, edit func(map[string]any)) string {
+	t.Helper()
+	_, data := loadDefinition(t)
+	if edit != nil {
+		var def map[string]any
+		if err := json.Unmarshal(data, &def); err != nil {
+			t.Fatal(err)
+		}
+		edit(def)
+		data, _ = json.Marshal(def)
+	}
+	p := filepath.Join(t.TempDir(), "statemachine.json")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestStateMachineValidates(t *testing.T) {
+	t.Parallel()
+	validator := npmTool(t, "asl-validator")
+	out, err := exec.Command(validator, "--json-path", substituted(t, nil)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("asl-validator: %v\n%s", err, out)
+	}
+}
+
+// promiseResolvers lets aws-local-stepfunctions 3 (which asks for Node 22)
+// run on Node 20: it adds the one Node 22 built-in it uses.
+const promiseResolvers = `if (typeof Promise.withResolvers !== "function") {
+  Promise.withResolvers = function () {
+    let resolve, reject;
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  };
+}
+`
+
+// invokeScript is the Task override: it posts the task's Payload to the
+// invoke endpoint, as Step Functions' lambda:invoke integration does, and
+// prints {"Payload": answer}; a function error fails the task.
+const invokeScript = `#!/usr/bin/env node
+const input = JSON.parse(process.argv[2]);
+fetch(process.env.FNAUDIT_INVOKE_URL, {method: "POST", body: JSON.stringify(input.Payload)})
+  .then(async (r) => {
+    const body = await r.text();
+    if (!r.ok) { console.error(body); process.exit(1); }
+    process.stdout.write(JSON.stringify({Payload: JSON.parse(body)}));
+  })
+  .catch((e) => { console.error(String(e)); process.exit(1); });
+`
+
+// TestStateMachineRunsLocally runs the definition with local-sfn, every Task
+// invoking the handler (against the local AWS server) through an HTTP
+// endpoint: plan over an organization of 3 accounts x 2 regions, a collect
+// child per account-region of which one fails, and publish. One digest, every
+// collected function in it, the failed account-region a gap.
+//
+// local-sfn does not implement the Distributed Map's ItemReader and
+// ResultWriter: the run replaces the ItemReader with ItemsPath over the items
+// the plan step wrote (read back from the bucket by the endpoint, as the
+// ItemReader would with InputType JSON), and drops the ResultWriter (the
+// publish step does not read it: a missing partial is what makes a gap).
+func TestStateMachineRunsLocally(t *testing.T) {
+	t.Parallel()
+	localSFN := npmTool(t, "local-sfn")
+	hs := scaleHarness(t, env{envReportBucket: "acme-fnaudit", envOrgRole: "fnaudit-member"}, partialEstate(t))
+	failing := WorkItem{Provider: audit.AWS, Account: acctDenied, Region: "eu-west-1"}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var ev struct{ Fnaudit ScaleRequest }
+		_ = json.Unmarshal(body, &ev)
+		if ev.Fnaudit.Item != nil && *ev.Fnaudit.Item == failing {
+			http.Error(w, `{"errorType":"Runtime.ExitError","errorMessage":"the collect step crashed"}`, http.StatusInternalServerError)
+			return
+		}
+		res, err := hs.invoke(t, context.Background(), body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		out := map[string]any{}
+		data, _ := json.Marshal(res)
+		_ = json.Unmarshal(data, &out)
+		if ev.Fnaudit.Mode == modePlan {
+			items, _ := hs.srv.S3().Object(res.Step.Bucket, res.Step.Key)
+			out["itemReader"] = json.RawMessage(items)
+		}
+		_ = json.NewEncoder(w).Encode(out)
+	}))
+	defer srv.Close()
+
+	dir := t.TempDir()
+	script := filepath.Join(dir, "invoke.cjs")
+	polyfill := filepath.Join(dir, "resolvers.cjs")
+	if err := os.WriteFile(script, []byte(invokeScript), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(polyfill, []byte(promiseResolvers), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	def := substituted(t, func(d map[string]any) {
+		states := d["States"].(map[string]any)
+		states["Plan"].(map[string]any)["ResultSelector"].(map[string]any)["items.$"] = "$.Payload.itemReader"
+		m := states["Collect"].(map[string]any)
+		delete(m, "ItemReader")
+		delete(m, "ResultWriter")
+		m["ItemsPath"] = "$.plan.items"
+	})
+	cmd := exec.Command(localSFN, "-f", def, "-t", "Plan:"+script, "-t", "CollectItem:"+script, "-t", "Publish:"+script,
+		"--context", `{"Execution":{"Name":"local-run"}}`)
+	cmd.Stdin = strings.NewReader(`{"maxConcurrency":2,"toleratedFailurePercentage":100}` + "\n")
+	cmd.Env = append(os.Environ(), "FNAUDIT_INVOKE_URL="+srv.URL, "NODE_OPTIONS=--require "+polyfill)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("local-sfn: %v\n%s", err, out)
+	}
+	m := hs.published(t)
+	r := reportOf(t, m)
+	if r.Scope.Functions != 2 || len(r.Gaps) != 1 || r.Gaps[0].Account != acctDenied || r.Gaps[0].Region != "eu-west-1" {
+		t.Errorf("report: %d functions, gaps %+v; local-sfn said %s", r.Scope.Functions, r.Gaps, out)
+	}
+	if strings.Contains(m.Subject, "all clear") {
+		t.Errorf("subject %q", m.Subject)
+	}
+	if n := len(hs.srv.S3().Keys("acme-fnaudit")); n < 6 {
+		t.Errorf("bucket holds %d objects", n)
+	}
+}
