@@ -16,7 +16,7 @@ const (
 	priceGet        = 0.0004 / 1000    // S3 GET, per request
 	fnPerSecond     = 14.0             // functions per second in one account-region (15 GetPolicy/s, ~2 calls per function)
 	itemOverhead    = 5.0              // seconds per collect step besides the functions: assume role, IAM, listings
-	memoryGB        = 1.0              // the function's MemorySize
+	memoryGB        = 4.0              // the function's MemorySize at Scale=organization
 	planSeconds     = 10.0             // the plan step
 	publishPerFn    = 900.0 / 100000.0 // publish: assumed linear, 900 s (the cap) at 100,000 functions
 )

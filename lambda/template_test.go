@@ -306,6 +306,7 @@ func TestTemplateFunction(t *testing.T) {
 		"Architectures":                []any{"arm64"},
 		"Handler":                      "bootstrap",
 		"Timeout":                      "900",
+		"MemorySize":                   map[string]any{"Fn::If": []any{"OrganizationScale", "4096", "1024"}},
 		"ReservedConcurrentExecutions": map[string]any{"Fn::If": []any{"OrganizationScale", map[string]any{"Ref": "AWS::NoValue"}, "1"}},
 		"Role":                         map[string]any{"Fn::GetAtt": []any{"AuditRole", "Arn"}},
 	} {
