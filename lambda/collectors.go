@@ -43,9 +43,7 @@ func providerCollectors(cfg Config, secrets secretsAPI) CollectorFactory {
 			switch p {
 			case audit.AWS:
 				var ac *awslambda.Collector
-				if ac, err = awslambda.New(ctx, awslambda.Options{Regions: s.Regions, Accounts: s.Accounts,
-					OrgRole: cfg.OrgRole, ExternalID: cfg.ExternalID,
-					Functions: s.Functions, Identities: s.Identities}); err == nil {
+				if ac, err = awslambda.New(ctx, awsOptions(cfg, s)); err == nil {
 					c = closing{ac, ac}
 				}
 			case audit.GCP:
@@ -83,6 +81,14 @@ func providerCollectors(cfg Config, secrets secretsAPI) CollectorFactory {
 		}
 		return cols, gaps
 	}
+}
+
+// awsOptions is the AWS collector's configuration for a scope.
+func awsOptions(cfg Config, s Scope) awslambda.Options {
+	return awslambda.Options{Regions: s.Regions, Accounts: s.Accounts,
+		OrgRole: cfg.OrgRole, ExternalID: cfg.ExternalID,
+		Functions: s.Functions, Identities: s.Identities,
+		StartMarker: s.StartMarker, MaxFunctions: s.MaxFunctions, OnStop: s.OnStop}
 }
 
 // closing closes a collector's clients once it has collected.

@@ -55,6 +55,13 @@ type Scope struct {
 	// (event mode, events.go): function ARNs, and role or policy ARNs whose
 	// functions are audited. They are not part of the scope's key.
 	Functions, Identities []string
+
+	// StartMarker, MaxFunctions and OnStop split one AWS account-region's
+	// collection into parts (organization scale's continuation, scale.go);
+	// see awslambda.Options. They are not part of the scope's key.
+	StartMarker  string
+	MaxFunctions int
+	OnStop       func(account, region, marker string)
 }
 
 // CollectorFactory builds the collectors for a scope. A provider that cannot
@@ -74,6 +81,9 @@ type Handler struct {
 	regions    regionsAPI // organization scale's plan step
 	now        func() time.Time
 	log        *slog.Logger
+	// partSize, when positive, replaces the part size a collect step
+	// derives from its deadline (scale.go); tests set it.
+	partSize int
 
 	seen    runLog     // events handled in this execution environment (runs.go)
 	ownerMu sync.Mutex // guards owner

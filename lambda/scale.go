@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
@@ -68,6 +70,15 @@ const (
 	partialMaxBytes = 512 << 20
 	// maxParts bounds the partials one item may have.
 	maxParts = 1000
+	// maxContinuation bounds a continuation token (a lambda:ListFunctions
+	// marker).
+	maxContinuation = 2048
+	// getPolicyRate is Lambda's documented GetPolicy quota per account-region
+	// (requests per second), which bounds how fast a part is read.
+	getPolicyRate = 15
+	// minPartFunctions is the smallest part a collect step lists, so a short
+	// deadline still makes progress.
+	minPartFunctions = 100
 )
 
 // executionPattern is what a Step Functions execution name may be (1-80
@@ -176,6 +187,12 @@ func parseScaleRequest(payload json.RawMessage) (ScaleRequest, bool, error) {
 		}
 		if req.Part < 0 || req.Part >= maxParts {
 			return req, true, fmt.Errorf("event: fnaudit.part %d is outside 0-%d", req.Part, maxParts-1)
+		}
+		if (req.Part == 0) != (req.Continuation == "") {
+			return req, true, errors.New("event: fnaudit.continuation is given exactly with a part after 0")
+		}
+		if len(req.Continuation) > maxContinuation {
+			return req, true, fmt.Errorf("event: fnaudit.continuation is longer than %d characters", maxContinuation)
 		}
 	default:
 		return req, true, fmt.Errorf("event: fnaudit.mode %q is not plan, collect or publish", req.Mode)
@@ -316,16 +333,19 @@ func (h *Handler) enabledRegions(ctx context.Context, acct string) ([]string, er
 	return names, nil
 }
 
-// collectItem audits one work item within the invocation's budget and writes
-// its partial inventory.
+// collectItem audits one work item, or one part of it, within the
+// invocation's budget and writes its partial inventory.
 //
-// Continuation: the AWS collector has no resume point yet (no ListFunctions
-// marker in awslambda.Options), so a step always finishes its item: what the
-// budget cut short is recorded as timeout gaps, and Done is true.
+// Continuation: an AWS account-region item lists at most partFunctions
+// functions (whole ListFunctions pages); when functions are left, the partial
+// is not done and the step returns the ListFunctions marker as its
+// continuation, which the next step (Part+1) starts from. Each part reads
+// only its own functions (and IAM, the region's event source mappings and
+// front doors again), so publish merges the parts as it merges items.
 func (h *Handler) collectItem(ctx context.Context, req ScaleRequest) (*StepResult, error) {
 	it := *req.Item
-	if req.Continuation != "" {
-		return nil, errors.New("event: fnaudit.continuation: this build cannot resume a collection")
+	if req.Continuation != "" && (it.Provider != audit.AWS || it.Region == "") {
+		return nil, errors.New("event: fnaudit.continuation: only an aws item with a region continues")
 	}
 	scope := h.configuredScope()
 	if !slices.Contains(scope.Providers, it.Provider) {
@@ -348,7 +368,26 @@ func (h *Handler) collectItem(ctx context.Context, req ScaleRequest) (*StepResul
 	} else if it.Account != "" || it.Region != "" {
 		return nil, fmt.Errorf("event: fnaudit.item: a %s item names no account or region", it.Provider)
 	}
+	var (
+		nextMu sync.Mutex
+		next   string
+	)
+	if it.Provider == audit.AWS && it.Region != "" {
+		scope.StartMarker = req.Continuation
+		scope.MaxFunctions = h.partFunctions(ctx)
+		scope.OnStop = func(_, _, marker string) {
+			nextMu.Lock()
+			defer nextMu.Unlock()
+			next = marker
+		}
+	}
 	inv, _, _ := h.collect(ctx, scope)
+	nextMu.Lock()
+	cont := next
+	nextMu.Unlock()
+	if cont != "" && req.Part+1 >= maxParts {
+		return nil, fmt.Errorf("collect: %s needs more than %d parts", it.name(), maxParts)
+	}
 	for i := range inv.Gaps {
 		// A collector that failed as a whole says only its provider; here it
 		// stands for this one item.
@@ -356,7 +395,7 @@ func (h *Handler) collectItem(ctx context.Context, req ScaleRequest) (*StepResul
 			g.Account, g.Region = it.Account, it.Region
 		}
 	}
-	p := partial{Schema: partialSchema, Item: it, Part: req.Part, Done: true, Inventory: inv}
+	p := partial{Schema: partialSchema, Item: it, Part: req.Part, Done: cont == "", Continuation: cont, Inventory: inv}
 	data, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
@@ -366,7 +405,30 @@ func (h *Handler) collectItem(ctx context.Context, req ScaleRequest) (*StepResul
 		return nil, fmt.Errorf("collect: %v", err)
 	}
 	return &StepResult{Bucket: h.cfg.ReportBucket, Key: key, Item: &it, Part: req.Part,
-		Functions: len(inv.Functions), Gaps: len(inv.Gaps), Done: true}, nil
+		Functions: len(inv.Functions), Gaps: len(inv.Gaps), Done: cont == "", Continuation: cont}, nil
+}
+
+// partFunctions is how many functions one collect step lists: what the
+// documented GetPolicy quota reads in the collection budget (the time to the
+// deadline less the margin kept for writing the partial), halved for the
+// aliases' policies, the other calls and retries; at least
+// minPartFunctions. Without a deadline (a test, a direct run) there is no
+// limit. A 900 s invocation with the default 60 s margin lists about 6,300.
+func (h *Handler) partFunctions(ctx context.Context) int {
+	if h.partSize > 0 {
+		return h.partSize
+	}
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return 0
+	}
+	left := time.Until(deadline)
+	margin := h.cfg.DeadlineMargin
+	if margin > left/3 {
+		margin = left / 3
+	}
+	n := int((left - margin).Seconds() * getPolicyRate / 2)
+	return max(n, minPartFunctions)
 }
 
 // publishRun merges the run's partials and publishes its one digest. An item

@@ -89,6 +89,22 @@ type Options struct {
 	// read once per account.
 	Functions  []string
 	Identities []string
+
+	// StartMarker and MaxFunctions split one account-region's collection
+	// across calls (organization scale's continuation). StartMarker is the
+	// lambda:ListFunctions marker to start listing from; MaxFunctions > 0
+	// stops listing once at least that many functions are listed (the page
+	// that crosses it is finished, so a part may hold up to one page more).
+	// Only the listed functions are read, so each part's inventory stands on
+	// its own; IAM, the event source mappings and the region's front doors are
+	// read again by every part. Both need exactly one account and one region
+	// and no Functions or Identities.
+	StartMarker  string
+	MaxFunctions int
+	// OnStop, when set, is called with the marker to pass as StartMarker to
+	// continue when the listing stopped at MaxFunctions with functions left.
+	// It is not called when the listing finished.
+	OnStop func(account, region, marker string)
 }
 
 // Collector lists the Lambda functions, triggers and execution roles of AWS
@@ -125,6 +141,15 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	}
 	if strings.ContainsAny(opts.OrgRole, ":") {
 		return nil, fmt.Errorf("aws: org role %q must be a role name (with an optional path), not an ARN", opts.OrgRole)
+	}
+	if opts.MaxFunctions < 0 {
+		return nil, fmt.Errorf("aws: max functions %d is negative", opts.MaxFunctions)
+	}
+	if opts.StartMarker != "" || opts.MaxFunctions > 0 {
+		if len(dedupe(slices.Sorted(slices.Values(opts.Accounts)))) != 1 || len(dedupe(slices.Sorted(slices.Values(opts.Regions)))) != 1 ||
+			len(opts.Functions) > 0 || len(opts.Identities) > 0 {
+			return nil, errors.New("aws: a start marker or max functions needs exactly one account and one region, and no functions or identities")
+		}
 	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 8

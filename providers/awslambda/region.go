@@ -36,7 +36,12 @@ func (r *run) collectRegion(ctx context.Context, t target, region string, roles 
 		fns, gaps = collectNarrowed(ctx, api, t.id, region, r.c.narrow.functionsIn(t.id, region), roles,
 			func() { r.progress.AddFunctions(1) })
 	} else {
-		fns, gaps = collectLambda(ctx, api, t.id, region, func() { r.progress.AddFunctions(1) })
+		var next string
+		fns, gaps, next = collectLambda(ctx, api, t.id, region, r.c.opts.StartMarker, r.c.opts.MaxFunctions,
+			func() { r.progress.AddFunctions(1) })
+		if next != "" && r.c.opts.OnStop != nil {
+			r.c.opts.OnStop(t.id, region, next)
+		}
 	}
 	gaps = foldUnreachable(gaps, t.breakers.opened("Lambda", region), t.id, region)
 	r.mu.Lock()
@@ -49,7 +54,11 @@ func (r *run) collectRegion(ctx context.Context, t target, region string, roles 
 // function, its resource policies (function and aliases), its URL
 // configurations where they can matter, and the triggers of the region's event
 // source mappings. done is called once per finished function.
-func collectLambda(ctx context.Context, api lambdaAPI, acct, region string, done func()) ([]audit.Function, []audit.Gap) {
+//
+// The listing starts at marker (empty: the first page). With max > 0 it stops
+// after the page on which at least max functions are listed and returns the
+// marker to continue from (empty when the listing finished).
+func collectLambda(ctx context.Context, api lambdaAPI, acct, region, marker string, max int, done func()) ([]audit.Function, []audit.Gap, string) {
 	var gaps []audit.Gap
 	var gapsMu sync.Mutex
 	addGap := func(g audit.Gap) {
@@ -58,7 +67,11 @@ func collectLambda(ctx context.Context, api lambdaAPI, acct, region string, done
 		gapsMu.Unlock()
 	}
 
-	pages := lambda.NewListFunctionsPaginator(api, &lambda.ListFunctionsInput{})
+	in := &lambda.ListFunctionsInput{}
+	if marker != "" {
+		in.Marker = aws.String(marker)
+	}
+	pages := lambda.NewListFunctionsPaginator(api, in)
 	first, err := pages.NextPage(ctx)
 	if err == nil && first.Functions == nil {
 		err = missing("lambda:ListFunctions", "Functions list")
@@ -67,7 +80,7 @@ func collectLambda(ctx context.Context, api lambdaAPI, acct, region string, done
 		// Nothing of this region is readable (opted out, denied): one gap says so,
 		// instead of one per call that would fail the same way.
 		addGap(gapFor(acct, region, "", apiListFunctions, audit.DataFunctions, err))
-		return nil, gaps
+		return nil, gaps, ""
 	}
 
 	type esmResult struct {
@@ -126,9 +139,17 @@ func collectLambda(ctx context.Context, api lambdaAPI, acct, region string, done
 		g.Message = fmt.Sprintf("listing stopped after %d functions: %s", len(fns), g.Message)
 		addGap(g)
 	}
+	var next string
+	full := func(page *lambda.ListFunctionsOutput) bool {
+		if max > 0 && len(fns) >= max && deref(page.NextMarker) != "" {
+			next = deref(page.NextMarker)
+			return true
+		}
+		return false
+	}
 	emit(first)
 	marks.repeated(first.NextMarker) // remembers the first page's marker
-	for pages.HasMorePages() {
+	for enough := full(first); !enough && pages.HasMorePages(); {
 		page, err := pages.NextPage(ctx)
 		if err == nil && page.Functions == nil {
 			err = missing("lambda:ListFunctions", "Functions list")
@@ -142,6 +163,7 @@ func collectLambda(ctx context.Context, api lambdaAPI, acct, region string, done
 			stopped(errRepeatedMarker)
 			break
 		}
+		enough = full(page)
 	}
 	close(jobs)
 	wg.Wait()
@@ -155,7 +177,7 @@ func collectLambda(ctx context.Context, api lambdaAPI, acct, region string, done
 		fn.Triggers = append(fn.Triggers, esm.byFunction[fn.ID]...)
 		out = append(out, *fn)
 	}
-	return out, gaps
+	return out, gaps, next
 }
 
 // listESMs lists the region's event source mappings once and groups their
