@@ -7,9 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -87,31 +84,7 @@ func TestStateMachineRunsBootstrap(t *testing.T) {
 	}))
 	defer proxy.Close()
 
-	dir := t.TempDir()
-	script := filepath.Join(dir, "invoke.cjs")
-	polyfill := filepath.Join(dir, "resolvers.cjs")
-	if err := os.WriteFile(script, []byte(invokeScript), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(polyfill, []byte(promiseResolvers), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	def := substituted(t, func(d map[string]any) {
-		states := d["States"].(map[string]any)
-		states["Plan"].(map[string]any)["ResultSelector"].(map[string]any)["items.$"] = "$.Payload.itemReader"
-		m := states["Collect"].(map[string]any)
-		delete(m, "ItemReader")
-		delete(m, "ResultWriter")
-		m["ItemsPath"] = "$.plan.items"
-	})
-	cmd := exec.Command(localSFN, "-f", def, "-t", "Plan:"+script, "-t", "CollectItem:"+script, "-t", "Publish:"+script,
-		"--context", `{"Execution":{"Name":"bootstrap-run"}}`)
-	cmd.Stdin = strings.NewReader(`{"maxConcurrency":1,"toleratedFailurePercentage":100}` + "\n")
-	cmd.Env = append(os.Environ(), "FNAUDIT_INVOKE_URL="+proxy.URL, "NODE_OPTIONS=--require "+polyfill)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("local-sfn: %v\n%s", err, out)
-	}
+	out := runLocalSFN(t, localSFN, proxy.URL, "bootstrap-run", `{"maxConcurrency":1,"toleratedFailurePercentage":100}`)
 	msgs := srv.SNS().Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("topic received %d messages, want 1 (local-sfn: %s)", len(msgs), out)

@@ -149,6 +149,27 @@ func TestStateMachineRunsLocally(t *testing.T) {
 	}))
 	defer srv.Close()
 
+	out := runLocalSFN(t, localSFN, srv.URL, "local-run", `{"maxConcurrency":2,"toleratedFailurePercentage":100}`)
+	m := hs.published(t)
+	r := reportOf(t, m)
+	if r.Scope.Functions != 2 || len(r.Gaps) != 1 || r.Gaps[0].Account != acctDenied || r.Gaps[0].Region != "eu-west-1" {
+		t.Errorf("report: %d functions, gaps %+v; local-sfn said %s", r.Scope.Functions, r.Gaps, out)
+	}
+	if strings.Contains(m.Subject, "all clear") {
+		t.Errorf("subject %q", m.Subject)
+	}
+	if n := len(hs.srv.S3().Keys("acme-fnaudit")); n < 6 {
+		t.Errorf("bucket holds %d objects", n)
+	}
+}
+
+// runLocalSFN runs the state machine definition with aws-local-stepfunctions
+// (localSFN), each task invoking the endpoint at invokeURL through
+// invokeScript. The definition reads the plan's items inline (the local
+// executor has no ItemReader or ResultWriter): the plan task's answer must
+// carry them as "itemReader".
+func runLocalSFN(t *testing.T, localSFN, invokeURL, execution, input string) []byte {
+	t.Helper()
 	dir := t.TempDir()
 	script := filepath.Join(dir, "invoke.cjs")
 	polyfill := filepath.Join(dir, "resolvers.cjs")
@@ -167,22 +188,12 @@ func TestStateMachineRunsLocally(t *testing.T) {
 		m["ItemsPath"] = "$.plan.items"
 	})
 	cmd := exec.Command(localSFN, "-f", def, "-t", "Plan:"+script, "-t", "CollectItem:"+script, "-t", "Publish:"+script,
-		"--context", `{"Execution":{"Name":"local-run"}}`)
-	cmd.Stdin = strings.NewReader(`{"maxConcurrency":2,"toleratedFailurePercentage":100}` + "\n")
-	cmd.Env = append(os.Environ(), "FNAUDIT_INVOKE_URL="+srv.URL, "NODE_OPTIONS=--require "+polyfill)
+		"--context", `{"Execution":{"Name":"`+execution+`"}}`)
+	cmd.Stdin = strings.NewReader(input + "\n")
+	cmd.Env = append(os.Environ(), "FNAUDIT_INVOKE_URL="+invokeURL, "NODE_OPTIONS=--require "+polyfill)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("local-sfn: %v\n%s", err, out)
 	}
-	m := hs.published(t)
-	r := reportOf(t, m)
-	if r.Scope.Functions != 2 || len(r.Gaps) != 1 || r.Gaps[0].Account != acctDenied || r.Gaps[0].Region != "eu-west-1" {
-		t.Errorf("report: %d functions, gaps %+v; local-sfn said %s", r.Scope.Functions, r.Gaps, out)
-	}
-	if strings.Contains(m.Subject, "all clear") {
-		t.Errorf("subject %q", m.Subject)
-	}
-	if n := len(hs.srv.S3().Keys("acme-fnaudit")); n < 6 {
-		t.Errorf("bucket holds %d objects", n)
-	}
+	return out
 }
