@@ -155,13 +155,25 @@ func Analyze(inv *Inventory, rules []Rule, cfg Config) *Report {
 // inventory never reads as a clean estate.
 func noFunctionsWarning(inv *Inventory) string {
 	if len(inv.Gaps) > 0 {
-		return "the inventory lists no functions: nothing was judged, and the gaps below say what could not be read"
+		return noFunctionsWithGaps
 	}
 	if len(inv.Accounts) > 0 {
-		return fmt.Sprintf("the inventory lists no functions in its %d scope(s): nothing was judged; check the regions and accounts asked for", len(inv.Accounts))
+		return noFunctionsInScopes(len(inv.Accounts))
 	}
-	return "the inventory lists no functions and no scopes: nothing was judged"
+	return noFunctionsPrefix + " and no scopes: nothing was judged"
 }
+
+const (
+	noFunctionsPrefix   = "the inventory lists no functions"
+	noFunctionsWithGaps = noFunctionsPrefix + ": nothing was judged, and the gaps below say what could not be read"
+)
+
+func noFunctionsInScopes(n int) string {
+	return fmt.Sprintf(noFunctionsPrefix+" in its %d scope(s): nothing was judged; check the regions and accounts asked for", n)
+}
+
+// isNoFunctionsWarning tells noFunctionsWarning's text from other warnings.
+func isNoFunctionsWarning(w string) bool { return strings.HasPrefix(w, noFunctionsPrefix) }
 
 func runRule(rule *Rule, inv *Inventory, fns []*Function, ix *index, cfg *Config) (out []Finding) {
 	memo := new(sync.Map)

@@ -196,9 +196,25 @@ func (h *Handler) run(ctx context.Context, payload json.RawMessage, requestID st
 func (h *Handler) finish(ctx context.Context, log *slog.Logger, scope Scope, minSev audit.Severity, ov Override,
 	notes []string, inv *audit.Inventory, failed []string, collected bool) (*Result, error) {
 	now := h.now().UTC()
-	r := audit.Analyze(inv, h.rules, audit.Config{Now: now, TrustedAccounts: h.cfg.TrustedAccounts})
-	r.Control = control.Summaries(inv) // who can change each function, for the JSON and HTML reports
+	r := h.analyze(inv, now)
 	r.Warnings = append(r.Warnings, notes...)
+	return h.publishReport(ctx, log, scope, minSev, ov, r, inv.Accounts, failed, collected)
+}
+
+// analyze judges an inventory with every rule and says who can change each
+// function (for the JSON and HTML reports); suppressions are not applied.
+func (h *Handler) analyze(inv *audit.Inventory, now time.Time) *audit.Report {
+	r := audit.Analyze(inv, h.rules, audit.Config{Now: now, TrustedAccounts: h.cfg.TrustedAccounts})
+	r.Control = control.Summaries(inv)
+	return r
+}
+
+// publishReport applies the suppressions to an analyzed report, compares it
+// with the previous run, writes the reports and publishes the digest.
+// accounts are the audited accounts (names for the digest).
+func (h *Handler) publishReport(ctx context.Context, log *slog.Logger, scope Scope, minSev audit.Severity, ov Override,
+	r *audit.Report, accounts []audit.Account, failed []string, collected bool) (*Result, error) {
+	now := r.GeneratedAt // the audit clock: suppressions expire and the report is named by it
 	entries, err := h.suppressions(ctx)
 	if err != nil {
 		r.Warnings = append(r.Warnings, err.Error()+"; no suppressions were applied")
@@ -240,7 +256,7 @@ func (h *Handler) finish(ctx context.Context, log *slog.Logger, scope Scope, min
 		}
 	}
 
-	msg, err := buildMessage(r, inv.Accounts, minSev, full, page, delta)
+	msg, err := buildMessage(r, accounts, minSev, full, page, delta)
 	if err != nil {
 		return nil, err
 	}

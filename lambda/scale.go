@@ -98,6 +98,19 @@ type ScaleRequest struct {
 	Part int `json:"part,omitempty"`
 	// Continuation is the token a previous collect step of the item returned.
 	Continuation string `json:"continuation,omitempty"`
+	// StartTime is the execution's start ($$.Execution.StartTime, RFC 3339):
+	// the one audit clock every step of the run judges by. Without it a step
+	// uses its own clock.
+	StartTime string `json:"startTime,omitempty"`
+}
+
+// auditClock is the run's audit clock: the execution's start when given,
+// else now.
+func (r ScaleRequest) auditClock(now func() time.Time) time.Time {
+	if t, err := time.Parse(time.RFC3339Nano, r.StartTime); err == nil {
+		return t.UTC()
+	}
+	return now().UTC()
 }
 
 // WorkItem is one unit of collection: an AWS account-region, or a whole GCP
@@ -171,7 +184,12 @@ func parseScaleRequest(payload json.RawMessage) (ScaleRequest, bool, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		return req, true, fmt.Errorf("event: invalid fnaudit object (fields: mode, execution, item, part, continuation): %v", err)
+		return req, true, fmt.Errorf("event: invalid fnaudit object (fields: mode, execution, item, part, continuation, startTime): %v", err)
+	}
+	if req.StartTime != "" {
+		if _, err := time.Parse(time.RFC3339Nano, req.StartTime); err != nil {
+			return req, true, fmt.Errorf("event: fnaudit.startTime %q is not an RFC 3339 time", req.StartTime)
+		}
 	}
 	if !executionPattern.MatchString(req.Execution) {
 		return req, true, fmt.Errorf("event: fnaudit.execution %q is not an execution name (1-80 of A-Z a-z 0-9 - _)", req.Execution)
@@ -222,7 +240,7 @@ func (h *Handler) runScale(ctx context.Context, req ScaleRequest, log *slog.Logg
 		log.InfoContext(ctx, "partial written", "key", step.Key, "functions", step.Functions, "gaps", step.Gaps)
 		return &Result{Step: step, Functions: step.Functions, Gaps: step.Gaps}, nil
 	default:
-		return h.publishRun(ctx, req.Execution, log)
+		return h.publishRun(ctx, req, log)
 	}
 }
 
@@ -404,6 +422,11 @@ func (h *Handler) collectItem(ctx context.Context, req ScaleRequest) (*StepResul
 	if err := h.putJSON(ctx, key, data); err != nil {
 		return nil, fmt.Errorf("collect: %v", err)
 	}
+	// The step judges its own part, so publish merges findings instead of
+	// inventories (scale_analysis.go).
+	if err := h.writeAnalysis(ctx, req, inv, cont); err != nil {
+		return nil, fmt.Errorf("collect: %v", err)
+	}
 	return &StepResult{Bucket: h.cfg.ReportBucket, Key: key, Item: &it, Part: req.Part,
 		Functions: len(inv.Functions), Gaps: len(inv.Gaps), Done: cont == "", Continuation: cont}, nil
 }
@@ -429,44 +452,6 @@ func (h *Handler) partFunctions(ctx context.Context) int {
 	}
 	n := int((left - margin).Seconds() * getPolicyRate / 2)
 	return max(n, minPartFunctions)
-}
-
-// publishRun merges the run's partials and publishes its one digest. An item
-// whose partials are missing or unfinished (its child failed, timed out or
-// was never run) is a gap for its whole scope, so the digest is never clean
-// for it.
-func (h *Handler) publishRun(ctx context.Context, execution string, log *slog.Logger) (*Result, error) {
-	owner, err := h.bucketOwner(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("publish: %v", err)
-	}
-	loc := s3Location{h.cfg.ReportBucket, itemsKey(execution)}
-	data, err := h.getObject(ctx, loc, owner, itemsMaxBytes)
-	if err != nil {
-		return nil, fmt.Errorf("publish: read the plan %s: %v", loc, err)
-	}
-	var items []WorkItem
-	if err := json.Unmarshal(data, &items); err != nil {
-		return nil, fmt.Errorf("publish: the plan %s is not a list of work items: %v", loc, err)
-	}
-	invs := []*audit.Inventory{}
-	var gaps []audit.Gap
-	var failed []string
-	for _, it := range items {
-		got, gap := h.readPartials(ctx, execution, it, owner)
-		invs = append(invs, got...)
-		if gap != nil {
-			gaps = append(gaps, *gap)
-			failed = append(failed, gap.Message)
-		}
-	}
-	inv, conflicts := audit.MergeChecked(invs...)
-	if inv.GeneratedAt.IsZero() {
-		inv.GeneratedAt = h.now().UTC()
-	}
-	inv.Gaps = append(inv.Gaps, gaps...)
-	scope := h.configuredScope()
-	return h.finish(ctx, log, scope, h.cfg.MinSeverity, Override{}, conflicts, inv, failed, len(invs) > 0)
 }
 
 // readPartials reads an item's partials in order up to the one marked done.

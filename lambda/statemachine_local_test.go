@@ -188,7 +188,7 @@ func runLocalSFN(t *testing.T, localSFN, invokeURL, execution, input string) []b
 		m["ItemsPath"] = "$.plan.items"
 	})
 	cmd := exec.Command(localSFN, "-f", def, "-t", "Plan:"+script, "-t", "CollectItem:"+script, "-t", "Publish:"+script,
-		"--context", `{"Execution":{"Name":"`+execution+`"}}`)
+		"--context", `{"Execution":{"Name":"`+execution+`","StartTime":"2026-12-04T06:00:00.000Z"}}`)
 	cmd.Stdin = strings.NewReader(input + "\n")
 	cmd.Env = append(os.Environ(), "FNAUDIT_INVOKE_URL="+invokeURL, "NODE_OPTIONS=--require "+polyfill)
 	out, err := cmd.CombinedOutput()

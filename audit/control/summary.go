@@ -1,8 +1,6 @@
 package control
 
 import (
-	"sort"
-
 	"github.com/fnaudit/fnaudit/audit"
 )
 
@@ -23,22 +21,7 @@ func Summaries(inv *audit.Inventory) []audit.FunctionControl {
 		}
 		out = append(out, fc)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		x, y := &out[i], &out[j]
-		if x.Provider != y.Provider {
-			return x.Provider < y.Provider
-		}
-		if x.Account != y.Account {
-			return x.Account < y.Account
-		}
-		if x.Region != y.Region {
-			return x.Region < y.Region
-		}
-		if x.Name != y.Name {
-			return x.Name < y.Name
-		}
-		return x.Function < y.Function
-	})
+	audit.SortControl(out)
 	return out
 }
 
