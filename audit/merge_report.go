@@ -190,16 +190,19 @@ func (m *ReportMerger) Accounts() []Account {
 }
 
 // Report returns the merged report: findings, gaps and control sorted as
-// Analyze and control summaries sort them, the summary recomputed.
+// Analyze and control summaries sort them, the summary recomputed. It hands
+// over what the merger holds instead of copying it (an organization's
+// findings are most of the publish step's memory): call it once, last.
 func (m *ReportMerger) Report() *Report {
 	r := &Report{
 		Schema:      ReportSchema,
 		GeneratedAt: m.now,
-		Findings:    slices.Clone(m.findings),
-		Gaps:        slices.Clone(m.gaps),
-		Warnings:    slices.Clone(m.warnings),
-		Control:     slices.Clone(m.control),
+		Findings:    m.findings,
+		Gaps:        m.gaps,
+		Warnings:    m.warnings,
+		Control:     m.control,
 	}
+	m.findings, m.gaps, m.warnings, m.control, m.seenFind = nil, nil, nil, nil, nil
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}

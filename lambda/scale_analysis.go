@@ -289,6 +289,12 @@ func (h *Handler) correct(ctx context.Context, execution, owner string, sm *shar
 			c.item.name(), strings.Join(ids, ", ")))
 		return
 	}
+	sm.reanalyze(c, invs, h.analyze)
+}
+
+// reanalyze replaces an item's verdicts by an analysis of its partial
+// inventories with the correction's doors added.
+func (s *shardMerge) reanalyze(c correction, invs []*audit.Inventory, analyze func(*audit.Inventory, time.Time) *audit.Report) {
 	inv, _ := audit.MergeChecked(invs...)
 	have := map[string]bool{}
 	for _, d := range inv.FrontDoors {
@@ -304,6 +310,6 @@ func (h *Handler) correct(ctx context.Context, execution, owner string, sm *shar
 	for i := range inv.Functions {
 		ids[inv.Functions[i].ID] = true
 	}
-	sm.m.RemoveFunctions(ids)
-	sm.m.Add(audit.ReportPart{Report: h.analyze(inv, sm.now), Accounts: audit.PartAccounts(inv)})
+	s.m.RemoveFunctions(ids)
+	s.m.Add(audit.ReportPart{Report: analyze(inv, s.now), Accounts: audit.PartAccounts(inv)})
 }
