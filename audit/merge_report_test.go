@@ -68,7 +68,7 @@ func TestReportMerger(t *testing.T) {
 	e := NewReportMerger(now)
 	e.Add(part("111111111111", "us-east-1"))
 	e.Add(part("111111111111", "eu-west-1"))
-	if w := e.Report().Warnings; len(w) != 1 || !isNoFunctionsWarning(w[0]) || !strings.Contains(w[0], "1 scope(s)") {
+	if w := e.Report().Warnings; len(w) != 2 || !isNoFunctionsWarning(w[0]) || !strings.Contains(w[0], "1 scope(s)") {
 		t.Fatalf("warnings %q", w)
 	}
 }
