@@ -55,13 +55,50 @@ type ReportMerger struct {
 	regions   map[string]bool
 	functions int
 	parts     int
+	// strs interns the strings findings repeat (rule, title, remediation,
+	// evidence): decoded from JSON each is a copy of its own.
+	strs map[string]string
 }
 
 // NewReportMerger starts a merge; now is the report's GeneratedAt.
 func NewReportMerger(now time.Time) *ReportMerger {
 	return &ReportMerger{now: now, seenFind: map[string]bool{}, seenGap: map[string]bool{},
 		seenWarn: map[string]bool{}, acctIndex: map[accountKey]int{}, providers: map[Provider]bool{},
-		regions: map[string]bool{}}
+		regions: map[string]bool{}, strs: map[string]string{}}
+}
+
+func (m *ReportMerger) intern(s string) string {
+	if c, ok := m.strs[s]; ok {
+		return c
+	}
+	m.strs[s] = s
+	return s
+}
+
+// internPrincipal shares a controller's strings: an account's admins control
+// each of its functions.
+func (m *ReportMerger) internPrincipal(p *ControlPrincipal) {
+	p.Kind = ControllerKind(m.intern(string(p.Kind)))
+	p.ID, p.Name, p.Account = m.intern(p.ID), m.intern(p.Name), m.intern(p.Account)
+	for i, s := range p.Members {
+		p.Members[i] = m.intern(s)
+	}
+}
+
+// internFinding shares the strings a finding repeats with other findings:
+// everything but its id, resource and function (those are the function's
+// own; the control summary holds the function id too).
+func (m *ReportMerger) internFinding(f *Finding) {
+	f.Rule, f.Slug, f.Account, f.Region = m.intern(f.Rule), m.intern(f.Slug), m.intern(f.Account), m.intern(f.Region)
+	f.Category, f.Severity = Category(m.intern(string(f.Category))), Severity(m.intern(string(f.Severity)))
+	f.Status, f.Provider = Status(m.intern(string(f.Status))), Provider(m.intern(string(f.Provider)))
+	f.Key, f.Title, f.Detail, f.Remediation = m.intern(f.Key), m.intern(f.Title), m.intern(f.Detail), m.intern(f.Remediation)
+	for i := range f.Evidence {
+		e := &f.Evidence[i]
+		e.Source.API, e.Source.Ref = m.intern(e.Source.API), m.intern(e.Source.Ref)
+		e.Path, e.Fragment = m.intern(e.Path), m.intern(e.Fragment)
+	}
+	f.Evidence = slices.Clip(f.Evidence)
 }
 
 // Add merges one part. The part's report is not kept: its slices may be
@@ -72,6 +109,7 @@ func (m *ReportMerger) Add(p ReportPart) {
 		for _, f := range r.Findings {
 			if !m.seenFind[f.ID] {
 				m.seenFind[f.ID] = true
+				m.internFinding(&f)
 				m.findings = append(m.findings, f)
 			}
 		}
@@ -84,7 +122,18 @@ func (m *ReportMerger) Add(p ReportPart) {
 			}
 			m.AddWarning(w)
 		}
-		m.control = append(m.control, r.Control...)
+		for _, c := range r.Control {
+			c.Name, c.Account, c.Region = m.intern(c.Name), m.intern(c.Account), m.intern(c.Region)
+			c.Provider = Provider(m.intern(string(c.Provider)))
+			c.Controllers = slices.Clip(c.Controllers)
+			for i := range c.Controllers {
+				m.internPrincipal(&c.Controllers[i].Principal)
+				for j, k := range c.Controllers[i].Kinds {
+					c.Controllers[i].Kinds[j] = ControlKind(m.intern(string(k)))
+				}
+			}
+			m.control = append(m.control, c)
+		}
 		for _, pr := range r.Scope.Providers {
 			m.providers[pr] = true
 		}
@@ -202,7 +251,7 @@ func (m *ReportMerger) Report() *Report {
 		Warnings:    m.warnings,
 		Control:     m.control,
 	}
-	m.findings, m.gaps, m.warnings, m.control, m.seenFind = nil, nil, nil, nil, nil
+	m.findings, m.gaps, m.warnings, m.control, m.seenFind, m.strs = nil, nil, nil, nil, nil, nil
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}

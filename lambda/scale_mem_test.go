@@ -20,8 +20,14 @@ import (
 // AWS functions, 200 per account-region, each with a resource policy of two
 // statements, three environment variables and one trigger; one execution role
 // per five functions, each role with a managed and an inline policy.
-func memEstate(n int) *audit.Inventory {
+func memEstate(n int) *audit.Inventory { return memEstateSlice(0, n, n) }
+
+// memEstateSlice is the functions first to first+count-1 of memEstate(total),
+// with the organization of total functions: one account's part when first and
+// count are multiples of 200.
+func memEstateSlice(first, count, total int) *audit.Inventory {
 	inv := audit.NewInventory(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	n := total
 	const perAccount = 200
 	doc := func(stmts ...map[string]any) json.RawMessage {
 		b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": stmts})
@@ -34,7 +40,7 @@ func memEstate(n int) *audit.Inventory {
 	}
 	inv.Organizations = []audit.Organization{{Provider: audit.AWS, ID: "o-abcdef1234", Account: members[0],
 		MembersKnown: true, Members: members, Source: audit.Source{API: "organizations:ListAccounts"}}}
-	for i := 0; i < n; i++ {
+	for i := first; i < min(first+count, n); i++ {
 		acct := members[i/perAccount]
 		role := fmt.Sprintf("arn:aws:iam::%s:role/svc-%06d", acct, i/5)
 		if i%5 == 0 {
