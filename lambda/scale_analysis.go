@@ -115,12 +115,20 @@ func (h *Handler) publishRun(ctx context.Context, req ScaleRequest, log *slog.Lo
 	sm := newShardMerge(now)
 	var failed []string
 	collected := false
-	for _, it := range items {
-		n, gap := h.readAnalyses(ctx, req.Execution, it, owner, sm.add)
-		collected = collected || n > 0
-		if gap != nil {
-			sm.m.AddGap(*gap)
-			failed = append(failed, gap.Message)
+	for f := range h.fetchAll(ctx, req.Execution, items, owner) {
+		for _, data := range f.parts {
+			var a partAnalysis
+			if err := json.Unmarshal(data, &a); err != nil || a.Report == nil {
+				// fetchAnalyses checked the header; the body is what is broken.
+				f.gap = f.item.gapf(audit.GapInvalidData, "an analysis of %s is not a %s object (%v): its verdicts are not in this report", f.item.name(), analysisSchema, err)
+				break
+			}
+			sm.add(&a)
+			collected = true
+		}
+		if f.gap != nil {
+			sm.m.AddGap(*f.gap)
+			failed = append(failed, f.gap.Message)
 		}
 	}
 	for _, c := range sm.corrections() {
@@ -130,15 +138,73 @@ func (h *Handler) publishRun(ctx context.Context, req ScaleRequest, log *slog.Lo
 	return h.publishReport(ctx, log, h.configuredScope(), h.cfg.MinSeverity, Override{}, r, sm.m.Accounts(), failed, collected)
 }
 
-// readAnalyses reads an item's analyses in order up to the one marked done,
-// handing each to add. It returns how many it read, and a gap when the item
-// did not finish.
-func (h *Handler) readAnalyses(ctx context.Context, execution string, it WorkItem, owner string,
-	add func(*partAnalysis)) (int, *audit.Gap) {
-	gap := func(reason audit.GapReason, msg string) *audit.Gap {
-		return &audit.Gap{Provider: it.Provider, Account: it.Account, Region: it.Region, API: "collect",
-			Data: audit.DataFunctions, Reason: reason, Message: msg}
+// publishReaders is how many items' analyses publish reads from S3 at once
+// (thousands of small objects: one at a time, the requests' latency would
+// add up to minutes). Their verdicts are still merged in the plan's order.
+const publishReaders = 16
+
+// fetched is one item's analyses as read from the bucket.
+type fetched struct {
+	item  WorkItem
+	parts [][]byte
+	gap   *audit.Gap
+}
+
+// fetchAll reads the items' analyses, up to publishReaders items ahead of
+// the consumer, and yields them in the items' order.
+func (h *Handler) fetchAll(ctx context.Context, execution string, items []WorkItem, owner string) func(yield func(fetched) bool) {
+	return func(yield func(fetched) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		out := make([]chan fetched, len(items))
+		for i := range out {
+			out[i] = make(chan fetched, 1)
+		}
+		window := make(chan struct{}, publishReaders)
+		go func() {
+			for i, it := range items {
+				select {
+				case window <- struct{}{}:
+				case <-ctx.Done():
+					out[i] <- fetched{item: it, gap: it.gapf(audit.GapInterrupted, "the analyses of %s were not read: %v", it.name(), ctx.Err())}
+					continue
+				}
+				go func() {
+					parts, gap := h.fetchAnalyses(ctx, execution, it, owner)
+					out[i] <- fetched{item: it, parts: parts, gap: gap}
+				}()
+			}
+		}()
+		for i := range items {
+			f := <-out[i]
+			select {
+			case <-window:
+			default:
+			}
+			if !yield(f) {
+				return
+			}
+		}
 	}
+}
+
+func (w WorkItem) gapf(reason audit.GapReason, format string, args ...any) *audit.Gap {
+	return &audit.Gap{Provider: w.Provider, Account: w.Account, Region: w.Region, API: "collect",
+		Data: audit.DataFunctions, Reason: reason, Message: fmt.Sprintf(format, args...)}
+}
+
+// analysisHeader is what fetchAnalyses checks of each analysis.
+type analysisHeader struct {
+	Schema string   `json:"schema"`
+	Item   WorkItem `json:"item"`
+	Part   int      `json:"part"`
+	Done   bool     `json:"done"`
+}
+
+// fetchAnalyses reads an item's analyses in order up to the one marked done.
+// It returns them, and a gap when the item did not finish: what the missing
+// part and those after it would have held was not audited.
+func (h *Handler) fetchAnalyses(ctx context.Context, execution string, it WorkItem, owner string) ([][]byte, *audit.Gap) {
 	// lost says what a failed part leaves out: the whole item, or what the
 	// parts before it did not reach.
 	lost := func(part int) string {
@@ -147,26 +213,27 @@ func (h *Handler) readAnalyses(ctx context.Context, execution string, it WorkIte
 		}
 		return fmt.Sprintf("the functions after part %d (listed after those of parts 0-%d) were not audited", part-1, part-1)
 	}
+	var parts [][]byte
 	for part := 0; part < maxParts; part++ {
 		loc := s3Location{h.cfg.ReportBucket, analysisKey(execution, it, part)}
 		data, err := h.getObject(ctx, loc, owner, analysisMaxBytes)
 		var ae smithy.APIError
 		switch {
 		case errors.As(err, &ae) && ae.ErrorCode() == "NoSuchKey":
-			return part, gap(audit.GapError, fmt.Sprintf("the collect step for %s failed or timed out (no %s): %s", it.name(), loc, lost(part)))
+			return parts, it.gapf(audit.GapError, "the collect step for %s failed or timed out (no %s): %s", it.name(), loc, lost(part))
 		case err != nil:
-			return part, gap(audit.GapError, fmt.Sprintf("read %s: %v: %s of %s", loc, err, lost(part), it.name()))
+			return parts, it.gapf(audit.GapError, "read %s: %v: %s of %s", loc, err, lost(part), it.name())
 		}
-		var a partAnalysis
-		if err := json.Unmarshal(data, &a); err != nil || a.Schema != analysisSchema || a.Report == nil || a.Item != it || a.Part != part {
-			return part, gap(audit.GapInvalidData, fmt.Sprintf("%s is not the %s analysis %d of %s: %s", loc, analysisSchema, part, it.name(), lost(part)))
+		var hd analysisHeader
+		if err := json.Unmarshal(data, &hd); err != nil || hd.Schema != analysisSchema || hd.Item != it || hd.Part != part {
+			return parts, it.gapf(audit.GapInvalidData, "%s is not the %s analysis %d of %s: %s", loc, analysisSchema, part, it.name(), lost(part))
 		}
-		add(&a)
-		if a.Done {
-			return part + 1, nil
+		parts = append(parts, data)
+		if hd.Done {
+			return parts, nil
 		}
 	}
-	return maxParts, gap(audit.GapError, fmt.Sprintf("%s has more than %d parts", it.name(), maxParts))
+	return parts, it.gapf(audit.GapError, "%s has more than %d parts", it.name(), maxParts)
 }
 
 // shardMerge merges part analyses and keeps what the front-door correction
