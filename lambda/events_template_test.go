@@ -152,7 +152,7 @@ func TestTemplateEventMode(t *testing.T) {
 	// The queue's messages come back after the function's timeout at the
 	// earliest, so a batch is not handled twice at once.
 	vis, _ := strconv.Atoi(dig(t, tmpl, "Resources", "ChangeQueue", "Properties", "VisibilityTimeout").(string))
-	timeout, _ := strconv.Atoi(dig(t, tmpl, "Resources", "AuditFunction", "Properties", "Timeout").(string))
+	timeout, _ := strconv.Atoi(functionProperties(t, tmpl, "AuditFunction")["Timeout"].(string))
 	if vis <= timeout {
 		t.Errorf("visibility timeout %d is not above the function timeout %d", vis, timeout)
 	}

@@ -46,6 +46,7 @@ func loadDefinition(t *testing.T) (aslMachine, []byte) {
 		t.Fatal(err)
 	}
 	data = bytes.ReplaceAll(data, []byte("${AuditFunctionArn}"), []byte("arn:aws:lambda:us-east-1:111122223333:function:fnaudit-audit"))
+	data = bytes.ReplaceAll(data, []byte("${PublishFunctionArn}"), []byte("arn:aws:lambda:us-east-1:111122223333:function:fnaudit-publish"))
 	var m aslMachine
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&m); err != nil {
@@ -84,11 +85,16 @@ func checkStates(t *testing.T, scope string, start string, states map[string]asl
 			t.Errorf("%s: state %s neither ends nor has Next", scope, name)
 		}
 		if st.Type == "Task" {
-			if st.Resource != "arn:aws:states:::lambda:invoke" || dig(t, st.Parameters, "FunctionName") != "arn:aws:lambda:us-east-1:111122223333:function:fnaudit-audit" {
-				t.Errorf("%s: task %s calls %s %v, want the audit function", scope, name, st.Resource, st.Parameters["FunctionName"])
-			}
 			payload, _ := json.Marshal(dig(t, st.Parameters, "Payload"))
 			mode, _ := dig(t, st.Parameters, "Payload", "fnaudit", "mode").(string)
+			// The publish step runs in its own function (its own memory).
+			fn := "arn:aws:lambda:us-east-1:111122223333:function:fnaudit-audit"
+			if mode == modePublish {
+				fn = "arn:aws:lambda:us-east-1:111122223333:function:fnaudit-publish"
+			}
+			if st.Resource != "arn:aws:states:::lambda:invoke" || dig(t, st.Parameters, "FunctionName") != fn {
+				t.Errorf("%s: task %s calls %s %v, want %s", scope, name, st.Resource, st.Parameters["FunctionName"], fn)
+			}
 			if !modes[mode] {
 				t.Errorf("%s: task %s invokes mode %q (payload %s)", scope, name, mode, payload)
 			}
@@ -159,7 +165,9 @@ func TestTemplateStateMachine(t *testing.T) {
 	tmpl := loadTemplate(t, "template.yaml")
 	sm := dig(t, tmpl, "Resources", "AuditStateMachine").(map[string]any)
 	if sm["Condition"] != "OrganizationScale" || dig(t, sm, "Properties", "DefinitionUri") != "statemachine.asl.json" ||
-		!cmp.Equal(dig(t, sm, "Properties", "DefinitionSubstitutions"), map[string]any{"AuditFunctionArn": map[string]any{"Fn::GetAtt": []any{"AuditFunction", "Arn"}}}) {
+		!cmp.Equal(dig(t, sm, "Properties", "DefinitionSubstitutions"), map[string]any{
+			"AuditFunctionArn":   map[string]any{"Fn::GetAtt": []any{"AuditFunction", "Arn"}},
+			"PublishFunctionArn": map[string]any{"Fn::GetAtt": []any{"PublishFunction", "Arn"}}}) {
 		t.Errorf("AuditStateMachine = %v", sm)
 	}
 	if dig(t, sm, "Properties", "Logging", "Destinations") == nil {

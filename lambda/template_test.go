@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"reflect"
@@ -297,16 +298,52 @@ func TestTemplateMatchesAuditorPolicy(t *testing.T) {
 	}
 }
 
+// functionProperties is a function's properties as SAM deploys them: the
+// template's Globals.Function under the resource's own.
+func functionProperties(t *testing.T, tmpl map[string]any, name string) map[string]any {
+	t.Helper()
+	props := map[string]any{}
+	if g, ok := tmpl["Globals"].(map[string]any); ok {
+		if f, ok := g["Function"].(map[string]any); ok {
+			maps.Copy(props, f)
+		}
+	}
+	maps.Copy(props, dig(t, tmpl, "Resources", name, "Properties").(map[string]any))
+	return props
+}
+
+// TestTemplatePublishFunction: at organization scale the publish step runs in
+// its own function, the same binary and configuration at its own memory.
+func TestTemplatePublishFunction(t *testing.T) {
+	t.Parallel()
+	tmpl := loadTemplate(t, "template.yaml")
+	if got := dig(t, tmpl, "Resources", "PublishFunction", "Condition"); got != "OrganizationScale" {
+		t.Errorf("PublishFunction condition %v", got)
+	}
+	audit, publish := functionProperties(t, tmpl, "AuditFunction"), functionProperties(t, tmpl, "PublishFunction")
+	for _, key := range []string{"CodeUri", "Handler", "Runtime", "Architectures", "Timeout", "Role", "LoggingConfig", "Environment"} {
+		if publish[key] == nil || !cmp.Equal(audit[key], publish[key]) {
+			t.Errorf("PublishFunction %s = %v, AuditFunction's = %v", key, publish[key], audit[key])
+		}
+	}
+	if !cmp.Equal(publish["MemorySize"], map[string]any{"Ref": "PublishMemorySize"}) {
+		t.Errorf("PublishFunction MemorySize %v", publish["MemorySize"])
+	}
+	if got := dig(t, tmpl, "Parameters", "PublishMemorySize", "Default"); got != "4096" {
+		t.Errorf("PublishMemorySize default %v", got)
+	}
+}
+
 func TestTemplateFunction(t *testing.T) {
 	t.Parallel()
 	tmpl := loadTemplate(t, "template.yaml")
-	fn := dig(t, tmpl, "Resources", "AuditFunction", "Properties").(map[string]any)
+	fn := functionProperties(t, tmpl, "AuditFunction")
 	for key, want := range map[string]any{
 		"Runtime":                      "provided.al2023",
 		"Architectures":                []any{"arm64"},
 		"Handler":                      "bootstrap",
 		"Timeout":                      "900",
-		"MemorySize":                   map[string]any{"Fn::If": []any{"OrganizationScale", "4096", "1024"}},
+		"MemorySize":                   "1024",
 		"ReservedConcurrentExecutions": map[string]any{"Fn::If": []any{"OrganizationScale", map[string]any{"Ref": "AWS::NoValue"}, "1"}},
 		"Role":                         map[string]any{"Fn::GetAtt": []any{"AuditRole", "Arn"}},
 	} {
