@@ -216,8 +216,8 @@ func renderHTML(w io.Writer, r *audit.Report, shown []audit.Finding, hidden int,
 	if leftFunctions > 0 {
 		total := len(ranked) + leftFunctions
 		page.RankedCount = fmt.Sprintf("%d of %d", len(ranked), total)
-		page.FunctionsLeftOut = fmt.Sprintf("This page lists the %d highest-ranked of %s; the other %s, with %s, are left out. The JSON report lists every function and finding.",
-			len(ranked), countNoun(total, "function"), countNoun(leftFunctions, "function"), countNoun(leftFindings, "finding"))
+		page.FunctionsLeftOut = fmt.Sprintf("This page lists the %d highest-ranked of the %d functions with findings; the other %s, with %s, are left out. The JSON report lists every function and finding.",
+			len(ranked), total, countNoun(leftFunctions, "function"), countNoun(leftFindings, "finding"))
 		page.FindingsLeftOut = fmt.Sprintf("Only the findings of the %d functions listed above are shown: %s of %s ranked lower are left out. The JSON report lists them.",
 			len(ranked), countNoun(leftFindings, "finding"), countNoun(leftFunctions, "function"))
 	}

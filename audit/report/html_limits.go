@@ -150,19 +150,18 @@ func gapSection(gs []audit.Gap) htmlGaps {
 	case len(wide) == 0:
 	case len(wide) <= htmlGapRowsMax:
 		out.Rows = wide
-		wideSays = fmt.Sprintf(" The %s that leave whole organizations, accounts or regions unread are listed one per row.",
-			countNoun(len(wide), "gap"))
+		wideSays = fmt.Sprintf(" Gaps that leave whole organizations, accounts or regions unread (%d) are listed one per row.", len(wide))
 	default:
 		for _, c := range FoldWideGaps(wide) {
 			out.Causes = append(out.Causes, c.String())
 		}
-		wideSays = fmt.Sprintf(" The %s that leave whole organizations, accounts or regions unread take one line per cause (%d lines), naming every account and region.",
-			countNoun(len(wide), "gap"), len(out.Causes))
+		wideSays = fmt.Sprintf(" Gaps that leave whole organizations, accounts or regions unread (%d) take one line per cause (%d lines), naming every account and region.",
+			len(wide), len(out.Causes))
 	}
 	out.Note = fmt.Sprintf("The %d gaps are too many to list one per row, so they are folded; none is left out.%s", len(gs), wideSays)
 	if narrow > 0 {
-		out.Note += fmt.Sprintf(" The %s of single functions or identities take one row per account, region, call and cause (%d rows), with how many each covers and the first of them.",
-			countNoun(narrow, "gap"), len(out.Groups))
+		out.Note += fmt.Sprintf(" Gaps of single functions or identities (%d) take one row per account, region, call and cause (%d rows), with how many each covers and the first of them.",
+			narrow, len(out.Groups))
 	}
 	out.Note += " The JSON report lists every gap with its message."
 	return out

@@ -177,7 +177,7 @@ func TestHTMLCapsLargeReport(t *testing.T) {
 	left := len(functions) - htmlFunctionsMax
 	for _, want := range []string{
 		fmt.Sprintf("Functions, worst first (%d of %d)", htmlFunctionsMax, len(functions)),
-		fmt.Sprintf(`<p class="note" id="functions-left-out">This page lists the %d highest-ranked of %d functions; the other %d functions, with %d findings, are left out. The JSON report lists every function and finding.</p>`,
+		fmt.Sprintf(`<p class="note" id="functions-left-out">This page lists the %d highest-ranked of the %d functions with findings; the other %d functions, with %d findings, are left out. The JSON report lists every function and finding.</p>`,
 			htmlFunctionsMax, len(functions), left, findings-shown),
 		fmt.Sprintf(`<p class="note" id="findings-left-out">Only the findings of the %d functions listed above are shown: %d findings of %d functions ranked lower are left out. The JSON report lists them.</p>`,
 			htmlFunctionsMax, findings-shown, left),
@@ -303,8 +303,8 @@ func TestHTMLGapRows(t *testing.T) {
 		covered += gr.Count
 	}
 	want := "The 1003 gaps are too many to list one per row, so they are folded; none is left out. " +
-		"The 3 gaps that leave whole organizations, accounts or regions unread are listed one per row. " +
-		"The 1000 gaps of single functions or identities take one row per account, region, call and cause (20 rows), with how many each covers and the first of them. " +
+		"Gaps that leave whole organizations, accounts or regions unread (3) are listed one per row. " +
+		"Gaps of single functions or identities (1000) take one row per account, region, call and cause (20 rows), with how many each covers and the first of them. " +
 		"The JSON report lists every gap with its message."
 	if covered != htmlGapRowsMax || g.Groups[0].Covers != "50 functions" || g.Note != want {
 		t.Errorf("groups cover %d gaps, the first %q; note:\n%s\nwant:\n%s", covered, g.Groups[0].Covers, g.Note, want)
