@@ -532,19 +532,22 @@ func (g GapGroup) String() string {
 			where += " " + s
 		}
 	}
-	what := "function"
-	if g.Data == audit.DataIdentity {
-		what = "identity"
-	}
-	noun := digestPlural(g.Count, what)
-	if g.Count != 1 && what == "identity" {
-		noun = fmt.Sprintf("%d identities", g.Count)
-	}
-	s := where + ": " + g.API + " " + string(g.Reason) + " for " + noun
+	s := where + ": " + g.API + " " + string(g.Reason) + " for " + g.covers()
 	if g.Data != "" && g.Data != audit.DataFunctions {
 		s += " (" + string(g.Data) + " missing)"
 	}
 	return s
+}
+
+// covers counts what the group's gaps left unread: "212 functions", "2 identities".
+func (g GapGroup) covers() string {
+	if g.Data == audit.DataIdentity {
+		if g.Count == 1 {
+			return "1 identity"
+		}
+		return fmt.Sprintf("%d identities", g.Count)
+	}
+	return digestPlural(g.Count, "function")
 }
 
 // FoldGaps folds the resource-level gaps of gs (GapBreadthOf) into one group

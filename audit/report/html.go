@@ -75,11 +75,18 @@ type htmlPage struct {
 	HiddenNote                                  string
 
 	Charts     []htmlChart
-	Gaps       []audit.Gap
+	Gaps       htmlGaps
 	Ranked     []*htmlFunction
 	RuleErrors []htmlFinding
 	Warnings   []string
 	Control    []htmlControl
+
+	// RankedCount and ControlCount head their sections: the number of
+	// entries, or "1000 of 250000" when the section is capped; the LeftOut
+	// lines say what a capped section left out (see htmlFunctionsMax).
+	RankedCount, ControlCount         string
+	FunctionsLeftOut, FindingsLeftOut string
+	ControlLeftOut                    string
 }
 
 // htmlControl is one function's row of "who can change each function".
@@ -161,6 +168,7 @@ type htmlFunction struct {
 	Findings                []htmlFinding
 	worstRank, bestCategory int
 	risk                    RankedFunction
+	open                    []int // indexes of the open findings, while ranking
 }
 
 type htmlFinding struct {
@@ -188,9 +196,8 @@ func renderHTML(w io.Writer, r *audit.Report, shown []audit.Finding, hidden int,
 		Unknown:    s.ByStatus[audit.StatusUnknown],
 		Errored:    s.ByStatus[audit.StatusError],
 		GapsNum:    len(r.Gaps),
-		Gaps:       r.Gaps,
+		Gaps:       gapSection(r.Gaps),
 		Warnings:   r.Warnings,
-		Control:    htmlControls(r.Control),
 	}
 	if hidden > 0 {
 		page.HiddenNote = fmt.Sprintf("%s below %s are not listed; the summary counts them.",
@@ -199,7 +206,32 @@ func renderHTML(w io.Writer, r *audit.Report, shown []audit.Finding, hidden int,
 	page.Public = exposedFunctions(r.Findings, audit.PublicInvoke)
 	page.CrossAccount = exposedFunctions(r.Findings, audit.CrossAccountInvoke)
 	page.Charts = summaryCharts(r, page.Public, page.CrossAccount)
-	page.Ranked, page.RuleErrors = rankFunctions(shown)
+
+	rk := rankShown(shown)
+	page.RuleErrors = rk.ruleErrors
+	ranked, leftFunctions, leftFindings := rk.top(htmlFunctionsMax)
+	rk.attachFindings(shown, len(ranked))
+	page.Ranked = ranked
+	page.RankedCount = fmt.Sprint(len(ranked))
+	if leftFunctions > 0 {
+		total := len(ranked) + leftFunctions
+		page.RankedCount = fmt.Sprintf("%d of %d", len(ranked), total)
+		page.FunctionsLeftOut = fmt.Sprintf("This page lists the %d highest-ranked of the %d functions with findings; the other %s, with %s, are left out. The JSON report lists every function and finding.",
+			len(ranked), total, countNoun(leftFunctions, "function"), countNoun(leftFindings, "finding"))
+		page.FindingsLeftOut = fmt.Sprintf("Only the findings of the %d functions listed above are shown: %s of %s ranked lower are left out. The JSON report lists them.",
+			len(ranked), countNoun(leftFindings, "finding"), countNoun(leftFunctions, "function"))
+	}
+
+	var leftControl int
+	page.Control, leftControl = rk.controlRows(r.Control, htmlControlRowsMax)
+	page.ControlCount = fmt.Sprint(len(page.Control))
+	if leftControl > 0 {
+		page.ControlCount = fmt.Sprintf("%d of %d", len(page.Control), len(r.Control))
+		page.ControlLeftOut = fmt.Sprintf("This table lists %d of %s: those ranked highest in the list of functions above, then functions without a finding shown; the other %s are left out. The JSON report lists who can change every function.",
+			len(page.Control), countNoun(len(r.Control), "function"), countNoun(leftControl, "function"))
+	}
+	// html/template writes to w as it executes: the page is never held
+	// whole in memory here.
 	return htmlTemplate.Execute(w, &page)
 }
 
@@ -225,11 +257,11 @@ func scopeLine(r *audit.Report) string {
 
 // exposedFunctions counts the functions with an open finding of category c.
 func exposedFunctions(fs []audit.Finding, c audit.Category) int {
-	seen := map[string]bool{}
+	seen := map[fnKey]bool{}
 	for i := range fs {
 		f := &fs[i]
 		if f.Status == audit.StatusFail && f.Category == c {
-			seen[string(f.Provider)+"\x00"+f.Resource] = true
+			seen[fnKey{f.Provider, f.Resource}] = true
 		}
 	}
 	return len(seen)
@@ -292,14 +324,18 @@ func accountBars(fs []audit.Finding) ([]barValue, string) {
 		id   string
 		open int
 	}
-	idx := map[string]*acct{}
+	type key struct {
+		p  audit.Provider
+		id string
+	}
+	idx := map[key]*acct{}
 	var all []*acct
 	for i := range fs {
 		f := &fs[i]
 		if f.Status != audit.StatusFail {
 			continue
 		}
-		k := string(f.Provider) + "\x00" + f.Account
+		k := key{f.Provider, f.Account}
 		a := idx[k]
 		if a == nil {
 			a = &acct{p: f.Provider, id: f.Account}
@@ -376,31 +412,43 @@ func barChart(id, title, caption string, values []barValue, scale int) htmlChart
 // last. Error findings (a rule that broke) belong to no function and are
 // returned apart.
 func rankFunctions(shown []audit.Finding) (ranked []*htmlFunction, ruleErrors []htmlFinding) {
-	idx := map[string]*htmlFunction{}
+	rk := rankShown(shown)
+	rk.attachFindings(shown, len(rk.ranked))
+	return rk.ranked, rk.ruleErrors
+}
+
+func newHTMLFinding(f *audit.Finding) htmlFinding {
+	hf := htmlFinding{Finding: f, Evidence: f.Evidence}
+	if f.Suppression != nil && !f.Suppression.Expires.IsZero() {
+		hf.Expires = f.Suppression.Expires.UTC().Format("2006-01-02")
+	}
+	return hf
+}
+
+// rankShown ranks the functions of shown (rankFunctions' order) without
+// their findings: attachFindings adds those to the functions that are shown.
+func rankShown(shown []audit.Finding) *htmlRanking {
+	rk := &htmlRanking{index: map[fnKey]*htmlFunction{}}
 	for i := range shown {
 		f := &shown[i]
-		hf := htmlFinding{Finding: f, Evidence: f.Evidence}
-		if f.Suppression != nil && !f.Suppression.Expires.IsZero() {
-			hf.Expires = f.Suppression.Expires.UTC().Format("2006-01-02")
-		}
 		if f.Status == audit.StatusError {
-			ruleErrors = append(ruleErrors, hf)
+			rk.ruleErrors = append(rk.ruleErrors, newHTMLFinding(f))
 			continue
 		}
-		k := string(f.Provider) + "\x00" + f.Resource
-		fn := idx[k]
+		k := fnKey{f.Provider, f.Resource}
+		fn := rk.index[k]
 		if fn == nil {
 			fn = &htmlFunction{Name: functionName(f), Resource: f.Resource, Provider: f.Provider,
 				Account: f.Account, Region: f.Region, worstRank: -1, bestCategory: len(exposureRank) + 1}
-			idx[k] = fn
-			ranked = append(ranked, fn)
+			rk.index[k] = fn
+			rk.ranked = append(rk.ranked, fn)
 		}
-		fn.Findings = append(fn.Findings, hf)
 		if f.Status != audit.StatusFail {
 			fn.Other++
 			continue
 		}
 		fn.Open++
+		fn.open = append(fn.open, i)
 		if r := f.Severity.Rank(); r > fn.worstRank {
 			fn.worstRank, fn.Worst = r, f.Severity
 		}
@@ -409,19 +457,26 @@ func rankFunctions(shown []audit.Finding) (ranked []*htmlFunction, ruleErrors []
 			fn.Exposure = append(fn.Exposure, f.Category)
 		}
 	}
-	for _, fn := range ranked {
+	var open, zeros []audit.Finding
+	for _, fn := range rk.ranked {
 		slices.SortFunc(fn.Exposure, func(a, b audit.Category) int { return cmp.Compare(categoryRank(a), categoryRank(b)) })
-	}
-	for _, fn := range ranked {
-		open := make([]audit.Finding, 0, fn.Open)
-		for _, hf := range fn.Findings {
-			if hf.Status == audit.StatusFail {
-				open = append(open, *hf.Finding)
-			}
+		open = open[:0]
+		for _, i := range fn.open {
+			open = append(open, shown[i])
 		}
+		fn.open = nil
 		fn.risk = FunctionRisk(open)
+		// Of a function's open findings CompareRisk reads only how many
+		// there are: keep that count as a slice of zero findings shared by
+		// every function instead of FunctionRisk's copy of each open
+		// finding, which would double the findings held while ranking.
+		n := len(fn.risk.Findings)
+		if n > len(zeros) {
+			zeros = make([]audit.Finding, 2*n)
+		}
+		fn.risk.Findings = zeros[:n:n]
 	}
-	slices.SortFunc(ranked, func(a, b *htmlFunction) int {
+	slices.SortFunc(rk.ranked, func(a, b *htmlFunction) int {
 		return cmp.Or(
 			cmp.Compare(min(b.Open, 1), min(a.Open, 1)),
 			CompareRisk(a.risk, b.risk),
@@ -432,8 +487,22 @@ func rankFunctions(shown []audit.Finding) (ranked []*htmlFunction, ruleErrors []
 			strings.Compare(a.Resource, b.Resource),
 		)
 	})
-	for i, fn := range ranked {
+	for i, fn := range rk.ranked {
 		fn.N = i + 1
 	}
-	return ranked, ruleErrors
+	return rk
+}
+
+// attachFindings adds each shown finding, in the order of shown, to its
+// function when the function is among the first limit ranked.
+func (rk *htmlRanking) attachFindings(shown []audit.Finding, limit int) {
+	for i := range shown {
+		f := &shown[i]
+		if f.Status == audit.StatusError {
+			continue
+		}
+		if fn := rk.index[fnKey{f.Provider, f.Resource}]; fn.N <= limit {
+			fn.Findings = append(fn.Findings, newHTMLFinding(f))
+		}
+	}
 }
