@@ -214,6 +214,8 @@ func (o *S3) completeUpload(w http.ResponseWriter, r *http.Request, id string, u
 				"The list of parts was not in ascending order. The parts list must be specified in order by part number.")
 			return
 		}
+	}
+	for i, rp := range req.Parts {
 		p := u.parts[rp.PartNumber]
 		if p == nil || strings.Trim(rp.ETag, `"`) != strings.Trim(p.etag, `"`) || p.alg != u.algorithm {
 			o.mu.Unlock()
@@ -234,12 +236,14 @@ func (o *S3) completeUpload(w http.ResponseWriter, r *http.Request, id string, u
 				return
 			}
 		}
-		if i < len(req.Parts)-1 && int64(len(p.data)) < minPart {
+		parts[i] = p
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if int64(len(p.data)) < minPart {
 			o.mu.Unlock()
 			WriteError(w, RESTXML, http.StatusBadRequest, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size")
 			return
 		}
-		parts[i] = p
 	}
 	obj := &s3Object{}
 	mds := md5.New()
