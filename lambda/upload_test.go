@@ -112,7 +112,7 @@ func TestStreamUploadFailures(t *testing.T) {
 		aborts int
 	}{
 		{name: "render fails after two parts", render: func(w io.Writer) error {
-			if err := writeChunks(pattern(2*part+10))(w); err != nil {
+			if err := writeChunks(pattern(2*part + 10))(w); err != nil {
 				return err
 			}
 			return boom
@@ -166,11 +166,11 @@ func TestStreamUploadAbortsAfterCancel(t *testing.T) {
 	srv, u := uploadServer(t, part, part)
 	ctx, cancel := context.WithCancel(context.Background())
 	err := u.run(ctx, func(w io.Writer) error {
-		if err := writeChunks(pattern(2*part))(w); err != nil {
+		if err := writeChunks(pattern(2 * part))(w); err != nil {
 			return err
 		}
 		cancel() // the deadline passes while the report is written
-		return writeChunks(pattern(2*part))(w)
+		return writeChunks(pattern(2 * part))(w)
 	})
 	if err == nil {
 		t.Fatal("upload succeeded after its context ended")
