@@ -57,8 +57,8 @@ func fullReport() audit.Report {
 		Gaps:        []audit.Gap{g, g},
 		Warnings:    []string{"suppression <x> & expired", "second"},
 		Control: []audit.FunctionControl{{Function: arn, Name: "a<b>&c", Provider: audit.AWS, Account: "123456789012", Judged: true,
-			Controllers: []audit.FunctionController{{Principal: audit.ControlPrincipal{Kind: "role", ID: "arn:aws:iam::123456789012:role/<admin>"},
-				Kinds: []audit.ControlKind{"code"}, Conditional: true}}},
+			Controllers: []audit.FunctionController{{Principal: audit.ControlPrincipal{Kind: audit.ControllerRole, ID: "arn:aws:iam::123456789012:role/<admin>"},
+				Kinds: []audit.ControlKind{audit.ControlChangeCode}, Conditional: true}}},
 			{Function: "f2", Provider: audit.GCP, Account: "p"}},
 	}
 	r.Summarize()
