@@ -115,11 +115,11 @@ func (h *Handler) loadBaseline(ctx context.Context, scope Scope) (*audit.Report,
 // gaps, decoded one element at a time) and passes over the others (the
 // control section, which at organization scale is as large as the findings,
 // and members it does not know) token by token, so it holds the baseline and
-// one element, never the document. It reads at most max bytes. An error
-// reading r, or past max, is a *baselineReadError; any other error means r
+// one element, never the document. It reads at most limit bytes. An error
+// reading r, or past limit, is a *baselineReadError; any other error means r
 // is not a report.
-func decodeBaseline(r io.Reader, max int64) (*audit.Report, error) {
-	dec := json.NewDecoder(&boundedReader{r: r, left: max, max: max})
+func decodeBaseline(r io.Reader, limit int64) (*audit.Report, error) {
+	dec := json.NewDecoder(&boundedReader{r: r, left: limit, max: limit})
 	fail := func(err error) (*audit.Report, error) {
 		var rerr *baselineReadError
 		if errors.As(err, &rerr) {
@@ -149,9 +149,12 @@ func decodeBaseline(r io.Reader, max int64) (*audit.Report, error) {
 		case "warnings":
 			err = dec.Decode(&prev.Warnings)
 		case "findings":
-			prev.Findings, err = decodeList[audit.Finding](dec)
+			// The summary comes first and counts the findings: the list
+			// is allocated once at that size (bounded by what limit bytes
+			// can hold, whatever the count says) rather than grown.
+			prev.Findings, err = decodeList[audit.Finding](dec, min(int64(max(prev.Summary.Total, 0)), limit/minFindingBytes))
 		case "gaps":
-			prev.Gaps, err = decodeList[audit.Gap](dec)
+			prev.Gaps, err = decodeList[audit.Gap](dec, min(int64(max(prev.Summary.Gaps, 0)), limit/minFindingBytes))
 		default:
 			err = skipValue(dec)
 		}
@@ -171,8 +174,12 @@ func decodeBaseline(r io.Reader, max int64) (*audit.Report, error) {
 	return &prev, nil
 }
 
-// decodeList decodes a JSON array (or null) one element at a time.
-func decodeList[T any](dec *json.Decoder) ([]T, error) {
+// minFindingBytes is less than any finding or gap takes in a report's JSON.
+const minFindingBytes = 64
+
+// decodeList decodes a JSON array (or null) one element at a time, into a
+// list with room for capHint elements.
+func decodeList[T any](dec *json.Decoder, capHint int64) ([]T, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -183,7 +190,7 @@ func decodeList[T any](dec *json.Decoder) ([]T, error) {
 	if tok != json.Delim('[') {
 		return nil, fmt.Errorf("want an array, found %v", tok)
 	}
-	out := []T{}
+	out := make([]T, 0, capHint)
 	for dec.More() {
 		var v T
 		if err := dec.Decode(&v); err != nil {
