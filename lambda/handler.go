@@ -35,6 +35,12 @@ type snsAPI interface {
 type s3API interface {
 	GetObject(context.Context, *s3.GetObjectInput, ...func(*s3.Options)) (*s3.GetObjectOutput, error)
 	PutObject(context.Context, *s3.PutObjectInput, ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+	// The multipart upload of a report larger than one part (upload.go).
+	// IAM authorizes the first three as s3:PutObject (template_test.go).
+	CreateMultipartUpload(context.Context, *s3.CreateMultipartUploadInput, ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error)
+	UploadPart(context.Context, *s3.UploadPartInput, ...func(*s3.Options)) (*s3.UploadPartOutput, error)
+	CompleteMultipartUpload(context.Context, *s3.CompleteMultipartUploadInput, ...func(*s3.Options)) (*s3.CompleteMultipartUploadOutput, error)
+	AbortMultipartUpload(context.Context, *s3.AbortMultipartUploadInput, ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error)
 }
 
 var (
@@ -84,6 +90,9 @@ type Handler struct {
 	// partSize, when positive, replaces the part size a collect step
 	// derives from its deadline (scale.go); tests set it.
 	partSize int
+	// uploadPartSize, when positive, replaces reportPartSize, the size of a
+	// report's multipart upload parts (upload.go); tests set it.
+	uploadPartSize int
 
 	seen    runLog     // events handled in this execution environment (runs.go)
 	ownerMu sync.Mutex // guards owner
@@ -544,24 +553,17 @@ func (h *Handler) suppressions(ctx context.Context) ([]suppress.Entry, error) {
 }
 
 // writeReport stores the full JSON report, every finding and gap, and returns
-// its s3:// URI and key.
+// its s3:// URI and key. The report is rendered straight into the object
+// (upload.go), never whole in memory.
 func (h *Handler) writeReport(ctx context.Context, r *audit.Report, now time.Time) (string, string, error) {
-	var buf bytes.Buffer
-	if err := report.Render(&buf, report.JSON, r, report.Options{}); err != nil {
-		return "", "", fmt.Errorf("report: %w", err)
-	}
 	key := reportKeyPrefix + now.Format("2006/01/02/150405Z") + ".json"
 	loc := s3Location{h.cfg.ReportBucket, key}
 	owner, err := h.bucketOwner(ctx)
 	if err != nil {
 		return "", "", fmt.Errorf("report: write %s: %v", loc, err)
 	}
-	_, err = h.s3.PutObject(ctx, &s3.PutObjectInput{
-		Bucket:              aws.String(loc.Bucket),
-		Key:                 aws.String(loc.Key),
-		Body:                bytes.NewReader(buf.Bytes()),
-		ContentType:         aws.String("application/json"),
-		ExpectedBucketOwner: aws.String(owner),
+	err = h.newStreamUpload(loc, owner, "application/json").run(ctx, func(w io.Writer) error {
+		return report.WriteJSON(w, r)
 	})
 	if err != nil {
 		return "", "", fmt.Errorf("report: write %s: %v", loc, err)

@@ -90,18 +90,179 @@ func (h *Handler) loadBaseline(ctx context.Context, scope Scope) (*audit.Report,
 			ptr.Report, ptr.Scope)
 	}
 	repLoc := s3Location{h.cfg.ReportBucket, ptr.Report}
-	data, err = h.getObject(ctx, repLoc, owner, reportMaxBytes)
+	out, err := h.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(repLoc.Bucket), Key: aws.String(repLoc.Key),
+		ExpectedBucketOwner: aws.String(owner)})
 	if err != nil {
 		return nil, fmt.Sprintf("state: read the previous report %s: %v; nothing is marked new", repLoc, err)
 	}
-	var prev audit.Report
-	if err := json.Unmarshal(data, &prev); err != nil {
+	defer out.Body.Close()
+	prev, err := decodeBaseline(out.Body, reportMaxBytes)
+	var rerr *baselineReadError
+	switch {
+	case errors.As(err, &rerr):
+		return nil, fmt.Sprintf("state: read the previous report %s: %v; nothing is marked new", repLoc, rerr.err)
+	case err != nil:
 		return nil, fmt.Sprintf("state: the previous report %s is not a report (%v); nothing is marked new", repLoc, err)
 	}
 	if prev.Schema != audit.ReportSchema {
 		return nil, fmt.Sprintf("state: the previous report %s has schema %q, not %q; nothing is marked new", repLoc, prev.Schema, audit.ReportSchema)
 	}
-	return &prev, ""
+	return prev, ""
+}
+
+// decodeBaseline reads a JSON report from r as a baseline, streaming: it
+// keeps the members a comparison needs (the header, the findings and the
+// gaps, decoded one element at a time) and passes over the others (the
+// control section, which at organization scale is as large as the findings,
+// and members it does not know) token by token, so it holds the baseline and
+// one element, never the document. It reads at most limit bytes. An error
+// reading r, or past limit, is a *baselineReadError; any other error means r
+// is not a report.
+func decodeBaseline(r io.Reader, limit int64) (*audit.Report, error) {
+	dec := json.NewDecoder(&boundedReader{r: r, left: limit, max: limit})
+	fail := func(err error) (*audit.Report, error) {
+		var rerr *baselineReadError
+		if errors.As(err, &rerr) {
+			return nil, rerr
+		}
+		return nil, err
+	}
+	if err := wantDelim(dec, '{'); err != nil {
+		return fail(err)
+	}
+	var prev audit.Report
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		name, _ := tok.(string)
+		switch name {
+		case "schema":
+			err = dec.Decode(&prev.Schema)
+		case "generatedAt":
+			err = dec.Decode(&prev.GeneratedAt)
+		case "scope":
+			err = dec.Decode(&prev.Scope)
+		case "summary":
+			err = dec.Decode(&prev.Summary)
+		case "warnings":
+			err = dec.Decode(&prev.Warnings)
+		case "findings":
+			// The summary comes first and counts the findings: the list
+			// is allocated once at that size (bounded by what limit bytes
+			// can hold, whatever the count says) rather than grown.
+			prev.Findings, err = decodeList[audit.Finding](dec, min(int64(max(prev.Summary.Total, 0)), limit/minFindingBytes))
+		case "gaps":
+			prev.Gaps, err = decodeList[audit.Gap](dec, min(int64(max(prev.Summary.Gaps, 0)), limit/minFindingBytes))
+		default:
+			err = skipValue(dec)
+		}
+		if err != nil {
+			return fail(fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	if err := wantDelim(dec, '}'); err != nil {
+		return fail(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if err == nil {
+			err = errors.New("data after the report")
+		}
+		return fail(err)
+	}
+	return &prev, nil
+}
+
+// minFindingBytes is less than any finding or gap takes in a report's JSON.
+const minFindingBytes = 64
+
+// decodeList decodes a JSON array (or null) one element at a time, into a
+// list with room for capHint elements.
+func decodeList[T any](dec *json.Decoder, capHint int64) ([]T, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if tok == nil {
+		return nil, nil
+	}
+	if tok != json.Delim('[') {
+		return nil, fmt.Errorf("want an array, found %v", tok)
+	}
+	out := make([]T, 0, capHint)
+	for dec.More() {
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("element %d: %w", len(out), err)
+		}
+		out = append(out, v)
+	}
+	return out, wantDelim(dec, ']')
+}
+
+// skipValue passes over one JSON value token by token.
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// wantDelim reads the next token and checks it is d.
+func wantDelim(dec *json.Decoder, d json.Delim) error {
+	tok, err := dec.Token()
+	switch {
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("the document ends before %q", d)
+	case err != nil:
+		return err
+	case tok != d:
+		return fmt.Errorf("want %q, found %v", d, tok)
+	}
+	return nil
+}
+
+// baselineReadError is a failure to read the previous report's bytes (the
+// connection, or a report past its size bound), as opposed to bytes that are
+// not a report.
+type baselineReadError struct{ err error }
+
+func (e *baselineReadError) Error() string { return e.err.Error() }
+func (e *baselineReadError) Unwrap() error { return e.err }
+
+// boundedReader reads r and fails with a *baselineReadError once more than
+// max bytes came, or when r fails.
+type boundedReader struct {
+	r         io.Reader
+	left, max int64
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	if b.left < 0 {
+		return 0, &baselineReadError{fmt.Errorf("larger than %d bytes", b.max)}
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = &baselineReadError{err}
+	}
+	return n, err
 }
 
 // saveBaseline points fnaudit/state/latest.json at this run's report.

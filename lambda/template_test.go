@@ -145,14 +145,23 @@ func interfaceActions(ifaces map[string]reflect.Type) []string {
 	return out
 }
 
-// handlerActions are the calls the handler makes itself.
+// handlerActions are the IAM actions of the calls the handler makes itself.
+// IAM authorizes S3's multipart upload calls as s3:PutObject, all but the
+// abort.
 func handlerActions() []string {
-	return interfaceActions(map[string]reflect.Type{
+	calls := interfaceActions(map[string]reflect.Type{
 		"sns":            reflect.TypeFor[snsAPI](),
 		"s3":             reflect.TypeFor[s3API](),
 		"sts":            reflect.TypeFor[stsAPI](),
 		"secretsmanager": reflect.TypeFor[secretsAPI](),
 	})
+	for i, c := range calls {
+		switch c {
+		case "s3:CreateMultipartUpload", "s3:UploadPart", "s3:CompleteMultipartUpload":
+			calls[i] = "s3:PutObject"
+		}
+	}
+	return calls
 }
 
 func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
@@ -173,13 +182,14 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 		"sqs:ReceiveMessage": true, "sqs:DeleteMessage": true, "sqs:GetQueueAttributes": true}
 	// Every write the role may make, and the only resource it may make it on.
 	writes := map[string]any{
-		"sns:Publish":          map[string]any{"Ref": "DigestTopic"},
-		"s3:PutObject":         []any{bucketPrefix("reports"), bucketPrefix("state"), bucketPrefix("runs")},
-		"sts:AssumeRole":       map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${OrgRoleName}"},
-		"logs:CreateLogStream": map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
-		"logs:PutLogEvents":    map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
-		"sqs:SendMessage":      map[string]any{"Fn::GetAtt": []any{"FailedRuns", "Arn"}},
-		"sqs:DeleteMessage":    map[string]any{"Fn::GetAtt": []any{"ChangeQueue", "Arn"}},
+		"sns:Publish":             map[string]any{"Ref": "DigestTopic"},
+		"s3:PutObject":            []any{bucketPrefix("reports"), bucketPrefix("state"), bucketPrefix("runs")},
+		"s3:AbortMultipartUpload": bucketPrefix("reports"),
+		"sts:AssumeRole":          map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${OrgRoleName}"},
+		"logs:CreateLogStream":    map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
+		"logs:PutLogEvents":       map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
+		"sqs:SendMessage":         map[string]any{"Fn::GetAtt": []any{"FailedRuns", "Arn"}},
+		"sqs:DeleteMessage":       map[string]any{"Fn::GetAtt": []any{"ChangeQueue", "Arn"}},
 		"kms:GenerateDataKey": map[string]any{"Fn::If": []any{"CreateTopicKey",
 			map[string]any{"Fn::GetAtt": []any{"TopicKey", "Arn"}}, map[string]any{"Ref": "TopicKmsKeyArn"}}},
 		"kms:Decrypt": map[string]any{"Fn::If": []any{"CreateTopicKey",
