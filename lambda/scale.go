@@ -28,7 +28,8 @@ import (
 // by the event's "fnaudit" object:
 //
 //   - plan lists the work items (provider, account, region) and writes them to
-//     the report bucket under fnaudit/runs/<execution>/items.json;
+//     the report bucket under fnaudit/runs/<execution>/items.json, and the
+//     organization it read next to them (organization.json, scale_org.go);
 //   - collect audits one item and writes its partial inventory under
 //     fnaudit/runs/<execution>/partials/, returning only a small summary (the
 //     Distributed Map runs one collect per item);
