@@ -88,7 +88,8 @@ func awsOptions(cfg Config, s Scope) awslambda.Options {
 	return awslambda.Options{Regions: s.Regions, Accounts: s.Accounts,
 		OrgRole: cfg.OrgRole, ExternalID: cfg.ExternalID,
 		Functions: s.Functions, Identities: s.Identities,
-		StartMarker: s.StartMarker, MaxFunctions: s.MaxFunctions, OnStop: s.OnStop}
+		StartMarker: s.StartMarker, MaxFunctions: s.MaxFunctions, OnStop: s.OnStop,
+		Organization: s.Organization}
 }
 
 // closing closes a collector's clients once it has collected.

@@ -23,6 +23,7 @@ import (
 	"github.com/fnaudit/fnaudit/audit/control"
 	"github.com/fnaudit/fnaudit/audit/report"
 	"github.com/fnaudit/fnaudit/audit/suppress"
+	"github.com/fnaudit/fnaudit/providers/awslambda"
 )
 
 // The AWS calls the handler itself makes (the collectors make theirs). The
@@ -68,6 +69,9 @@ type Scope struct {
 	StartMarker  string
 	MaxFunctions int
 	OnStop       func(account, region, marker string)
+	// Organization is the plan's reading of the organization, given to an
+	// AWS collect step's collector (scale_org.go); nil reads it.
+	Organization *awslambda.OrgListing
 }
 
 // CollectorFactory builds the collectors for a scope. A provider that cannot

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"regexp"
 	"slices"
 	"sync"
@@ -16,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
-	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
@@ -28,7 +28,8 @@ import (
 // by the event's "fnaudit" object:
 //
 //   - plan lists the work items (provider, account, region) and writes them to
-//     the report bucket under fnaudit/runs/<execution>/items.json;
+//     the report bucket under fnaudit/runs/<execution>/items.json, and the
+//     organization it read next to them (organization.json, scale_org.go);
 //   - collect audits one item and writes its partial inventory under
 //     fnaudit/runs/<execution>/partials/, returning only a small summary (the
 //     Distributed Map runs one collect per item);
@@ -39,12 +40,8 @@ import (
 // The bucket is the only channel between the steps: state machine payloads
 // stay small (Step Functions caps them at 256 KiB).
 
-// orgAPI and regionsAPI are the calls the plan step makes. The role already
-// holds both for the collector (awslambda.Permissions).
-type orgAPI interface {
-	ListAccounts(context.Context, *organizations.ListAccountsInput, ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error)
-}
-
+// orgAPI (scale_org.go) and regionsAPI are the calls the plan step makes.
+// The role already holds both for the collector (awslambda.Permissions).
 type regionsAPI interface {
 	ListRegions(context.Context, *account.ListRegionsInput, ...func(*account.Options)) (*account.ListRegionsOutput, error)
 }
@@ -259,9 +256,12 @@ func (h *Handler) plan(ctx context.Context, execution string) (*StepResult, erro
 			items = append(items, WorkItem{Provider: p})
 			continue
 		}
-		accounts, err := h.planAccounts(ctx)
+		accounts, org, err := h.planAccounts(ctx)
 		if err != nil {
 			return nil, err
+		}
+		if err := h.writeOrganization(ctx, execution, org); err != nil {
+			return nil, fmt.Errorf("plan: %v", err)
 		}
 		for _, a := range accounts {
 			regions := h.cfg.Regions
@@ -294,36 +294,26 @@ func (h *Handler) plan(ctx context.Context, execution string) (*StepResult, erro
 }
 
 // planAccounts is the configured accounts, else (with an organization role)
-// the organization's active accounts, else the function's own account.
-func (h *Handler) planAccounts(ctx context.Context) ([]string, error) {
-	if len(h.cfg.Accounts) > 0 {
-		return h.cfg.Accounts, nil
-	}
+// the organization's active accounts, else the function's own account. It
+// reads the organization once for the run (scale_org.go): the accounts come
+// from the same listing the collect steps are given.
+func (h *Handler) planAccounts(ctx context.Context) ([]string, *runOrganization, error) {
 	own, err := h.bucketOwner(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("plan: own account: %v", err)
+		return nil, nil, fmt.Errorf("plan: own account: %v", err)
 	}
-	if h.cfg.OrgRole == "" {
-		return []string{own}, nil
+	org, listErr := h.readOrganization(ctx, own)
+	switch {
+	case len(h.cfg.Accounts) > 0:
+		return h.cfg.Accounts, org, nil
+	case h.cfg.OrgRole == "":
+		return []string{own}, org, nil
+	case listErr != nil:
+		return nil, nil, fmt.Errorf("plan: organizations:ListAccounts: %w", listErr)
+	case org.Listing == nil || len(org.Listing.Accounts) == 0:
+		return nil, nil, fmt.Errorf("plan: the organization of account %s has no active account to audit (organizations:DescribeOrganization, ListAccounts)", own)
 	}
-	if h.org == nil {
-		return nil, errors.New("plan: no organizations client")
-	}
-	var ids []string
-	pager := organizations.NewListAccountsPaginator(h.org, &organizations.ListAccountsInput{})
-	for pager.HasMorePages() {
-		out, err := pager.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("plan: organizations:ListAccounts: %w", err)
-		}
-		for _, a := range out.Accounts {
-			if a.Status == orgtypes.AccountStatusActive || a.State == orgtypes.AccountStateActive {
-				ids = append(ids, aws.ToString(a.Id))
-			}
-		}
-	}
-	slices.Sort(ids)
-	return slices.Compact(ids), nil
+	return slices.Sorted(maps.Keys(org.Listing.Accounts)), org, nil
 }
 
 // enabledRegions lists an account's enabled regions (account:ListRegions,
@@ -378,6 +368,7 @@ func (h *Handler) collectItem(ctx context.Context, req ScaleRequest) (*StepResul
 		if scope.Accounts, err = narrow("item.account", h.cfg.Accounts, []string{it.Account}, accountPattern.MatchString); err != nil {
 			return nil, err
 		}
+		scope.Organization = h.givenOrganization(ctx, req.Execution)
 		if it.Region != "" {
 			if scope.Regions, err = narrow("item.region", h.cfg.Regions, []string{it.Region}, regionPattern.MatchString); err != nil {
 				return nil, err

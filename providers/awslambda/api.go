@@ -37,11 +37,16 @@ type stsAPI interface {
 	AssumeRole(context.Context, *sts.AssumeRoleInput, ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
 }
 
-// orgAPI lists the organization's accounts and names the organization.
-type orgAPI interface {
+// OrganizationsAPI lists the organization's accounts and names the
+// organization: the calls of Collect and ReadOrganization.
+// *organizations.Client implements it.
+type OrganizationsAPI interface {
 	ListAccounts(context.Context, *organizations.ListAccountsInput, ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error)
 	DescribeOrganization(context.Context, *organizations.DescribeOrganizationInput, ...func(*organizations.Options)) (*organizations.DescribeOrganizationOutput, error)
 }
+
+// orgAPI is OrganizationsAPI under the name the other narrow interfaces follow.
+type orgAPI = OrganizationsAPI
 
 // accountAPI lists the regions enabled for an account.
 type accountAPI interface {

@@ -105,6 +105,15 @@ type Options struct {
 	// continue when the listing stopped at MaxFunctions with functions left.
 	// It is not called when the listing finished.
 	OnStop func(account, region, marker string)
+
+	// Organization, when set, is the caller's organization as
+	// ReadOrganization read it before (organization scale reads it once per
+	// run rather than once per account-region): Collect then makes no
+	// Organizations call, takes the organization id and, with OrgRole, the
+	// accounts from it, and records its Records unchanged in
+	// Inventory.Organizations. nil: Collect reads the organization itself
+	// (DescribeOrganization, and ListAccounts once per Collect).
+	Organization *OrgListing
 }
 
 // Collector lists the Lambda functions, triggers and execution roles of AWS
@@ -141,6 +150,13 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	}
 	if strings.ContainsAny(opts.OrgRole, ":") {
 		return nil, fmt.Errorf("aws: org role %q must be a role name (with an optional path), not an ARN", opts.OrgRole)
+	}
+	if l := opts.Organization; l != nil {
+		for _, o := range l.Records {
+			if o.Provider != audit.AWS {
+				return nil, fmt.Errorf("aws: the organization listing holds a %s record; want aws", o.Provider)
+			}
+		}
 	}
 	if opts.MaxFunctions < 0 {
 		return nil, fmt.Errorf("aws: max functions %d is negative", opts.MaxFunctions)

@@ -24,6 +24,11 @@
 // read becomes an audit.Gap naming the account, region, API call and reason;
 // a denied GetPolicy is never mistaken for "no policy".
 //
+// Per run the collector reads the caller's organization once
+// (organizations:DescribeOrganization and ListAccounts) for the membership
+// record; a program that runs many collections for one audit reads it once
+// with ReadOrganization and passes it in Options.Organization instead.
+//
 // The collector describes and never judges: resource policies are kept whole
 // as evidence in AWSFunction.Policies for the rules to evaluate.
 //
