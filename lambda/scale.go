@@ -481,8 +481,15 @@ func (h *Handler) readPartials(ctx context.Context, execution string, it WorkIte
 		data, err := h.getObject(ctx, loc, owner, partialMaxBytes)
 		var ae smithy.APIError
 		switch {
-		case errors.As(err, &ae) && ae.ErrorCode() == "NoSuchKey":
+		case errors.As(err, &ae) && ae.ErrorCode() == "NoSuchKey" && part == 0:
 			return invs, gap(audit.GapError, fmt.Sprintf("the collect step for %s failed or timed out (no %s): its functions were not audited", it.name(), loc))
+		case errors.As(err, &ae) && ae.ErrorCode() == "NoSuchKey":
+			done := "part 0's are"
+			if part > 1 {
+				done = fmt.Sprintf("parts 0 to %d's are", part-1)
+			}
+			return invs, gap(audit.GapError, fmt.Sprintf("the collect step for part %d of %s failed or timed out (no %s): the remaining functions after part %d were not audited (%s in this report)",
+				part, it.name(), loc, part-1, done))
 		case err != nil:
 			return invs, gap(audit.GapError, fmt.Sprintf("read %s: %v: the functions of %s are not in this report", loc, err, it.name()))
 		}
