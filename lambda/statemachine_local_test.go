@@ -97,10 +97,13 @@ const promiseResolvers = `if (typeof Promise.withResolvers !== "function") {
 
 // invokeScript is the Task override: it posts the task's Payload to the
 // invoke endpoint, as Step Functions' lambda:invoke integration does, and
-// prints {"Payload": answer}; a function error fails the task.
+// prints {"Payload": answer}; a function error fails the task. Its
+// X-Fnaudit-Task-Start header is when its process started (Unix ms), so the
+// endpoint can time a whole task, the executor's process included.
 const invokeScript = `#!/usr/bin/env node
 const input = JSON.parse(process.argv[2]);
-fetch(process.env.FNAUDIT_INVOKE_URL, {method: "POST", body: JSON.stringify(input.Payload)})
+fetch(process.env.FNAUDIT_INVOKE_URL, {method: "POST", body: JSON.stringify(input.Payload),
+  headers: {"X-Fnaudit-Task-Start": String(performance.timeOrigin)}})
   .then(async (r) => {
     const body = await r.text();
     if (!r.ok) { console.error(body); process.exit(1); }
