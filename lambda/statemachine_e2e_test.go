@@ -18,9 +18,10 @@ import (
 	"github.com/fnaudit/fnaudit/internal/awstest"
 )
 
-// TestStateMachineRunsBootstrap runs the definition with local-sfn, every
-// Task invoking the built bootstrap under the Lambda Runtime Interface
-// Emulator against the local AWS server: an organization of 20 accounts x 2
+// TestStateMachineRunsBootstrap runs the definition with
+// aws-local-stepfunctions (runLocalSFN), every Task invoking the built
+// bootstrap under the Lambda Runtime Interface Emulator against the local
+// AWS server: an organization of 20 accounts x 2
 // regions, one account denying the audit role, and one account-region of 25
 // functions that the bootstrap (FNAUDIT_PART_FUNCTIONS=10, ListFunctions
 // pages of 5) collects in three parts, looping CollectItem -> MoreToCollect
@@ -30,8 +31,8 @@ import (
 // A proxy in front of two emulators (each runs one invocation at a time, so
 // the Map's MaxConcurrency of 2 is real) times every invocation and, for the
 // plan step, adds the items the bootstrap wrote to the bucket to its answer:
-// local-sfn has no ItemReader, so the Map reads them with ItemsPath (see
-// TestStateMachineRunsLocally). The measured step times feed the scale
+// the local executor has no ItemReader, so the Map reads them with
+// ItemsPath (see TestStateMachineRunsLocally). The measured step times feed the scale
 // model's runWall, printed beside the measured wall time.
 func TestStateMachineRunsBootstrap(t *testing.T) {
 	t.Parallel()
@@ -141,7 +142,7 @@ func TestStateMachineRunsBootstrap(t *testing.T) {
 	wall := time.Since(start).Seconds()
 	msgs := srv.SNS().Messages()
 	if len(msgs) != 1 {
-		t.Fatalf("topic received %d messages, want 1 (local-sfn: %s)", len(msgs), out)
+		t.Fatalf("topic received %d messages, want 1 (aws-local-stepfunctions: %s)", len(msgs), out)
 	}
 	m := msgs[0]
 	var rep struct {
@@ -218,9 +219,9 @@ func TestStateMachineRunsBootstrap(t *testing.T) {
 
 	// The scale model against this run: plan, the Map over the items at
 	// MaxConcurrency (an item's parts one after another), publish; once with
-	// the bootstrap's times alone, once with whole tasks (local-sfn starts a
-	// node process per task, as Step Functions adds its own latency to every
-	// Lambda task).
+	// the bootstrap's times alone, once with whole tasks as the executor
+	// sees them (from its call of the task to the answer; Step Functions
+	// likewise adds its own latency to every Lambda task).
 	bootstrapModel, bootstrapLower := modelOf(steps, func(s timedStep) float64 { return s.seconds }, maxConcurrency)
 	taskModel, taskLower := modelOf(steps, func(s timedStep) float64 { return s.taskSeconds }, maxConcurrency)
 	t.Logf("scale model vs local run: %d collect steps (%s: 3), MaxConcurrency %d; measured wall %.2f s; "+
@@ -274,8 +275,8 @@ func modelOf(steps []timedStep, seconds func(timedStep) float64, maxConcurrency 
 type timedStep struct {
 	req     ScaleRequest
 	seconds float64
-	// taskSeconds is the whole task as local-sfn runs it: from the start of
-	// its node process to the answer.
+	// taskSeconds is the whole task as the executor runs it: from its call
+	// of the task handler to the answer.
 	taskSeconds float64
 	functions   int
 	continued   bool
