@@ -34,9 +34,11 @@ const (
 	envTrustedAccounts   = "FNAUDIT_TRUSTED_ACCOUNTS"
 	envDeadlineMargin    = "FNAUDIT_DEADLINE_MARGIN"
 	envNotify            = "FNAUDIT_NOTIFY"
+	envPartFunctions     = "FNAUDIT_PART_FUNCTIONS"
 	defaultMinSeverity   = audit.Medium
 	defaultMargin        = 60 * time.Second
 	maxMargin            = 10 * time.Minute
+	maxPartFunctions     = 1_000_000
 	reportKeyPrefix      = "fnaudit/reports/"
 	suppressionsMaxBytes = 1 << 20
 )
@@ -60,6 +62,7 @@ var envDocs = [][3]string{
 	{envTrustedAccounts, "(unset)", "comma-separated account / project / tenant ids treated as your own"},
 	{envDeadlineMargin, "60s", "time kept back from the Lambda deadline for analysis and publishing"},
 	{envNotify, "always", "always: mail every run; new: mail only when a finding or gap is new since the last run (or there is no baseline); needs " + envReportBucket},
+	{envPartFunctions, "from the invocation's deadline", "organization scale, a test and tuning knob: the most functions one collect step lists"},
 }
 
 // Config is the function's configuration, parsed and checked once at start-up.
@@ -88,6 +91,9 @@ type Config struct {
 	DeadlineMargin  time.Duration
 	// Notify says when to mail: notifyAlways or notifyNew.
 	Notify string
+	// PartFunctions, when positive, is the most functions one organization-scale
+	// collect step lists (a test and tuning knob; 0: from the deadline).
+	PartFunctions int
 }
 
 // The FNAUDIT_NOTIFY values.
@@ -250,6 +256,18 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			bad(envDeadlineMargin, "%s is out of range (want more than 0 and at most %s)", d, maxMargin)
 		default:
 			c.DeadlineMargin = d
+		}
+	}
+
+	if v := get(envPartFunctions); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil:
+			bad(envPartFunctions, "%q is not a whole number (want a number of functions, at least 1)", v)
+		case n < 1 || n > maxPartFunctions:
+			bad(envPartFunctions, "%d is out of range (want at least 1 and at most %d)", n, maxPartFunctions)
+		default:
+			c.PartFunctions = n
 		}
 	}
 

@@ -44,6 +44,7 @@ func TestConfigFull(t *testing.T) {
 		envTrustedAccounts: "999988887777, acme-shared-456",
 		envDeadlineMargin:  "2m",
 		envNotify:          "New",
+		envPartFunctions:   " 500 ",
 	}.get)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +60,7 @@ func TestConfigFull(t *testing.T) {
 		MinSeverity:        audit.High, SuppressionsURI: s3Location{"acme-config", "fnaudit/suppressions.yaml"},
 		ReportBucket: "acme-fnaudit-reports", QuietWhenClean: true,
 		TrustedAccounts: []string{"999988887777", "acme-shared-456"}, DeadlineMargin: 2 * time.Minute,
-		Notify: notifyNew,
+		Notify: notifyNew, PartFunctions: 500,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -105,6 +106,11 @@ func TestConfigErrors(t *testing.T) {
 		{env{envTrustedAccounts: "a b;c"}, `FNAUDIT_TRUSTED_ACCOUNTS: "b;c" is not an account, project or tenant id`},
 		{env{envDeadlineMargin: "soon"}, `FNAUDIT_DEADLINE_MARGIN: "soon" is not a duration`},
 		{env{envDeadlineMargin: "20m"}, "FNAUDIT_DEADLINE_MARGIN: 20m0s is out of range"},
+		{env{envPartFunctions: "ten"}, `FNAUDIT_PART_FUNCTIONS: "ten" is not a whole number`},
+		{env{envPartFunctions: "1.5"}, `FNAUDIT_PART_FUNCTIONS: "1.5" is not a whole number`},
+		{env{envPartFunctions: "0"}, "FNAUDIT_PART_FUNCTIONS: 0 is out of range (want at least 1 and at most 1000000)"},
+		{env{envPartFunctions: "-3"}, "FNAUDIT_PART_FUNCTIONS: -3 is out of range"},
+		{env{envPartFunctions: "2000000"}, "FNAUDIT_PART_FUNCTIONS: 2000000 is out of range"},
 	} {
 		if _, ok := tc.env[envTopicARN]; !ok && !strings.HasPrefix(tc.want, envTopicARN) {
 			tc.env[envTopicARN] = topicARN

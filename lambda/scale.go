@@ -458,7 +458,7 @@ func (h *Handler) readPartials(ctx context.Context, execution string, it WorkIte
 		var ae smithy.APIError
 		switch {
 		case errors.As(err, &ae) && ae.ErrorCode() == "NoSuchKey":
-			return invs, gap(audit.GapError, fmt.Sprintf("the collect step for %s failed or timed out (no %s): its functions were not audited", it.name(), loc))
+			return invs, gap(audit.GapError, missingPart(it, part, loc))
 		case err != nil:
 			return invs, gap(audit.GapError, fmt.Sprintf("read %s: %v: the functions of %s are not in this report", loc, err, it.name()))
 		}

@@ -193,6 +193,27 @@ func (w WorkItem) gapf(reason audit.GapReason, format string, args ...any) *audi
 		Data: audit.DataFunctions, Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
+// missingPart is the gap message of an item whose part's object at loc is
+// missing: the child that should have written it failed or timed out.
+func missingPart(it WorkItem, part int, loc s3Location) string {
+	if part == 0 {
+		return fmt.Sprintf("the collect step for %s failed or timed out (no %s): %s", it.name(), loc, partsLost(it, part))
+	}
+	return fmt.Sprintf("the collect step for part %d of %s failed or timed out (no %s): %s", part, it.name(), loc, partsLost(it, part))
+}
+
+// partsLost says what a failed part leaves out: the whole item, or the
+// functions the parts before it did not reach.
+func partsLost(it WorkItem, part int) string {
+	switch part {
+	case 0:
+		return fmt.Sprintf("the functions of %s were not audited", it.name())
+	case 1:
+		return fmt.Sprintf("the remaining functions of %s after part 0 were not audited (part 0's are in this report)", it.name())
+	}
+	return fmt.Sprintf("the remaining functions of %s after part %d were not audited (parts 0 to %d's are in this report)", it.name(), part-1, part-1)
+}
+
 // analysisHeader is what fetchAnalyses checks of each analysis.
 type analysisHeader struct {
 	Schema string   `json:"schema"`
@@ -205,14 +226,6 @@ type analysisHeader struct {
 // It returns them, and a gap when the item did not finish: what the missing
 // part and those after it would have held was not audited.
 func (h *Handler) fetchAnalyses(ctx context.Context, execution string, it WorkItem, owner string) ([][]byte, *audit.Gap) {
-	// lost says what a failed part leaves out: the whole item, or what the
-	// parts before it did not reach.
-	lost := func(part int) string {
-		if part == 0 {
-			return "its functions were not audited"
-		}
-		return fmt.Sprintf("the functions after part %d (listed after those of parts 0-%d) were not audited", part-1, part-1)
-	}
 	var parts [][]byte
 	for part := 0; part < maxParts; part++ {
 		loc := s3Location{h.cfg.ReportBucket, analysisKey(execution, it, part)}
@@ -220,13 +233,13 @@ func (h *Handler) fetchAnalyses(ctx context.Context, execution string, it WorkIt
 		var ae smithy.APIError
 		switch {
 		case errors.As(err, &ae) && ae.ErrorCode() == "NoSuchKey":
-			return parts, it.gapf(audit.GapError, "the collect step for %s failed or timed out (no %s): %s", it.name(), loc, lost(part))
+			return parts, it.gapf(audit.GapError, "%s", missingPart(it, part, loc))
 		case err != nil:
-			return parts, it.gapf(audit.GapError, "read %s: %v: %s of %s", loc, err, lost(part), it.name())
+			return parts, it.gapf(audit.GapError, "read %s: %v: %s", loc, err, partsLost(it, part))
 		}
 		var hd analysisHeader
 		if err := json.Unmarshal(data, &hd); err != nil || hd.Schema != analysisSchema || hd.Item != it || hd.Part != part {
-			return parts, it.gapf(audit.GapInvalidData, "%s is not the %s analysis %d of %s: %s", loc, analysisSchema, part, it.name(), lost(part))
+			return parts, it.gapf(audit.GapInvalidData, "%s is not the %s analysis %d of %s: %s", loc, analysisSchema, part, it.name(), partsLost(it, part))
 		}
 		parts = append(parts, data)
 		if hd.Done {

@@ -109,28 +109,39 @@ func TestScaleContinuation(t *testing.T) {
 }
 
 // TestScaleContinuationMissingPart: a later part whose child failed leaves
-// the earlier parts' functions in the digest and the item a gap.
+// the earlier parts' functions in the digest and the rest of the item a gap
+// that says which parts are in.
 func TestScaleContinuationMissingPart(t *testing.T) {
 	t.Parallel()
-	hs, it := continuationHarness(t)
-	if _, err := hs.invoke(t, context.Background(), scaleEvent("plan", "run-m", nil)); err != nil {
-		t.Fatal(err)
-	}
-	if sizes := collectParts(t, hs, "run-m", it, 1); fmt.Sprint(sizes) != "[12]" {
-		t.Errorf("part sizes %v, want [12]", sizes)
-	}
-	res, err := hs.invoke(t, context.Background(), scaleEvent("publish", "run-m", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := hs.published(t)
-	r := reportOf(t, m)
-	if res.Functions != 12 || len(r.Gaps) != 1 || r.Gaps[0].Account != securityID || r.Gaps[0].Region != "us-east-1" ||
-		!strings.Contains(r.Gaps[0].Message, "-1.json") {
-		t.Errorf("publish %+v, gaps %+v", res, r.Gaps)
-	}
-	if strings.Contains(m.Subject, "all clear") {
-		t.Errorf("subject %q: a missing part must not read as clean", m.Subject)
+	for _, tc := range []struct {
+		stop      int
+		sizes     string
+		functions int
+		message   string
+	}{
+		{1, "[12]", 12, "after part 0 were not audited (part 0's are in this report)"},
+		{2, "[12 12]", 24, "after part 1 were not audited (parts 0 to 1's are in this report)"},
+	} {
+		hs, it := continuationHarness(t)
+		if _, err := hs.invoke(t, context.Background(), scaleEvent("plan", "run-m", nil)); err != nil {
+			t.Fatal(err)
+		}
+		if sizes := collectParts(t, hs, "run-m", it, tc.stop); fmt.Sprint(sizes) != tc.sizes {
+			t.Errorf("part sizes %v, want %s", sizes, tc.sizes)
+		}
+		res, err := hs.invoke(t, context.Background(), scaleEvent("publish", "run-m", nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := hs.published(t)
+		r := reportOf(t, m)
+		if res.Functions != tc.functions || len(r.Gaps) != 1 || r.Gaps[0].Account != securityID || r.Gaps[0].Region != "us-east-1" ||
+			!strings.Contains(r.Gaps[0].Message, fmt.Sprintf("-%d.json", tc.stop)) || !strings.Contains(r.Gaps[0].Message, tc.message) {
+			t.Errorf("stop at %d: publish %+v, gaps %+v", tc.stop, res, r.Gaps)
+		}
+		if strings.Contains(m.Subject, "all clear") {
+			t.Errorf("subject %q: a missing part must not read as clean", m.Subject)
+		}
 	}
 }
 

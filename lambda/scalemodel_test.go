@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -49,12 +50,75 @@ func model(accounts, regions, functions, maxConcurrency int) scaleRun {
 	// publish), every partial, the pointer and the previous report.
 	r.puts = float64(r.items) + 1 + 3 + 3
 	r.gets = float64(r.items) + 2 + 2
-	waves := math.Ceil(float64(r.items) / float64(maxConcurrency))
-	r.wallSeconds = planSeconds + waves*item + publish
+	r.wallSeconds = runWall(planSeconds, slices.Repeat([]float64{item}, r.items), maxConcurrency, publish)
 	r.costSFN = float64(r.transitions) * priceTransition
 	r.costLambda = r.gbSeconds * priceGBSecond
 	r.costS3 = r.puts*pricePut + r.gets*priceGet
 	return r
+}
+
+// runWall is a run's wall time: the plan step, then the Distributed Map over
+// the items, then the publish step. itemSeconds[i] is the time of item i's
+// collect steps (one after another when the item continues).
+func runWall(plan float64, itemSeconds []float64, maxConcurrency int, publish float64) float64 {
+	return plan + mapWall(itemSeconds, maxConcurrency) + publish
+}
+
+// mapWall is the time the Map takes when at most maxConcurrency children run
+// at once and each next item starts, in order, as soon as a child finishes.
+// With n items of equal time t it is ceil(n/maxConcurrency) waves of t.
+func mapWall(itemSeconds []float64, maxConcurrency int) float64 {
+	slots := make([]float64, max(1, min(maxConcurrency, len(itemSeconds))))
+	for _, d := range itemSeconds {
+		i := 0 // the child that finishes first takes the next item
+		for j, end := range slots {
+			if end < slots[i] {
+				i = j
+			}
+		}
+		slots[i] += d
+	}
+	return slices.Max(slots)
+}
+
+func sum(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+func TestMapWall(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		items       []float64
+		concurrency int
+		want        float64
+	}{
+		{nil, 4, 0},
+		{[]float64{3}, 1, 3},
+		{[]float64{2, 2, 2, 2, 2}, 2, 6},      // ceil(5/2) = 3 waves of 2 s
+		{[]float64{2, 2, 2, 2, 2}, 5, 2},      // one wave
+		{[]float64{2, 2, 2, 2, 2}, 100, 2},    // more children allowed than items
+		{[]float64{1, 2, 3, 4}, 1, 10},        // one at a time: the sum
+		{[]float64{5, 1, 1, 1}, 2, 5},         // the short items fit beside the long one
+		{[]float64{1, 1, 1, 5}, 2, 6},         // the long item starts last
+		{[]float64{0.5, 0.5, 3, 0.5}, 0, 4.5}, // no concurrency given: one at a time
+	} {
+		if got := mapWall(tc.items, tc.concurrency); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("mapWall(%v, %d) = %v, want %v", tc.items, tc.concurrency, got, tc.want)
+		}
+	}
+	// The waves rule, for the sizes of the docs' table.
+	for _, n := range []int{1, 39, 40, 41, 400, 4000} {
+		if got, want := mapWall(slices.Repeat([]float64{19.5}, n), 40), math.Ceil(float64(n)/40)*19.5; math.Abs(got-want) > 1e-6 {
+			t.Errorf("%d items of 19.5 s at 40: %v, want %v", n, got, want)
+		}
+	}
+	if got := runWall(10, []float64{4, 4, 4}, 2, 30); got != 48 {
+		t.Errorf("runWall = %v, want 48", got)
+	}
 }
 
 func (r scaleRun) String() string {

@@ -36,6 +36,8 @@ func newHandlerFromEnv(ctx context.Context, getenv func(string) string) (*Handle
 		rules: rules.All(),
 		now:   time.Now,
 		log:   slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+		// FNAUDIT_PART_FUNCTIONS, when set, replaces the deadline-based part size.
+		partSize: cfg.PartFunctions,
 		// Publish in the topic's own region, whatever the function's is.
 		sns: sns.NewFromConfig(awsCfg, func(o *sns.Options) { o.Region = cfg.TopicRegion }),
 	}

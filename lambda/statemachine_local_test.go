@@ -95,28 +95,45 @@ const promiseResolvers = `if (typeof Promise.withResolvers !== "function") {
 }
 `
 
-// invokeScript is the Task override: it posts the task's Payload to the
-// invoke endpoint, as Step Functions' lambda:invoke integration does, and
-// prints {"Payload": answer}; a function error fails the task.
-const invokeScript = `#!/usr/bin/env node
-const input = JSON.parse(process.argv[2]);
-fetch(process.env.FNAUDIT_INVOKE_URL, {method: "POST", body: JSON.stringify(input.Payload)})
-  .then(async (r) => {
-    const body = await r.text();
-    if (!r.ok) { console.error(body); process.exit(1); }
-    process.stdout.write(JSON.stringify({Payload: JSON.parse(body)}));
-  })
-  .catch((e) => { console.error(String(e)); process.exit(1); });
+// runnerScript runs a definition with aws-local-stepfunctions' StateMachine
+// (the package's library; its local-sfn command runs a task override as a
+// synchronous child process, one at a time, which would serialize the Map
+// whatever its MaxConcurrency). Arguments: the package's directory, the
+// definition file, the execution name; the input comes on stdin. Every Task
+// posts its Payload to FNAUDIT_INVOKE_URL, as Step Functions' lambda:invoke
+// integration does, and gets {"Payload": answer}; a function error fails the
+// task. Its X-Fnaudit-Task-Start header is when the executor started the
+// task (Unix ms), so the endpoint can time a whole task.
+const runnerScript = `const fs = require("fs");
+const { StateMachine } = require(process.argv[2]);
+const definition = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
+const input = JSON.parse(fs.readFileSync(0, "utf8"));
+async function invoke(task) {
+  const start = performance.timeOrigin + performance.now();
+  const r = await fetch(process.env.FNAUDIT_INVOKE_URL, {method: "POST", body: JSON.stringify(task.Payload),
+    headers: {"X-Fnaudit-Task-Start": String(start)}});
+  const body = await r.text();
+  if (!r.ok) { throw new Error(body); }
+  return {Payload: JSON.parse(body)};
+}
+const machine = new StateMachine(definition);
+const execution = machine.run(input, {
+  overrides: {taskResourceLocalHandlers: {Plan: invoke, CollectItem: invoke, Publish: invoke}},
+  context: {Execution: {Name: process.argv[4], StartTime: process.argv[5]}},
+});
+execution.result
+  .then((out) => { process.stdout.write(JSON.stringify(out) + "\n"); })
+  .catch((e) => { console.error(String(e && e.stack || e)); process.exit(1); });
 `
 
-// TestStateMachineRunsLocally runs the definition with local-sfn, every Task
-// invoking the handler (against the local AWS server) through an HTTP
-// endpoint: plan over an organization of 3 accounts x 2 regions, a collect
+// TestStateMachineRunsLocally runs the definition with
+// aws-local-stepfunctions (runLocalSFN), every Task invoking the handler
+// (against the local AWS server) through an HTTP endpoint: plan over an organization of 3 accounts x 2 regions, a collect
 // child per account-region of which one fails, and publish. One digest, every
 // collected function in it, the failed account-region a gap.
 //
-// local-sfn does not implement the Distributed Map's ItemReader and
-// ResultWriter: the run replaces the ItemReader with ItemsPath over the items
+// aws-local-stepfunctions does not implement the Distributed Map's
+// ItemReader and ResultWriter: the run replaces the ItemReader with ItemsPath over the items
 // the plan step wrote (read back from the bucket by the endpoint, as the
 // ItemReader would with InputType JSON), and drops the ResultWriter (the
 // publish step does not read it: a missing partial is what makes a gap).
@@ -153,7 +170,7 @@ func TestStateMachineRunsLocally(t *testing.T) {
 	m := hs.published(t)
 	r := reportOf(t, m)
 	if r.Scope.Functions != 2 || len(r.Gaps) != 1 || r.Gaps[0].Account != acctDenied || r.Gaps[0].Region != "eu-west-1" {
-		t.Errorf("report: %d functions, gaps %+v; local-sfn said %s", r.Scope.Functions, r.Gaps, out)
+		t.Errorf("report: %d functions, gaps %+v; aws-local-stepfunctions said %s", r.Scope.Functions, r.Gaps, out)
 	}
 	if strings.Contains(m.Subject, "all clear") {
 		t.Errorf("subject %q", m.Subject)
@@ -164,19 +181,16 @@ func TestStateMachineRunsLocally(t *testing.T) {
 }
 
 // runLocalSFN runs the state machine definition with aws-local-stepfunctions
-// (localSFN), each task invoking the endpoint at invokeURL through
-// invokeScript. The definition reads the plan's items inline (the local
-// executor has no ItemReader or ResultWriter): the plan task's answer must
-// carry them as "itemReader".
+// (localSFN is its local-sfn command, beside the package) through
+// runnerScript, each task invoking the endpoint at invokeURL; the Map runs
+// up to its MaxConcurrency children at once. The definition reads the
+// plan's items inline (the local executor has no ItemReader or
+// ResultWriter): the plan task's answer must carry them as "itemReader".
 func runLocalSFN(t *testing.T, localSFN, invokeURL, execution, input string) []byte {
 	t.Helper()
 	dir := t.TempDir()
-	script := filepath.Join(dir, "invoke.cjs")
-	polyfill := filepath.Join(dir, "resolvers.cjs")
-	if err := os.WriteFile(script, []byte(invokeScript), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(polyfill, []byte(promiseResolvers), 0o644); err != nil {
+	runner := filepath.Join(dir, "run.cjs")
+	if err := os.WriteFile(runner, []byte(promiseResolvers+runnerScript), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	def := substituted(t, func(d map[string]any) {
@@ -187,13 +201,15 @@ func runLocalSFN(t *testing.T, localSFN, invokeURL, execution, input string) []b
 		delete(m, "ResultWriter")
 		m["ItemsPath"] = "$.plan.items"
 	})
-	cmd := exec.Command(localSFN, "-f", def, "-t", "Plan:"+script, "-t", "CollectItem:"+script, "-t", "Publish:"+script,
-		"--context", `{"Execution":{"Name":"`+execution+`","StartTime":"2026-12-04T06:00:00.000Z"}}`)
+	// local-sfn is node_modules/.bin/local-sfn; the package is
+	// node_modules/aws-local-stepfunctions.
+	pkg := filepath.Join(filepath.Dir(filepath.Dir(localSFN)), "aws-local-stepfunctions")
+	cmd := exec.Command("node", runner, pkg, def, execution, "2026-12-04T06:00:00.000Z")
 	cmd.Stdin = strings.NewReader(input + "\n")
-	cmd.Env = append(os.Environ(), "FNAUDIT_INVOKE_URL="+invokeURL, "NODE_OPTIONS=--require "+polyfill)
+	cmd.Env = append(os.Environ(), "FNAUDIT_INVOKE_URL="+invokeURL)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("local-sfn: %v\n%s", err, out)
+		t.Fatalf("aws-local-stepfunctions: %v\n%s", err, out)
 	}
 	return out
 }
