@@ -285,7 +285,7 @@ func (h *Handler) runChanges(ctx context.Context, payload []byte, log *slog.Logg
 	var notes []string
 	if h.cfg.ReportBucket != "" {
 		var warning string
-		if prev, warning = h.loadBaseline(ctx, scope); warning != "" {
+		if prev, warning = h.loadState(ctx, scope); warning != "" {
 			notes = append(notes, warning)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/fnaudit/fnaudit/audit"
 	"github.com/fnaudit/fnaudit/internal/awstest"
@@ -87,8 +88,8 @@ func TestChangeUpdatesState(t *testing.T) {
 	if _, err := hs.invoke(t, ctx, readFile(t, "scheduled-event.json")); err != nil {
 		t.Fatal(err)
 	}
-	base, warning := hs.h.loadBaseline(ctx, hs.h.configuredScope())
-	if base == nil || len(openOn(base, "orders-api")) == 0 || len(openOn(base, "billing-export")) == 0 {
+	base, warning := hs.h.loadState(ctx, hs.h.configuredScope())
+	if base == nil || len(openOn(base, "orders-api")) == 0 || len(openOn(base, "billing-export")) == 0 || len(base.Control) == 0 {
 		t.Fatalf("baseline %v (%s)", base, warning)
 	}
 	before := len(hs.srv.SNS().Messages())
@@ -102,9 +103,14 @@ func TestChangeUpdatesState(t *testing.T) {
 	if err != nil || res.MessageID != "" || !strings.HasPrefix(res.Skipped, "nothing new") {
 		t.Fatalf("delete: %+v, %v", res, err)
 	}
-	state, _ := hs.h.loadBaseline(ctx, hs.h.configuredScope())
+	state, _ := hs.h.loadState(ctx, hs.h.configuredScope())
 	if got := openOn(state, "orders-api"); len(got) != 0 {
 		t.Errorf("the deleted function's findings %v stay in the state", got)
+	}
+	// The event run does not judge who can change a function: the stored
+	// control section is written back as it was.
+	if diff := cmp.Diff(base.Control, state.Control); diff != "" {
+		t.Errorf("the state's control section changed (-before +after):\n%s", diff)
 	}
 	if got, want := openOn(state, "billing-export"), openOn(base, "billing-export"); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("billing-export's findings %v, were %v", got, want)

@@ -64,8 +64,21 @@ func scopeKey(s Scope) string {
 // loadBaseline reads the previous full-scope run's report for scope. It
 // returns nil without a warning when there is none yet (the first run), and
 // nil with a warning for the digest when the pointer or the report cannot be
-// read or belongs to another scope.
+// read or belongs to another scope. It passes over the report's control
+// section, which a comparison does not use (loadState keeps it).
 func (h *Handler) loadBaseline(ctx context.Context, scope Scope) (*audit.Report, string) {
+	return h.loadStored(ctx, scope, false)
+}
+
+// loadState is loadBaseline keeping the report's control section: an event
+// run writes the stored report back with its re-audited functions merged in
+// (mergeState), and who can change each function is part of what it keeps.
+func (h *Handler) loadState(ctx context.Context, scope Scope) (*audit.Report, string) {
+	return h.loadStored(ctx, scope, true)
+}
+
+// loadStored is loadBaseline, with the control section when control is set.
+func (h *Handler) loadStored(ctx context.Context, scope Scope, control bool) (*audit.Report, string) {
 	owner, err := h.bucketOwner(ctx)
 	if err != nil {
 		return nil, fmt.Sprintf("state: the previous run's report was not read (%v); nothing is marked new", err)
@@ -96,7 +109,7 @@ func (h *Handler) loadBaseline(ctx context.Context, scope Scope) (*audit.Report,
 		return nil, fmt.Sprintf("state: read the previous report %s: %v; nothing is marked new", repLoc, err)
 	}
 	defer out.Body.Close()
-	prev, err := decodeBaseline(out.Body, reportMaxBytes)
+	prev, err := decodeBaseline(out.Body, reportMaxBytes, control)
 	var rerr *baselineReadError
 	switch {
 	case errors.As(err, &rerr):
@@ -115,10 +128,11 @@ func (h *Handler) loadBaseline(ctx context.Context, scope Scope) (*audit.Report,
 // gaps, decoded one element at a time) and passes over the others (the
 // control section, which at organization scale is as large as the findings,
 // and members it does not know) token by token, so it holds the baseline and
-// one element, never the document. It reads at most limit bytes. An error
+// one element, never the document; with control set it keeps the control
+// section too, decoded the same way. It reads at most limit bytes. An error
 // reading r, or past limit, is a *baselineReadError; any other error means r
 // is not a report.
-func decodeBaseline(r io.Reader, limit int64) (*audit.Report, error) {
+func decodeBaseline(r io.Reader, limit int64, control bool) (*audit.Report, error) {
 	dec := json.NewDecoder(&boundedReader{r: r, left: limit, max: limit})
 	fail := func(err error) (*audit.Report, error) {
 		var rerr *baselineReadError
@@ -155,6 +169,12 @@ func decodeBaseline(r io.Reader, limit int64) (*audit.Report, error) {
 			prev.Findings, err = decodeList[audit.Finding](dec, min(int64(max(prev.Summary.Total, 0)), limit/minFindingBytes))
 		case "gaps":
 			prev.Gaps, err = decodeList[audit.Gap](dec, min(int64(max(prev.Summary.Gaps, 0)), limit/minFindingBytes))
+		case "control":
+			if control {
+				prev.Control, err = decodeList[audit.FunctionControl](dec, min(int64(max(prev.Scope.Functions, 0)), limit/minFindingBytes))
+			} else {
+				err = skipValue(dec)
+			}
 		default:
 			err = skipValue(dec)
 		}

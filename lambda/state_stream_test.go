@@ -51,7 +51,7 @@ func renderReport(t testing.TB, r *audit.Report) []byte {
 }
 
 // The streamed baseline is what json.Unmarshal reads, without the control
-// section.
+// section unless it is asked for.
 func TestDecodeBaselineMatchesUnmarshal(t *testing.T) {
 	t.Parallel()
 	for _, r := range []*audit.Report{baselineReport(3, 5), {Schema: audit.ReportSchema}, baselineReport(0, 0)} {
@@ -61,16 +61,27 @@ func TestDecodeBaselineMatchesUnmarshal(t *testing.T) {
 			t.Fatal(err)
 		}
 		want.Control = nil
-		got, err := decodeBaseline(bytes.NewReader(data), int64(len(data)))
+		got, err := decodeBaseline(bytes.NewReader(data), int64(len(data)), false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(&want, got); diff != "" {
 			t.Errorf("streamed baseline differs from json.Unmarshal's (-want +got):\n%s", diff)
 		}
+		// With control set, the whole report, control section and all.
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatal(err)
+		}
+		got, err = decodeBaseline(bytes.NewReader(data), int64(len(data)), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(&want, got); diff != "" {
+			t.Errorf("streamed state differs from json.Unmarshal's (-want +got):\n%s", diff)
+		}
 	}
 	// Members it does not know, and null lists, are passed over.
-	got, err := decodeBaseline(strings.NewReader(`{"schema":"fnaudit.report/v1","future":{"a":[1,{"b":null}],"c":"}"},"findings":null,"gaps":[],"control":[{"x":[[]]}]}`), 1<<20)
+	got, err := decodeBaseline(strings.NewReader(`{"schema":"fnaudit.report/v1","future":{"a":[1,{"b":null}],"c":"}"},"findings":null,"gaps":[],"control":[{"x":[[]]}]}`), 1<<20, false)
 	if err != nil || got.Schema != audit.ReportSchema || got.Findings != nil || got.Gaps == nil || got.Control != nil {
 		t.Errorf("decodeBaseline = %+v, %v", got, err)
 	}
@@ -161,21 +172,21 @@ func TestDecodeBaselineReadErrors(t *testing.T) {
 	t.Parallel()
 	data := renderReport(t, baselineReport(20, 2000))
 	var rerr *baselineReadError
-	_, err := decodeBaseline(bytes.NewReader(data), int64(len(data))-1)
+	_, err := decodeBaseline(bytes.NewReader(data), int64(len(data))-1, false)
 	if !errors.As(err, &rerr) || !strings.Contains(err.Error(), fmt.Sprintf("larger than %d bytes", len(data)-1)) {
 		t.Errorf("one byte over the bound: %v", err)
 	}
-	if _, err := decodeBaseline(bytes.NewReader(data), int64(len(data))); err != nil {
+	if _, err := decodeBaseline(bytes.NewReader(data), int64(len(data)), false); err != nil {
 		t.Errorf("exactly the bound: %v", err)
 	}
 	reset := errors.New("connection reset")
-	_, err = decodeBaseline(&failingReader{data: data[:len(data)/3], err: reset}, int64(len(data)))
+	_, err = decodeBaseline(&failingReader{data: data[:len(data)/3], err: reset}, int64(len(data)), false)
 	if !errors.As(err, &rerr) || !errors.Is(err, reset) {
 		t.Errorf("failing body: %v", err)
 	}
 	// The bound stops reading: a body far past it is not read to its end.
 	cr := &countingReader{r: io.MultiReader(bytes.NewReader(data), bytes.NewReader(bytes.Repeat([]byte(" "), 10<<20)))}
-	if _, err := decodeBaseline(cr, int64(len(data))+100); !errors.As(err, &rerr) {
+	if _, err := decodeBaseline(cr, int64(len(data))+100, false); !errors.As(err, &rerr) {
 		t.Errorf("padded body: %v", err)
 	}
 	if cr.n > int64(len(data))+100+64<<10 {
