@@ -10,13 +10,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/account"
-	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/fnaudit/fnaudit/audit/rules"
+	"github.com/fnaudit/fnaudit/providers/awslambda"
 )
 
 // newHandlerFromEnv reads and checks the configuration and builds the AWS
@@ -48,7 +48,7 @@ func newHandlerFromEnv(ctx context.Context, getenv func(string) string) (*Handle
 		h.s3 = s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = pathStyle })
 		h.sts = sts.NewFromConfig(awsCfg)
 		// Organization scale's plan step (scale.go) needs a report bucket.
-		h.org = organizations.NewFromConfig(awsCfg)
+		h.org = awslambda.OrganizationsClient(awsCfg) // paced as the collector paces its own
 		h.regions = account.NewFromConfig(awsCfg)
 	}
 	h.collectors = providerCollectors(cfg, secretsmanager.NewFromConfig(awsCfg))
