@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -41,64 +42,34 @@ func PartAccounts(inv *Inventory) []Account {
 // part held a function. Scope: providers and regions are the union, accounts
 // the distinct accounts of the parts, functions the sum.
 type ReportMerger struct {
-	now       time.Time
-	findings  []Finding
-	seenFind  map[string]bool
-	gaps      []Gap
-	seenGap   map[string]bool
-	warnings  []string
-	seenWarn  map[string]bool
-	control   []FunctionControl
-	accounts  []Account
-	acctIndex map[accountKey]int
-	providers map[Provider]bool
-	regions   map[string]bool
-	functions int
-	parts     int
+	now      time.Time
+	findings []Finding
+	seenFind map[string]bool
+	gaps     []Gap
+	seenGap  map[string]bool
+	warnings []string
+	seenWarn map[string]bool
+	// unjudged are the accounts whose functions' control no part judged,
+	// named in one warning (at warnings[unjudgedAt]) as Analyze names them.
+	unjudged   map[string]bool
+	unjudgedAt int
+	control    []FunctionControl
+	accounts   []Account
+	acctIndex  map[accountKey]int
+	providers  map[Provider]bool
+	regions    map[string]bool
+	functions  int
+	parts      int
 	// strs interns the strings findings repeat (rule, title, remediation,
 	// evidence): decoded from JSON each is a copy of its own.
-	strs map[string]string
+	strs Interner
 }
 
 // NewReportMerger starts a merge; now is the report's GeneratedAt.
 func NewReportMerger(now time.Time) *ReportMerger {
 	return &ReportMerger{now: now, seenFind: map[string]bool{}, seenGap: map[string]bool{},
 		seenWarn: map[string]bool{}, acctIndex: map[accountKey]int{}, providers: map[Provider]bool{},
-		regions: map[string]bool{}, strs: map[string]string{}}
-}
-
-func (m *ReportMerger) intern(s string) string {
-	if c, ok := m.strs[s]; ok {
-		return c
-	}
-	m.strs[s] = s
-	return s
-}
-
-// internPrincipal shares a controller's strings: an account's admins control
-// each of its functions.
-func (m *ReportMerger) internPrincipal(p *ControlPrincipal) {
-	p.Kind = ControllerKind(m.intern(string(p.Kind)))
-	p.ID, p.Name, p.Account = m.intern(p.ID), m.intern(p.Name), m.intern(p.Account)
-	for i, s := range p.Members {
-		p.Members[i] = m.intern(s)
-	}
-}
-
-// internFinding shares the strings a finding repeats with other findings:
-// everything but its id, resource and function (those are the function's
-// own; the control summary holds the function id too).
-func (m *ReportMerger) internFinding(f *Finding) {
-	f.Rule, f.Slug, f.Account, f.Region = m.intern(f.Rule), m.intern(f.Slug), m.intern(f.Account), m.intern(f.Region)
-	f.Category, f.Severity = Category(m.intern(string(f.Category))), Severity(m.intern(string(f.Severity)))
-	f.Status, f.Provider = Status(m.intern(string(f.Status))), Provider(m.intern(string(f.Provider)))
-	f.Key, f.Title, f.Detail, f.Remediation = m.intern(f.Key), m.intern(f.Title), m.intern(f.Detail), m.intern(f.Remediation)
-	for i := range f.Evidence {
-		e := &f.Evidence[i]
-		e.Source.API, e.Source.Ref = m.intern(e.Source.API), m.intern(e.Source.Ref)
-		e.Path, e.Fragment = m.intern(e.Path), m.intern(e.Fragment)
-	}
-	f.Evidence = slices.Clip(f.Evidence)
+		regions: map[string]bool{}}
 }
 
 // Add merges one part. The part's report is not kept: its slices may be
@@ -109,7 +80,7 @@ func (m *ReportMerger) Add(p ReportPart) {
 		for _, f := range r.Findings {
 			if !m.seenFind[f.ID] {
 				m.seenFind[f.ID] = true
-				m.internFinding(&f)
+				m.strs.Finding(&f)
 				m.findings = append(m.findings, f)
 			}
 		}
@@ -123,15 +94,7 @@ func (m *ReportMerger) Add(p ReportPart) {
 			m.AddWarning(w)
 		}
 		for _, c := range r.Control {
-			c.Name, c.Account, c.Region = m.intern(c.Name), m.intern(c.Account), m.intern(c.Region)
-			c.Provider = Provider(m.intern(string(c.Provider)))
-			c.Controllers = slices.Clip(c.Controllers)
-			for i := range c.Controllers {
-				m.internPrincipal(&c.Controllers[i].Principal)
-				for j, k := range c.Controllers[i].Kinds {
-					c.Controllers[i].Kinds[j] = ControlKind(m.intern(string(k)))
-				}
-			}
+			m.strs.Control(&c)
 			m.control = append(m.control, c)
 		}
 		for _, pr := range r.Scope.Providers {
@@ -214,8 +177,21 @@ func (m *ReportMerger) AddGap(g Gap) {
 	}
 }
 
-// AddWarning adds a warning for the operator, once.
+// AddWarning adds a warning for the operator, once. The parts' warnings
+// naming the accounts whose control was not judged become one naming them
+// all, as one analysis of the whole estate writes it: per part, an
+// organization would have thousands.
 func (m *ReportMerger) AddWarning(w string) {
+	if ids, ok := unjudgedAccounts(w); ok {
+		if m.unjudged == nil {
+			m.unjudged, m.unjudgedAt = map[string]bool{}, len(m.warnings)
+			m.warnings = append(m.warnings, "")
+		}
+		for _, id := range ids {
+			m.unjudged[id] = true
+		}
+		return
+	}
 	if !m.seenWarn[w] {
 		m.seenWarn[w] = true
 		m.warnings = append(m.warnings, w)
@@ -243,6 +219,9 @@ func (m *ReportMerger) Accounts() []Account {
 // over what the merger holds instead of copying it (an organization's
 // findings are most of the publish step's memory): call it once, last.
 func (m *ReportMerger) Report() *Report {
+	if m.unjudged != nil {
+		m.warnings[m.unjudgedAt] = unjudgedWarning(slices.Sorted(maps.Keys(m.unjudged)))
+	}
 	r := &Report{
 		Schema:      ReportSchema,
 		GeneratedAt: m.now,
@@ -251,7 +230,7 @@ func (m *ReportMerger) Report() *Report {
 		Warnings:    m.warnings,
 		Control:     m.control,
 	}
-	m.findings, m.gaps, m.warnings, m.control, m.seenFind, m.strs = nil, nil, nil, nil, nil, nil
+	m.findings, m.gaps, m.warnings, m.control, m.seenFind, m.strs = nil, nil, nil, nil, nil, Interner{}
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}

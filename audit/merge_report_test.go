@@ -72,3 +72,39 @@ func TestReportMerger(t *testing.T) {
 		t.Fatalf("warnings %q", w)
 	}
 }
+
+// Parts whose accounts hold no IAM authorization details each warn about
+// their own accounts; the merged report names them all in one warning, as
+// one analysis of the whole estate does.
+func TestReportMergerJoinsUnjudgedAccounts(t *testing.T) {
+	now := time.Date(2026, 12, 4, 6, 0, 0, 0, time.UTC)
+	inv := func(accts ...string) *Inventory {
+		inv := &Inventory{}
+		for _, a := range accts {
+			inv.Functions = append(inv.Functions, Function{Provider: AWS, Account: a, Region: "us-east-1", Name: "f",
+				ID: "arn:aws:lambda:us-east-1:" + a + ":function:f"})
+		}
+		return inv
+	}
+	whole := Analyze(inv("333333333333", "111111111111", "222222222222"), nil, Config{Now: now})
+	m := NewReportMerger(now)
+	m.AddWarning("before")
+	for _, a := range []string{"333333333333", "111111111111", "222222222222", "111111111111"} {
+		r := Analyze(inv(a), nil, Config{Now: now})
+		if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], a) {
+			t.Fatalf("part warnings %q", r.Warnings)
+		}
+		m.Add(ReportPart{Report: r})
+	}
+	m.AddWarning("after")
+	got := m.Report().Warnings
+	if want := []string{"before", whole.Warnings[0], "after"}; !slices.Equal(got, want) {
+		t.Errorf("warnings\n%q\nwant\n%q", got, want)
+	}
+	if ids, ok := unjudgedAccounts(whole.Warnings[0]); !ok || !slices.Equal(ids, []string{"111111111111", "222222222222", "333333333333"}) {
+		t.Errorf("unjudgedAccounts = %v, %v", ids, ok)
+	}
+	if _, ok := unjudgedAccounts("who can change a function was not judged in AWS account(s) : x"); ok {
+		t.Error("a warning with another suffix parsed")
+	}
+}

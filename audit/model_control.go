@@ -2,7 +2,6 @@ package audit
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 )
@@ -158,10 +157,33 @@ func controlWarnings(inv *Inventory) []string {
 			ids = append(ids, id)
 		}
 		sort.Strings(ids)
-		out = append(out, fmt.Sprintf("who can change a function was not judged in AWS account(s) %s: the inventory holds no IAM authorization details for them (an older collection, or iam:GetAccountAuthorizationDetails failed; see the gaps)",
-			strings.Join(ids, ", ")))
+		out = append(out, unjudgedWarning(ids))
 	}
 	return out
+}
+
+const (
+	unjudgedPrefix = "who can change a function was not judged in AWS account(s) "
+	unjudgedSuffix = ": the inventory holds no IAM authorization details for them (an older collection, or iam:GetAccountAuthorizationDetails failed; see the gaps)"
+)
+
+// unjudgedWarning is the warning naming the AWS accounts (sorted ids) whose
+// functions' control was not judged.
+func unjudgedWarning(ids []string) string {
+	return unjudgedPrefix + strings.Join(ids, ", ") + unjudgedSuffix
+}
+
+// unjudgedAccounts returns the account ids an unjudgedWarning names, and
+// whether w is one.
+func unjudgedAccounts(w string) ([]string, bool) {
+	ids, ok := strings.CutPrefix(w, unjudgedPrefix)
+	if !ok {
+		return nil, false
+	}
+	if ids, ok = strings.CutSuffix(ids, unjudgedSuffix); !ok || ids == "" {
+		return nil, false
+	}
+	return strings.Split(ids, ", "), true
 }
 
 // FunctionControl says, in a report, who can change one function: the

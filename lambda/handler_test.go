@@ -46,7 +46,7 @@ type harness struct {
 	srv *awstest.Server
 }
 
-func newHarness(t *testing.T, e env, f CollectorFactory) *harness {
+func newHarness(t testing.TB, e env, f CollectorFactory) *harness {
 	t.Helper()
 	srv := awstest.New(t)
 	srv.AddAccount(securityID)
@@ -91,7 +91,7 @@ func readFile(t *testing.T, name string) []byte {
 }
 
 // invoke runs the handler the way the Lambda runtime does.
-func (hs *harness) invoke(t *testing.T, ctx context.Context, payload []byte) (*Result, error) {
+func (hs *harness) invoke(t testing.TB, ctx context.Context, payload []byte) (*Result, error) {
 	t.Helper()
 	out, err := lambda.NewHandler(hs.h.Handle).Invoke(ctx, payload)
 	if err != nil {

@@ -19,7 +19,11 @@ import (
 // memEstate is the estate the publish step merges at organization scale: n
 // AWS functions, 200 per account-region, each with a resource policy of two
 // statements, three environment variables and one trigger; one execution role
-// per five functions, each role with a managed and an inline policy.
+// per five functions, each role with a managed and an inline policy; and
+// each account's IAM authorization details (its execution roles, an
+// administrators' role any of the account's principals may assume, and a
+// deployers' role that may update its functions), so who can change a
+// function is judged as in a real collection.
 func memEstate(n int) *audit.Inventory { return memEstateSlice(0, n, n) }
 
 // memEstateSlice is the functions first to first+count-1 of memEstate(total),
@@ -40,6 +44,27 @@ func memEstateSlice(first, count, total int) *audit.Inventory {
 	}
 	inv.Organizations = []audit.Organization{{Provider: audit.AWS, ID: "o-abcdef1234", Account: members[0],
 		MembersKnown: true, Members: members, Source: audit.Source{API: "organizations:ListAccounts"}}}
+	admin := doc(map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"})
+	for a := first / perAccount; a*perAccount < min(first+count, n); a++ {
+		acct := members[a]
+		trust := func(principal any) json.RawMessage {
+			return doc(map[string]any{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
+		}
+		details := &audit.AWSAccount{Source: audit.Source{API: "iam:GetAccountAuthorizationDetails", Ref: acct},
+			Policies: []audit.Policy{{Kind: audit.PolicyAWSManaged, Name: "AdministratorAccess", ID: "arn:aws:iam::aws:policy/AdministratorAccess", Document: admin}},
+			Roles: []audit.AWSPrincipal{
+				{ARN: "arn:aws:iam::" + acct + ":role/admin", Name: "admin", Attached: []string{"arn:aws:iam::aws:policy/AdministratorAccess"},
+					Trust: trust(map[string]any{"AWS": "arn:aws:iam::" + acct + ":root"})},
+				{ARN: "arn:aws:iam::" + acct + ":role/deployer", Name: "deployer", Trust: trust(map[string]any{"Service": "codebuild.amazonaws.com"}),
+					Inline: []audit.Policy{{Kind: audit.PolicyInline, Name: "deploy", Document: doc(map[string]any{"Effect": "Allow",
+						"Action": []string{"lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"}, "Resource": "arn:aws:lambda:*:" + acct + ":function:*"})}}},
+			}}
+		for r := a * perAccount / 5; r < (a+1)*perAccount/5; r++ {
+			details.Roles = append(details.Roles, audit.AWSPrincipal{ARN: fmt.Sprintf("arn:aws:iam::%s:role/svc-%06d", acct, r), Name: fmt.Sprintf("svc-%06d", r),
+				Trust: trust(map[string]any{"Service": "lambda.amazonaws.com"})})
+		}
+		inv.Accounts = append(inv.Accounts, audit.Account{Provider: audit.AWS, ID: acct, AWS: details})
+	}
 	for i := first; i < min(first+count, n); i++ {
 		acct := members[i/perAccount]
 		role := fmt.Sprintf("arn:aws:iam::%s:role/svc-%06d", acct, i/5)

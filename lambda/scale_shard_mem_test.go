@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -21,7 +20,8 @@ import (
 // analyses one at a time, merges them and renders the JSON report. Per
 // function: the collect step's analysis time and allocation, the analysis
 // object's bytes, the merged report publish keeps, its peak heap, and the
-// render's peak. The analyses are written to files, not held, so the heap is
+// render's peak and the report's size; the HTML report's time, size and
+// peak. The analyses are written to files, not held, so the heap is
 // publish's alone. Run it once:
 //
 //	go test ./lambda/ -run '^$' -bench ShardedPublish -benchtime 1x
@@ -33,6 +33,14 @@ func BenchmarkShardedPublish(b *testing.B) {
 			}
 		})
 	}
+}
+
+// countingWriter counts the bytes written to it.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
 
 func benchShardedPublish(b *testing.B, n int) {
@@ -76,6 +84,7 @@ func benchShardedPublish(b *testing.B, n int) {
 	// Publish: read and merge the analyses one at a time.
 	m0 := memStats()
 	sampler := startHeapSampler()
+	mergeStart := time.Now()
 	sm := newShardMerge(now)
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -92,18 +101,34 @@ func benchShardedPublish(b *testing.B, n int) {
 		b.Fatalf("corrections %v in an estate without crossing doors", cs)
 	}
 	r := sm.m.Report()
+	mergeTime := time.Since(mergeStart)
 	peakMerge := sampler.Stop()
 	m1 := memStats()
 	b.ReportMetric(perFn(m1.HeapAlloc-min(m1.HeapAlloc, m0.HeapAlloc)), "merged-report-B/function")
 	b.ReportMetric(perFn(peakMerge-min(peakMerge, m0.HeapAlloc)), "merge-peak-B/function")
+	b.ReportMetric(float64(mergeTime.Microseconds())/float64(n), "merge-µs/function")
 
 	// The JSON report, rendered as writeReport streams it.
 	sampler = startHeapSampler()
-	if err := report.Render(io.Discard, report.JSON, r, report.Options{}); err != nil {
+	var jsonBytes countingWriter
+	if err := report.Render(&jsonBytes, report.JSON, r, report.Options{}); err != nil {
 		b.Fatal(err)
 	}
 	peakJSON := sampler.Stop()
 	b.ReportMetric(perFn(peakJSON-min(peakJSON, m0.HeapAlloc)), "render-peak-B/function")
+	b.ReportMetric(perFn(uint64(jsonBytes)), "report-json-B/function")
+
+	// The HTML report (bounded: the highest-ranked functions only).
+	sampler = startHeapSampler()
+	htmlStart := time.Now()
+	var htmlBytes countingWriter
+	if err := report.Render(&htmlBytes, report.HTML, r, report.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(time.Since(htmlStart).Seconds(), "html-s")
+	b.ReportMetric(float64(htmlBytes)/1e6, "html-MB")
+	peakHTML := sampler.Stop()
+	b.ReportMetric(float64(peakHTML-min(peakHTML, m0.HeapAlloc))/1e6, "html-peak-MB")
 	b.ReportMetric(float64(len(r.Findings)), "findings")
 	if r.Scope.Functions != n || len(r.Control) != n {
 		b.Fatalf("merged %d functions, %d control summaries; want %d", r.Scope.Functions, len(r.Control), n)

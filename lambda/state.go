@@ -128,7 +128,8 @@ func (h *Handler) loadStored(ctx context.Context, scope Scope, control bool) (*a
 // gaps, decoded one element at a time) and passes over the others (the
 // control section, which at organization scale is as large as the findings,
 // and members it does not know) token by token, so it holds the baseline and
-// one element, never the document; with control set it keeps the control
+// one element, never the document, the strings findings repeat shared
+// (audit.Interner); with control set it keeps the control
 // section too, decoded the same way. It reads at most limit bytes. An error
 // reading r, or past limit, is a *baselineReadError; any other error means r
 // is not a report.
@@ -145,6 +146,10 @@ func decodeBaseline(r io.Reader, limit int64, control bool) (*audit.Report, erro
 		return fail(err)
 	}
 	var prev audit.Report
+	// Each decoded finding holds its own copy of its rule's title,
+	// remediation and evidence source: shared, the baseline takes half
+	// the memory.
+	var strs audit.Interner
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -166,12 +171,12 @@ func decodeBaseline(r io.Reader, limit int64, control bool) (*audit.Report, erro
 			// The summary comes first and counts the findings: the list
 			// is allocated once at that size (bounded by what limit bytes
 			// can hold, whatever the count says) rather than grown.
-			prev.Findings, err = decodeList[audit.Finding](dec, min(int64(max(prev.Summary.Total, 0)), limit/minFindingBytes))
+			prev.Findings, err = decodeList(dec, min(int64(max(prev.Summary.Total, 0)), limit/minFindingBytes), strs.Finding)
 		case "gaps":
-			prev.Gaps, err = decodeList[audit.Gap](dec, min(int64(max(prev.Summary.Gaps, 0)), limit/minFindingBytes))
+			prev.Gaps, err = decodeList[audit.Gap](dec, min(int64(max(prev.Summary.Gaps, 0)), limit/minFindingBytes), nil)
 		case "control":
 			if control {
-				prev.Control, err = decodeList[audit.FunctionControl](dec, min(int64(max(prev.Scope.Functions, 0)), limit/minFindingBytes))
+				prev.Control, err = decodeList(dec, min(int64(max(prev.Scope.Functions, 0)), limit/minFindingBytes), strs.Control)
 			} else {
 				err = skipValue(dec)
 			}
@@ -198,8 +203,9 @@ func decodeBaseline(r io.Reader, limit int64, control bool) (*audit.Report, erro
 const minFindingBytes = 64
 
 // decodeList decodes a JSON array (or null) one element at a time, into a
-// list with room for capHint elements.
-func decodeList[T any](dec *json.Decoder, capHint int64) ([]T, error) {
+// list with room for capHint elements, passing each to keep (when not nil)
+// before it is kept.
+func decodeList[T any](dec *json.Decoder, capHint int64, keep func(*T)) ([]T, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -215,6 +221,9 @@ func decodeList[T any](dec *json.Decoder, capHint int64) ([]T, error) {
 		var v T
 		if err := dec.Decode(&v); err != nil {
 			return nil, fmt.Errorf("element %d: %w", len(out), err)
+		}
+		if keep != nil {
+			keep(&v)
 		}
 		out = append(out, v)
 	}
