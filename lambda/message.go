@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -56,6 +57,11 @@ const (
 	digestFunctions = 10
 	digestChanges   = 50
 	digestGaps      = 100
+	// digestWarnings and warningBytes bound the warnings the digest and the
+	// JSON report list (the full report has them all): an organization's
+	// warnings grow with its accounts.
+	digestWarnings = 20
+	warningBytes   = 8 << 10
 	// jsonReserve is what the JSON report keeps (its three copies together)
 	// when the digest does not fit whole.
 	jsonReserve = 24 << 10
@@ -86,7 +92,7 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 	shown, _ := report.Filter(r.Findings, min)
 	opts := report.DigestOptions{MinSeverity: min, Accounts: accounts, FullReport: fullReport,
 		HTMLReport: page.URI, HTMLReportURL: page.Console, Delta: delta,
-		MaxFunctions: digestFunctions, MaxChanges: digestChanges, MaxGaps: digestGaps, MoreHint: moreHint}
+		MaxFunctions: digestFunctions, MaxChanges: digestChanges, MaxGaps: digestGaps, MaxWarnings: digestWarnings, MoreHint: moreHint}
 	ranked := append([]audit.Gap(nil), r.Gaps...)
 	report.RankGaps(ranked)
 	nWide := 0
@@ -242,11 +248,15 @@ func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []
 	if out.Gaps == nil {
 		out.Gaps = []audit.Gap{}
 	}
+	where := "the full report is at " + fullReport
+	if fullReport == "" {
+		where = "no full report was written (set " + envReportBucket + " to keep one)"
+	}
+	out.Warnings = messageWarnings(r.Warnings)
+	if n := len(out.Warnings); n < len(r.Warnings) {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("this message lists %d of the report's %d warnings; %s", n, len(r.Warnings), where))
+	}
 	if m.Omitted > 0 || m.OmittedGaps > 0 {
-		where := "the full report is at " + fullReport
-		if fullReport == "" {
-			where = "no full report was written (set " + envReportBucket + " to keep one)"
-		}
 		note := fmt.Sprintf("this message lists %d of %d findings (worst first) to fit SNS's %d-byte limit", k, len(shown), snsMaxBytes)
 		switch {
 		case folded:
@@ -259,7 +269,7 @@ func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []
 				"all %d organization-, account- and region-level gaps and %d of %d per-resource gaps; the %d left out are counted below by account, region and cause",
 				k, len(shown), len(out.Gaps), len(r.Gaps), snsMaxBytes, len(wide), g, len(narrow), m.OmittedGaps)
 		}
-		out.Warnings = append(append([]string(nil), r.Warnings...), note+"; "+where)
+		out.Warnings = append(out.Warnings, note+"; "+where)
 		if folded {
 			for _, c := range report.FoldWideGaps(wide) {
 				out.Warnings = append(out.Warnings, "folded in this message: "+c.String())
@@ -288,6 +298,19 @@ func renderMessage(r *audit.Report, d report.Digest, fullReport string, shown []
 	}
 	m.Message = string(bytes.TrimRight(buf.Bytes(), "\n"))
 	return m, nil
+}
+
+// messageWarnings is the first of ws that fit the message: at most
+// digestWarnings of them and warningBytes in all. Appending to it leaves ws
+// as it is.
+func messageWarnings(ws []string) []string {
+	size := 0
+	for i, w := range ws {
+		if size += len(w); i == digestWarnings || size > warningBytes {
+			return slices.Clip(ws[:i])
+		}
+	}
+	return slices.Clip(ws)
 }
 
 // escapeFormatChars writes every Unicode format character (bidirectional

@@ -348,3 +348,39 @@ func TestBuildMessageTenThousandFindings(t *testing.T) {
 	t.Logf("10,000 findings: message %d bytes, digest %d bytes naming %d findings (%d omitted), JSON report %d findings",
 		m.Size(), len(digest), 10000-m.DigestOmitted, m.DigestOmitted, len(rep.Findings))
 }
+
+// An organization's warnings grow with its accounts: 3,000 warnings of 500
+// bytes (1.5 MB) still make one message; the digest and the JSON
+// report list the first ones and say how many more the full report has.
+func TestBuildMessageBoundsWarnings(t *testing.T) {
+	t.Parallel()
+	r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: estateTime, Findings: []audit.Finding{}, Gaps: []audit.Gap{}}
+	for i := range 3000 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("warning %04d %s", i, strings.Repeat("w", 487)))
+	}
+	r.Summarize()
+	m, err := buildMessage(r, nil, audit.Medium, "s3://acme/r.json", htmlReport{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Size() > snsMaxBytes {
+		t.Errorf("size %d", m.Size())
+	}
+	digest, rep := decodeMessage(t, m)
+	if got := strings.Count(digest, "- warning "); got != digestWarnings || !strings.Contains(digest, "- ... and 2980 more warnings: see the full report (below)") {
+		t.Errorf("digest lists %d warnings:\n%.3000s", got, digest)
+	}
+	listed := 0
+	for _, w := range rep.Warnings {
+		if strings.HasPrefix(w, "warning ") {
+			listed++
+		}
+	}
+	want := warningBytes / 500
+	if listed != want || rep.Warnings[want] != fmt.Sprintf("this message lists %d of the report's 3000 warnings; the full report is at s3://acme/r.json", want) {
+		t.Errorf("the JSON report lists %d warnings (want %d), then %q", listed, want, rep.Warnings[min(listed, len(rep.Warnings)-1)])
+	}
+	if rep.Warnings[0] != r.Warnings[0] || len(r.Warnings) != 3000 {
+		t.Error("the report's own warnings changed")
+	}
+}

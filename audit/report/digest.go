@@ -48,6 +48,10 @@ type DigestOptions struct {
 	// region-level gaps are always listed, whatever the limit: they are the
 	// gaps that hide the most. Zero lists every line, a negative value none.
 	MaxGaps int
+	// MaxWarnings limits how many of the report's warnings are listed (the
+	// first ones); the digest says how many more the full report holds.
+	// Zero lists all of them.
+	MaxWarnings int
 	// Accounts are the inventory's accounts, when known (Inventory.Accounts).
 	// They let the digest tell an account that could not be audited at all from
 	// one that was audited in part (its regions are listed).
@@ -362,7 +366,15 @@ func (d *digester) writeBody(b *strings.Builder) {
 
 	if len(r.Warnings) > 0 {
 		digestHeading(b, "Warnings")
-		for _, w := range r.Warnings {
+		for i, w := range r.Warnings {
+			if i == d.opts.MaxWarnings && d.opts.MaxWarnings > 0 {
+				where := "the full report"
+				if d.opts.FullReport != "" {
+					where = "the full report (below)"
+				}
+				fmt.Fprintf(b, "- ... and %d more warnings: see %s\n", len(r.Warnings)-i, where)
+				break
+			}
 			fmt.Fprintf(b, "- %s\n", digestText(w, 400))
 		}
 	}

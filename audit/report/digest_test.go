@@ -526,3 +526,27 @@ func TestDigestRankedAndGrouped(t *testing.T) {
 		t.Errorf("first run: subject %q\n%s", d.Subject, d.Body)
 	}
 }
+
+// MaxWarnings lists the first warnings and counts the rest.
+func TestDigestMaxWarnings(t *testing.T) {
+	t.Parallel()
+	r, _ := digestReport()
+	r.Warnings = nil
+	for i := range 5 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("warning number %d", i))
+	}
+	for _, tc := range []struct {
+		max        int
+		listed     int
+		more, none string
+	}{
+		{0, 5, "", "more warnings"},
+		{5, 5, "", "more warnings"},
+		{2, 2, "- ... and 3 more warnings: see the full report (below)\n", "warning number 2"},
+	} {
+		d := NewDigest(r, DigestOptions{MaxWarnings: tc.max, FullReport: "s3://b/r.json"})
+		if got := strings.Count(d.Body, "- warning number "); got != tc.listed || !strings.Contains(d.Body, tc.more) || strings.Contains(d.Body, tc.none) {
+			t.Errorf("MaxWarnings %d: %d listed\n%s", tc.max, got, d.Body)
+		}
+	}
+}
