@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -70,14 +71,14 @@ const (
 
 // buildMessage renders the report as one SNS message within snsMaxBytes.
 //
-// The digest comes first: it names every open finding at or above min, the
+// The digest comes first: it names every open finding at or above floor, the
 // worst functions in full and the rest in one line each. Only when even the
 // one-liners do not fit beside the JSON report's summary does it leave out the
 // lowest-ranked (exposure and identity findings last) and say how many, in
 // which accounts, and where the full report is.
 //
 // The JSON report fills what the digest leaves: it lists the findings at or
-// above min (and every error finding). When it does not fit, it keeps the
+// above floor (and every error finding). When it does not fit, it keeps the
 // summary (always complete) and every organization-, account- and
 // region-level gap, and leaves out, in this order, findings (the least severe
 // first) and then per-resource gaps (report.RankGaps order, the last first);
@@ -88,9 +89,9 @@ const (
 // one by one, the digest and the JSON report's warnings fold those too, one
 // line per cause naming every account and region (report.FoldWideGaps); only
 // when that does not fit either is it an error.
-func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity, fullReport string, page htmlReport, delta *report.Delta) (message, error) {
-	shown, _ := report.Filter(r.Findings, min)
-	opts := report.DigestOptions{MinSeverity: min, Accounts: accounts, FullReport: fullReport,
+func buildMessage(r *audit.Report, accounts []audit.Account, floor audit.Severity, fullReport string, page htmlReport, delta *report.Delta) (message, error) {
+	shown, _ := report.Filter(r.Findings, floor)
+	opts := report.DigestOptions{MinSeverity: floor, Accounts: accounts, FullReport: fullReport,
 		HTMLReport: page.URI, HTMLReportURL: page.Console, Delta: delta,
 		MaxFunctions: digestFunctions, MaxChanges: digestChanges, MaxGaps: digestGaps, MaxWarnings: digestWarnings, MoreHint: moreHint}
 	ranked := append([]audit.Gap(nil), r.Gaps...)
@@ -102,7 +103,17 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 	wide, narrow := ranked[:nWide], ranked[nWide:]
 	nf, ng := len(shown), len(narrow)
 
-	d := report.NewDigest(r, opts)
+	// Each finding and gap the JSON report lists takes at least its empty
+	// form's bytes in each of the message's three copies, so no more than
+	// maxListed of them can fit: the searches below never render more, which
+	// keeps a run with 100,000 findings from encoding them all to learn that.
+	// The caps are true bounds, so a message that fits with them is the
+	// fullest one, and one that does not leaves the searches' upper ends
+	// valid.
+	nf, ng = min(nf, maxListed(audit.Finding{})), min(ng, maxListed(audit.Gap{}))
+
+	dg := report.NewDigester(r, opts)
+	total := dg.Open()
 	fitsWith := func(d report.Digest, k, g int, folded bool) (message, bool, error) {
 		m, err := renderMessage(r, d, fullReport, shown, k, wide, narrow, g, folded)
 		return m, err == nil && m.Size() <= snsMaxBytes, err
@@ -117,30 +128,29 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 		}
 		return err == nil && m.Size() <= limit, err
 	}
-	if m, ok, err := fitsWith(d, nf, ng, false); err != nil || ok {
-		return m, err
+	if total <= dg.MaxListed(snsMaxBytes) {
+		d := dg.Digest(opts.MaxFindings, opts.Compact)
+		if m, ok, err := fitsWith(d, nf, ng, false); err != nil || ok {
+			return m, err
+		}
 	}
-	// The digest's size grows with the findings it names: a binary search
-	// finds the most that fit beside the JSON report's summary (its k = 0,
-	// g = 0 form), in the compact (folded) form when the wider gaps alone are
-	// too many to list one by one.
+	// The digest's size grows with the findings it names: a search finds the
+	// most that fit beside the JSON report's summary (its k = 0, g = 0 form),
+	// in the compact (folded) form when the wider gaps alone are too many to
+	// list one by one. It doubles from a few hundred and then halves, so
+	// the digests it renders are never much longer than the one that fits,
+	// whatever the organization's number of findings.
 	digestFor := func(n int, compact bool) report.Digest {
-		o := opts
-		o.Compact = compact
-		if n < d.Listed+d.Omitted {
-			o.MaxFindings = n
+		max := opts.MaxFindings
+		if n < total {
+			max = n
 			if n == 0 {
-				o.MaxFindings = -1
+				max = -1
 			}
 		}
-		return report.NewDigest(r, o)
+		return dg.Digest(max, compact)
 	}
 	fitDigest := func(compact bool) (report.Digest, bool, error) {
-		total := d.Listed + d.Omitted
-		full := digestFor(total, compact)
-		if ok, err := fitsDigest(full, compact); err != nil || ok {
-			return full, ok, err
-		}
 		best := digestFor(0, compact)
 		if ok, err := fitsDigest(best, compact); err != nil || !ok {
 			if !compact && err == nil {
@@ -150,7 +160,21 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 			}
 			return best, ok, err
 		}
-		lo, hi := 0, total
+		// lo fits; hi, once known, does not.
+		lo, hi := 0, min(total, dg.MaxListed(snsMaxBytes))+1
+		for n := 256; lo < hi-1; n *= 2 {
+			n = min(n, hi-1)
+			dn := digestFor(n, compact)
+			ok, err := fitsDigest(dn, compact)
+			if err != nil {
+				return dn, false, err
+			}
+			if !ok {
+				hi = n
+				break
+			}
+			lo, best = n, dn
+		}
 		for hi-lo > 1 {
 			mid := lo + (hi-lo)/2
 			dm := digestFor(mid, compact)
@@ -223,6 +247,17 @@ func buildMessage(r *audit.Report, accounts []audit.Account, min audit.Severity,
 		}
 	}
 	return best, nil
+}
+
+// maxListed is the most values like zero that the message's JSON report can
+// list: each takes at least its empty JSON form (and a comma) in each of the
+// message's three copies of the report.
+func maxListed(zero any) int {
+	b, err := json.Marshal(zero)
+	if err != nil || len(b) == 0 {
+		return math.MaxInt
+	}
+	return snsMaxBytes / (3 * (len(b) + 1))
 }
 
 // renderMessage renders the message with the digest d and a JSON report of the

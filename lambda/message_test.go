@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/fnaudit/fnaudit/audit"
+	"github.com/fnaudit/fnaudit/audit/report"
 )
 
 // decodeMessage returns the digest and the JSON report of a built message.
@@ -382,5 +383,57 @@ func TestBuildMessageBoundsWarnings(t *testing.T) {
 	}
 	if rep.Warnings[0] != r.Warnings[0] || len(r.Warnings) != 3000 {
 		t.Error("the report's own warnings changed")
+	}
+}
+
+// The JSON report's searches never render more findings or gaps than
+// maxListed: that must be a true bound, so one more of the smallest finding
+// or gap the report can hold does not fit.
+func TestMaxListedIsABound(t *testing.T) {
+	t.Parallel()
+	r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: estateTime, Gaps: []audit.Gap{}}
+	shown := make([]audit.Finding, maxListed(audit.Finding{})+1)
+	d := report.NewDigest(r, report.DigestOptions{})
+	m, err := renderMessage(r, d, "", shown, len(shown), nil, nil, 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Size() <= snsMaxBytes {
+		t.Errorf("%d empty findings take %d bytes, within SNS's %d: maxListed is not a bound", len(shown), m.Size(), snsMaxBytes)
+	}
+	narrow := make([]audit.Gap, maxListed(audit.Gap{})+2) // one left out, so the listed ones are rendered one by one
+	m, err = renderMessage(r, d, "", nil, 0, nil, narrow, len(narrow)-1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Size() <= snsMaxBytes {
+		t.Errorf("%d empty gaps take %d bytes, within SNS's %d: maxListed is not a bound", len(narrow)-1, m.Size(), snsMaxBytes)
+	}
+}
+
+// BenchmarkBuildMessage fits an organization's report (n findings in 500
+// accounts) into one SNS message.
+func BenchmarkBuildMessage(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		b.Run(fmt.Sprintf("findings=%d", n), func(b *testing.B) {
+			r := &audit.Report{Schema: audit.ReportSchema, GeneratedAt: estateTime, Gaps: []audit.Gap{}}
+			for i := range n {
+				acct, name := fmt.Sprintf("1%011d", i%500), fmt.Sprintf("worker-%06d", i)
+				res := "arn:aws:lambda:us-east-1:" + acct + ":function:" + name
+				sev := []audit.Severity{audit.Critical, audit.High, audit.Medium}[i%3]
+				r.Findings = append(r.Findings, audit.Finding{ID: audit.FindingID("FNA-AWS-005", res, ""), Rule: "FNA-AWS-005",
+					Category: audit.WildcardPermission, Severity: sev, Status: audit.StatusFail, Provider: audit.AWS,
+					Account: acct, Region: "us-east-1", Resource: res, Function: name,
+					Title: "Lambda execution role grants wildcard permissions", Detail: "Detail on " + name + "."})
+			}
+			r.Summarize()
+			b.ReportAllocs()
+			for b.Loop() {
+				m, err := buildMessage(r, nil, audit.Medium, "s3://bucket/report.json", htmlReport{}, nil)
+				if err != nil || m.Size() > snsMaxBytes {
+					b.Fatal(err, m.Size())
+				}
+			}
+		})
 	}
 }

@@ -95,12 +95,48 @@ type Digest struct {
 // characters are replaced by visible escapes, so no text can forge a line of
 // the digest or hide what it says. Long fields are shortened.
 func NewDigest(r *audit.Report, opts DigestOptions) Digest {
+	return NewDigester(r, opts).Digest(opts.MaxFindings, opts.Compact)
+}
+
+// Digester renders digests of one report that differ only in how many
+// findings they name and whether gaps are compact, as a caller fitting a
+// digest into a size limit tries them. It sorts, ranks and groups the
+// report's findings and gaps once (for an organization, far more work than
+// writing a digest of the few that fit), so the report must not change while
+// it is used.
+type Digester struct {
+	d digester
+}
+
+// NewDigester prepares digests of r with opts; opts.MaxFindings and
+// opts.Compact are Digest's arguments.
+func NewDigester(r *audit.Report, opts DigestOptions) *Digester {
 	if opts.Delta != nil {
 		dl := opts.Delta.AtLeast(opts.MinSeverity)
 		opts.Delta = &dl
 	}
-	d := digester{r: r, opts: opts}
-	d.classify()
+	g := &Digester{d: digester{r: r, opts: opts}}
+	g.d.classify()
+	return g
+}
+
+// minLineBytes is the least a digest spends on each finding it names: a
+// one-line finding is at least "- [] : " and a newline, one in full more.
+const minLineBytes = 8
+
+// Open is how many open findings the digests can name.
+func (g *Digester) Open() int { return len(g.d.open) }
+
+// MaxListed is the most findings a digest body of at most limit bytes can
+// name: callers fitting a digest into a limit need not render more.
+func (g *Digester) MaxListed(limit int) int { return max(limit, 0) / minLineBytes }
+
+// Digest renders the digest NewDigest renders with the Digester's options,
+// maxFindings as DigestOptions.MaxFindings and compact as
+// DigestOptions.Compact.
+func (g *Digester) Digest(maxFindings int, compact bool) Digest {
+	d := g.d // the prepared lists are shared, read only
+	d.opts.MaxFindings, d.opts.Compact, d.listed = maxFindings, compact, 0
 	var b strings.Builder
 	d.writeBody(&b)
 	return Digest{Subject: d.subject(), Body: b.String(), Listed: d.listed, Omitted: len(d.open) - d.listed}

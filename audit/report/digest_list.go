@@ -42,7 +42,7 @@ func (d *digester) writeFindings(b *strings.Builder) {
 	// The worst functions, in full, as far as the quota goes. A fix already
 	// given for the same rule is referred to, not repeated.
 	fixes := map[string]int{}
-	var rest []lineItem
+	rest := make([]lineItem, 0, len(d.open))
 	shown := 0
 	if full > 0 && quota > 0 {
 		digestHeading(b, "Worst functions first")
@@ -85,7 +85,7 @@ func (d *digester) writeFindings(b *strings.Builder) {
 
 	// Every other finding in one line: the categories that matter first, each
 	// part in ranking order; the quota cuts the end.
-	var lines []lineItem
+	lines := make([]lineItem, 0, len(rest))
 	for _, pass := range []bool{true, false} {
 		for _, it := range rest {
 			if Matters(it.f) == pass {
@@ -114,8 +114,8 @@ func (d *digester) writeFindings(b *strings.Builder) {
 		return
 	}
 	var accts []string
-	for _, grp := range groupByAccount(cut) {
-		accts = append(accts, fmt.Sprintf("%s (%d)", digestText(grp.key, 120), len(grp.items)))
+	for _, grp := range countByAccount(cut) {
+		accts = append(accts, fmt.Sprintf("%s (%d)", digestText(grp.key, 120), grp.n))
 	}
 	if len(accts) > 20 {
 		accts = append(accts[:20], fmt.Sprintf("%d more accounts", len(accts)-20))
@@ -142,27 +142,42 @@ func (d *digester) writeFindings(b *strings.Builder) {
 type accountGroup struct {
 	key   string
 	items []lineItem
+	n     int
 }
 
 // groupByAccount groups items by provider and account, in the order of each
 // account's first item, keeping the items' order within each group.
-func groupByAccount(items []lineItem) []accountGroup {
+func groupByAccount(items []lineItem) []accountGroup { return byAccount(items, true) }
+
+// countByAccount counts items by provider and account (each group's n), in
+// groupByAccount's order, without keeping the items.
+func countByAccount(items []lineItem) []accountGroup { return byAccount(items, false) }
+
+func byAccount(items []lineItem, keep bool) []accountGroup {
 	idx := map[string]int{}
 	var out []accountGroup
 	for _, it := range items {
-		k := string(it.f.Provider) + " account " + it.f.Account
-		if it.f.Account == "" {
-			k = string(it.f.Provider)
-		}
+		k := accountKey(it.f)
 		i, ok := idx[k]
 		if !ok {
 			i = len(out)
 			idx[k] = i
 			out = append(out, accountGroup{key: k})
 		}
-		out[i].items = append(out[i].items, it)
+		out[i].n++
+		if keep {
+			out[i].items = append(out[i].items, it)
+		}
 	}
 	return out
+}
+
+// accountKey names f's provider and account as the digest groups them.
+func accountKey(f *audit.Finding) string {
+	if f.Account == "" {
+		return string(f.Provider)
+	}
+	return string(f.Provider) + " account " + f.Account
 }
 
 func (d *digester) newMark(f *audit.Finding) string {
