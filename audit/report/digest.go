@@ -125,7 +125,7 @@ func NewDigester(r *audit.Report, opts DigestOptions) *Digester {
 const minLineBytes = 8
 
 // Open is how many open findings the digests can name.
-func (g *Digester) Open() int { return len(g.d.open) }
+func (g *Digester) Open() int { return g.d.open }
 
 // MaxListed is the most findings a digest body of at most limit bytes can
 // name: callers fitting a digest into a limit need not render more.
@@ -139,7 +139,7 @@ func (g *Digester) Digest(maxFindings int, compact bool) Digest {
 	d.opts.MaxFindings, d.opts.Compact, d.listed = maxFindings, compact, 0
 	var b strings.Builder
 	d.writeBody(&b)
-	return Digest{Subject: d.subject(), Body: b.String(), Listed: d.listed, Omitted: len(d.open) - d.listed}
+	return Digest{Subject: d.subject(), Body: b.String(), Listed: d.listed, Omitted: d.open - d.listed}
 }
 
 type accountGap struct {
@@ -151,7 +151,11 @@ type digester struct {
 	r    *audit.Report
 	opts DigestOptions
 
-	open       []audit.Finding // status fail, at or above the threshold
+	// open counts the findings of status fail at or above the threshold,
+	// by severity and by category; ranked holds them.
+	open       int
+	openBySev  map[audit.Severity]int
+	openByCat  map[audit.Category]int
 	ranked     []RankedFunction
 	errs       []audit.Finding // rules that broke
 	unknown    int             // not checked, at or above the threshold
@@ -167,6 +171,8 @@ type digester struct {
 }
 
 func (d *digester) classify() {
+	var open []audit.Finding
+	d.openBySev, d.openByCat = map[audit.Severity]int{}, map[audit.Category]int{}
 	for _, f := range d.r.Findings {
 		switch f.Status {
 		case audit.StatusError:
@@ -179,14 +185,18 @@ func (d *digester) classify() {
 			}
 		case audit.StatusFail:
 			if d.atLeast(f.Severity) {
-				d.open = append(d.open, f)
+				open = append(open, f)
+				d.openBySev[f.Severity]++
+				d.openByCat[f.Category]++
 			} else {
 				d.below++
 			}
 		}
 	}
-	audit.SortFindings(d.open)
-	d.ranked = RankFunctions(d.open)
+	// RankFunctions groups a copy; the findings' own order is kept within
+	// each function.
+	audit.SortFindings(open)
+	d.open, d.ranked = len(open), RankFunctions(open)
 
 	audited := map[string]bool{} // provider/account -> some region was audited
 	for _, a := range d.opts.Accounts {
@@ -272,13 +282,7 @@ func (d *digester) severityCounts() []string {
 		if !d.atLeast(s) {
 			continue
 		}
-		n := 0
-		for _, f := range d.open {
-			if f.Severity == s {
-				n++
-			}
-		}
-		if n > 0 {
+		if n := d.openBySev[s]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
 	}
@@ -355,23 +359,17 @@ func (d *digester) writeBody(b *strings.Builder) {
 	b.WriteString("\n")
 
 	// Counts.
-	if len(d.open) == 0 {
+	if d.open == 0 {
 		fmt.Fprintf(b, "All clear: no open findings at %s.\n", d.threshold())
 		if len(r.Gaps) > 0 || d.unknown > 0 {
 			b.WriteString("(Only for what could be read: see the coverage gaps.)\n")
 		}
 	} else {
-		fmt.Fprintf(b, "Open findings at %s: %d\n", d.threshold(), len(d.open))
+		fmt.Fprintf(b, "Open findings at %s: %d\n", d.threshold(), d.open)
 		fmt.Fprintf(b, "  by severity: %s\n", strings.Join(d.severityCounts(), ", "))
 		var cats []string
 		for _, c := range audit.Categories() {
-			n := 0
-			for _, f := range d.open {
-				if f.Category == c {
-					n++
-				}
-			}
-			if n > 0 {
+			if n := d.openByCat[c]; n > 0 {
 				cats = append(cats, fmt.Sprintf("%s %d", c, n))
 			}
 		}

@@ -27,10 +27,10 @@ type lineItem struct {
 // writeFindings lists the worst functions in full and every other open finding
 // in one line, grouped by account, within MaxFindings.
 func (d *digester) writeFindings(b *strings.Builder) {
-	if len(d.open) == 0 {
+	if d.open == 0 {
 		return
 	}
-	quota := len(d.open)
+	quota := d.open
 	if m := d.opts.MaxFindings; m != 0 && m < quota {
 		quota = max(m, 0)
 	}
@@ -42,7 +42,7 @@ func (d *digester) writeFindings(b *strings.Builder) {
 	// The worst functions, in full, as far as the quota goes. A fix already
 	// given for the same rule is referred to, not repeated.
 	fixes := map[string]int{}
-	rest := make([]lineItem, 0, len(d.open))
+	rest := make([]lineItem, 0, d.open)
 	shown := 0
 	if full > 0 && quota > 0 {
 		digestHeading(b, "Worst functions first")

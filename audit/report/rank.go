@@ -103,24 +103,42 @@ var anyAccountPhrases = []string{"any aws account", "any account", "any google a
 // descending, then provider, account, region, function name and resource id.
 // docs/rules.md ("Risk ranking") documents it.
 func RankFunctions(fs []audit.Finding) []RankedFunction {
+	// One copy of the open findings, grouped by function in the order of
+	// each function's first finding: an organization has hundreds of
+	// thousands.
 	idx := map[string]int{}
-	var groups [][]audit.Finding
-	for _, f := range fs {
+	group := make([]int, len(fs))
+	var sizes []int
+	for j, f := range fs {
+		group[j] = -1
 		if f.Status != audit.StatusFail {
 			continue
 		}
 		k := string(f.Provider) + "\x00" + f.Resource
 		i, ok := idx[k]
 		if !ok {
-			i = len(groups)
+			i = len(sizes)
 			idx[k] = i
-			groups = append(groups, nil)
+			sizes = append(sizes, 0)
 		}
-		groups[i] = append(groups[i], f)
+		group[j] = i
+		sizes[i]++
 	}
-	out := make([]RankedFunction, len(groups))
-	for i, g := range groups {
-		out[i] = FunctionRisk(g)
+	next := make([]int, len(sizes)+1)
+	for i, n := range sizes {
+		next[i+1] = next[i] + n
+	}
+	all := make([]audit.Finding, next[len(sizes)])
+	start := slices.Clone(next)
+	for j, i := range group {
+		if i >= 0 {
+			all[next[i]] = fs[j]
+			next[i]++
+		}
+	}
+	out := make([]RankedFunction, len(sizes))
+	for i := range sizes {
+		out[i] = functionRisk(all[start[i]:start[i+1]:start[i+1]])
 	}
 	slices.SortFunc(out, CompareRisk)
 	return out
@@ -147,7 +165,18 @@ func CompareRisk(a, b RankedFunction) int {
 // Findings that are not open are ignored; with none open the entry has the
 // lowest score and an empty Worst.
 func FunctionRisk(fs []audit.Finding) RankedFunction {
+	return functionRisk(slices.Clone(fs))
+}
+
+// functionRisk is FunctionRisk on findings it may reorder and keep: the
+// entry's Findings are the open ones among fs, sorted, in fs's array.
+func functionRisk(fs []audit.Finding) RankedFunction {
+	fs = slices.DeleteFunc(fs, func(f audit.Finding) bool { return f.Status != audit.StatusFail })
+	audit.SortFindings(fs)
 	rf := RankedFunction{Reach: ReachNone, Power: PowerScoped}
+	if len(fs) > 0 {
+		rf.Findings = fs
+	}
 	var (
 		reachBy, powerBy *audit.Finding
 		latent           *audit.Finding
@@ -157,14 +186,10 @@ func FunctionRisk(fs []audit.Finding) RankedFunction {
 	)
 	for i := range fs {
 		f := &fs[i]
-		if f.Status != audit.StatusFail {
-			continue
-		}
 		if rf.Resource == "" {
 			rf.Provider, rf.Account, rf.Region, rf.Resource = f.Provider, f.Account, f.Region, f.Resource
 			rf.Function = functionName(f)
 		}
-		rf.Findings = append(rf.Findings, *f)
 		if f.Severity.Rank() > rf.Worst.Rank() {
 			rf.Worst = f.Severity
 		}
@@ -200,7 +225,6 @@ func FunctionRisk(fs []audit.Finding) RankedFunction {
 			}
 		}
 	}
-	audit.SortFindings(rf.Findings)
 	if deprecated {
 		rf.Aids++
 	}
