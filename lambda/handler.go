@@ -251,7 +251,7 @@ func (h *Handler) publishReport(ctx context.Context, log *slog.Logger, scope Sco
 		}
 		dl := report.Diff(prev, r)
 		delta = &dl
-		res.New, res.Resolved = len(dl.AtLeast(minSev).New), len(dl.AtLeast(minSev).Resolved)
+		res.New, res.Resolved = report.CountAtLeast(dl.New, minSev), report.CountAtLeast(dl.Resolved, minSev)
 	}
 	full, page := "", htmlReport{}
 	if h.cfg.ReportBucket != "" && !ov.DryRun {

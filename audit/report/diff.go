@@ -136,13 +136,22 @@ func GapCovers(g audit.Gap, f *audit.Finding) bool {
 }
 
 // AtLeast returns the delta restricted to findings at or above min (every
-// finding when min is empty), as the digest's threshold shows them.
+// finding when min is empty), as the digest's threshold shows them. A list
+// with nothing below min is d's own (an organization's delta holds hundreds
+// of thousands of findings): treat the result as read-only, as d.
 func (d Delta) AtLeast(min audit.Severity) Delta {
 	if min == "" {
 		return d
 	}
 	keep := func(fs []audit.Finding) []audit.Finding {
-		var out []audit.Finding
+		n := CountAtLeast(fs, min)
+		switch n {
+		case len(fs):
+			return fs
+		case 0:
+			return nil
+		}
+		out := make([]audit.Finding, 0, n)
 		for _, f := range fs {
 			if f.Severity.AtLeast(min) {
 				out = append(out, f)
@@ -152,4 +161,19 @@ func (d Delta) AtLeast(min audit.Severity) Delta {
 	}
 	return Delta{Baseline: d.Baseline, Since: d.Since, New: keep(d.New), Resolved: keep(d.Resolved),
 		Accepted: keep(d.Accepted), Unverified: keep(d.Unverified), Remaining: keep(d.Remaining)}
+}
+
+// CountAtLeast is how many of fs are at or above min (all of them when min is
+// empty): Delta.AtLeast's lengths without its copies.
+func CountAtLeast(fs []audit.Finding, min audit.Severity) int {
+	if min == "" {
+		return len(fs)
+	}
+	n := 0
+	for i := range fs {
+		if fs[i].Severity.AtLeast(min) {
+			n++
+		}
+	}
+	return n
 }

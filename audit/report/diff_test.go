@@ -77,3 +77,49 @@ func TestDiff(t *testing.T) {
 		t.Errorf("partial re-audit resolved %v, want [fixed]", got)
 	}
 }
+
+func TestDeltaAtLeast(t *testing.T) {
+	t.Parallel()
+	mk := func(fn string, sev audit.Severity) audit.Finding {
+		return rankFinding(fn, audit.PublicInvoke, sev, "public", "", "")
+	}
+	d := Delta{Baseline: true,
+		New:       []audit.Finding{mk("a", audit.Critical), mk("b", audit.Low), mk("c", audit.High)},
+		Resolved:  []audit.Finding{mk("d", audit.Low)},
+		Remaining: []audit.Finding{mk("e", audit.High), mk("f", audit.Critical)},
+	}
+	names := func(fs []audit.Finding) []string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, f.Function)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		min                      audit.Severity
+		news, resolved, remained []string
+	}{
+		{"", []string{"a", "b", "c"}, []string{"d"}, []string{"e", "f"}},
+		{audit.Low, []string{"a", "b", "c"}, []string{"d"}, []string{"e", "f"}},
+		{audit.High, []string{"a", "c"}, nil, []string{"e", "f"}},
+		{audit.Critical, []string{"a"}, nil, []string{"f"}},
+	} {
+		got := d.AtLeast(tc.min)
+		if diff := cmp.Diff([]any{tc.news, tc.resolved, tc.remained}, []any{names(got.New), names(got.Resolved), names(got.Remaining)}); diff != "" {
+			t.Errorf("AtLeast(%q) (-want +got):\n%s", tc.min, diff)
+		}
+		if !got.Baseline {
+			t.Errorf("AtLeast(%q) lost the baseline", tc.min)
+		}
+		if n := CountAtLeast(d.New, tc.min); n != len(tc.news) {
+			t.Errorf("CountAtLeast(New, %q) = %d, want %d", tc.min, n, len(tc.news))
+		}
+	}
+	// A list with nothing below the threshold is not copied.
+	if got := d.AtLeast(audit.High); &got.Remaining[0] != &d.Remaining[0] {
+		t.Error("AtLeast copied a list it kept whole")
+	}
+	if got := d.AtLeast(audit.Low); &got.New[0] != &d.New[0] {
+		t.Error("AtLeast copied a list it kept whole")
+	}
+}
