@@ -339,7 +339,7 @@ func TestTemplatePublishFunction(t *testing.T) {
 	if !cmp.Equal(publish["MemorySize"], map[string]any{"Ref": "PublishMemorySize"}) {
 		t.Errorf("PublishFunction MemorySize %v", publish["MemorySize"])
 	}
-	if got := dig(t, tmpl, "Parameters", "PublishMemorySize", "Default"); got != "4096" {
+	if got := dig(t, tmpl, "Parameters", "PublishMemorySize", "Default"); got != "8192" {
 		t.Errorf("PublishMemorySize default %v", got)
 	}
 }
