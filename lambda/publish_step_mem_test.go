@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,8 +32,10 @@ import (
 // handling shares the heap, so the peaks are upper bounds. Run it once:
 //
 //	go test ./lambda/ -run '^$' -bench PublishStep -benchtime 1x
+//
+// FNAUDIT_BENCH_FUNCTIONS=400000 runs it at other sizes (comma-separated).
 func BenchmarkPublishStep(b *testing.B) {
-	for _, n := range []int{10000, 100000} {
+	for _, n := range benchSizes(b, 10000, 100000) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for range b.N {
 				benchPublishStep(b, n)
@@ -115,4 +120,22 @@ func benchPublishStep(b *testing.B, n int) {
 	b.Logf("%d functions in %d items, %d open findings: publish %.1f s; peak heap above the step's start %.0f MB at GOGC=10, %.0f MB at GOGC=100",
 		n, len(items), res.Open, took.Seconds(), float64(live)/1e6, float64(peak)/1e6)
 	runtime.KeepAlive(slices.Clip(items))
+}
+
+// benchSizes is the estate sizes a benchmark runs: FNAUDIT_BENCH_FUNCTIONS
+// (comma-separated function counts, multiples of 200) or def.
+func benchSizes(b *testing.B, def ...int) []int {
+	v := os.Getenv("FNAUDIT_BENCH_FUNCTIONS")
+	if v == "" {
+		return def
+	}
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 || n%200 != 0 {
+			b.Fatalf("FNAUDIT_BENCH_FUNCTIONS: %q is not a positive multiple of 200", f)
+		}
+		out = append(out, n)
+	}
+	return out
 }
