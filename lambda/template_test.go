@@ -182,14 +182,15 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 		"sqs:ReceiveMessage": true, "sqs:DeleteMessage": true, "sqs:GetQueueAttributes": true}
 	// Every write the role may make, and the only resource it may make it on.
 	writes := map[string]any{
-		"sns:Publish":             map[string]any{"Ref": "DigestTopic"},
-		"s3:PutObject":            []any{bucketPrefix("reports"), bucketPrefix("state"), bucketPrefix("runs")},
-		"s3:AbortMultipartUpload": bucketPrefix("reports"),
-		"sts:AssumeRole":          map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${OrgRoleName}"},
-		"logs:CreateLogStream":    map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
-		"logs:PutLogEvents":       map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
-		"sqs:SendMessage":         map[string]any{"Fn::GetAtt": []any{"FailedRuns", "Arn"}},
-		"sqs:DeleteMessage":       map[string]any{"Fn::GetAtt": []any{"ChangeQueue", "Arn"}},
+		"sns:Publish":                  map[string]any{"Ref": "DigestTopic"},
+		"WriteReport:s3:PutObject":     []any{bucketPrefix("reports"), bucketPrefix("state")},
+		"WriteRunObjects:s3:PutObject": bucketPrefix("runs"),
+		"s3:AbortMultipartUpload":      bucketPrefix("reports"),
+		"sts:AssumeRole":               map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${OrgRoleName}"},
+		"logs:CreateLogStream":         map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
+		"logs:PutLogEvents":            map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"},
+		"sqs:SendMessage":              map[string]any{"Fn::GetAtt": []any{"FailedRuns", "Arn"}},
+		"sqs:DeleteMessage":            map[string]any{"Fn::GetAtt": []any{"ChangeQueue", "Arn"}},
 		"kms:GenerateDataKey": map[string]any{"Fn::If": []any{"CreateTopicKey",
 			map[string]any{"Fn::GetAtt": []any{"TopicKey", "Arn"}}, map[string]any{"Ref": "TopicKmsKeyArn"}}},
 		"kms:Decrypt": map[string]any{"Fn::If": []any{"CreateTopicKey",
@@ -199,6 +200,7 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 	pinned := map[string]any{
 		"ReadSuppressions:s3:GetObject": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:s3:::${SuppressionsObject}"},
 		"ReadState:s3:GetObject":        []any{bucketPrefix("reports"), bucketPrefix("state")},
+		"ReadRunObjects:s3:GetObject":   bucketPrefix("runs"),
 	}
 
 	granted := map[string]bool{}
@@ -215,7 +217,11 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 			t.Errorf("%s: %s is not an AWS action the catalog knows", g.sid, g.action)
 			continue
 		}
-		if want, isWrite := writes[g.action]; isWrite {
+		want, isWrite := writes[g.sid+":"+g.action]
+		if !isWrite {
+			want, isWrite = writes[g.action]
+		}
+		if isWrite {
 			if diff := cmp.Diff(want, g.resource); diff != "" {
 				t.Errorf("%s: %s on an unexpected resource (-want +got):\n%s", g.sid, g.action, diff)
 			}
@@ -266,10 +272,15 @@ func TestTemplateRoleIsLeastPrivilege(t *testing.T) {
 	if got := fmt.Sprint(dig(t, rule, "Assertions")); !strings.Contains(got, "OrganizationId") {
 		t.Errorf("rule assertions %s do not require OrganizationId", got)
 	}
-	// Optional grants depend on the parameter that configures them.
+	// Optional grants depend on the parameter that configures them. At
+	// organization scale the role plans and collects: what only publishing
+	// needs is PublishRole's (TestTemplatePublishRole), and the collect steps
+	// read the plan's objects.
 	for _, g := range grants {
-		want, ok := map[string]string{"AssumeOrgAuditRole": "HasOrgRole", "ReadSuppressions": "HasSuppressions",
-			"ReadState": "", "WriteReport": ""}[g.sid]
+		want, ok := map[string]string{"AssumeOrgAuditRole": "HasOrgRole", "ReadSuppressions": "SingleWithSuppressions",
+			"ReadState": "SingleScale", "WriteReport": "SingleScale", "PublishDigest": "SingleScale",
+			"UseTopicKey": "SingleScale", "AbortReportUpload": "SingleScale",
+			"ReadRunObjects": "OrganizationScale", "WriteRunObjects": ""}[g.sid]
 		if ok && g.condition != want {
 			t.Errorf("%s: %s is granted under condition %q, want %q", g.sid, g.action, g.condition, want)
 		}
@@ -331,16 +342,54 @@ func TestTemplatePublishFunction(t *testing.T) {
 		t.Errorf("PublishFunction condition %v", got)
 	}
 	audit, publish := functionProperties(t, tmpl, "AuditFunction"), functionProperties(t, tmpl, "PublishFunction")
-	for _, key := range []string{"CodeUri", "Handler", "Runtime", "Architectures", "Timeout", "Role", "LoggingConfig", "Environment"} {
+	for _, key := range []string{"CodeUri", "Handler", "Runtime", "Architectures", "Timeout", "LoggingConfig", "Environment"} {
 		if publish[key] == nil || !cmp.Equal(audit[key], publish[key]) {
 			t.Errorf("PublishFunction %s = %v, AuditFunction's = %v", key, publish[key], audit[key])
 		}
+	}
+	if want := map[string]any{"Fn::GetAtt": []any{"PublishRole", "Arn"}}; !cmp.Equal(publish["Role"], want) {
+		t.Errorf("PublishFunction Role = %v, want PublishRole", publish["Role"])
 	}
 	if !cmp.Equal(publish["MemorySize"], map[string]any{"Ref": "PublishMemorySize"}) {
 		t.Errorf("PublishFunction MemorySize %v", publish["MemorySize"])
 	}
 	if got := dig(t, tmpl, "Parameters", "PublishMemorySize", "Default"); got != "8192" {
 		t.Errorf("PublishMemorySize default %v", got)
+	}
+}
+
+// TestTemplatePublishRole: the publish step's role reads the run's objects
+// and the previous report, writes the reports, publishes the digest and
+// writes its logs: nothing else, each on its one resource.
+func TestTemplatePublishRole(t *testing.T) {
+	t.Parallel()
+	tmpl := loadTemplate(t, "template.yaml")
+	if got := dig(t, tmpl, "Resources", "PublishRole", "Condition"); got != "OrganizationScale" {
+		t.Errorf("PublishRole condition %v", got)
+	}
+	topicKey := map[string]any{"Fn::If": []any{"CreateTopicKey",
+		map[string]any{"Fn::GetAtt": []any{"TopicKey", "Arn"}}, map[string]any{"Ref": "TopicKmsKeyArn"}}}
+	logs := map[string]any{"Fn::Sub": "${AuditLogGroup.Arn}"}
+	want := []grant{
+		{sid: "Identify", action: "sts:GetCallerIdentity", resource: "*"},
+		{sid: "ReadRunObjects", action: "s3:GetObject", resource: bucketPrefix("runs")},
+		{sid: "ReadState", action: "s3:GetObject", resource: []any{bucketPrefix("reports"), bucketPrefix("state")}},
+		{sid: "ReadSuppressions", action: "s3:GetObject", condition: "HasSuppressions",
+			resource: map[string]any{"Fn::Sub": "arn:${AWS::Partition}:s3:::${SuppressionsObject}"}},
+		{sid: "WriteReport", action: "s3:PutObject", resource: []any{bucketPrefix("reports"), bucketPrefix("state")}},
+		{sid: "AbortReportUpload", action: "s3:AbortMultipartUpload", resource: bucketPrefix("reports")},
+		{sid: "PublishDigest", action: "sns:Publish", resource: map[string]any{"Ref": "DigestTopic"}},
+		{sid: "UseTopicKey", action: "kms:GenerateDataKey", resource: topicKey},
+		{sid: "UseTopicKey", action: "kms:Decrypt", resource: topicKey},
+		{sid: "WriteOwnLogs", action: "logs:CreateLogStream", resource: logs},
+		{sid: "WriteOwnLogs", action: "logs:PutLogEvents", resource: logs},
+	}
+	if diff := cmp.Diff(want, roleGrants(t, tmpl, "PublishRole"), cmp.AllowUnexported(grant{})); diff != "" {
+		t.Errorf("PublishRole grants (-want +got):\n%s", diff)
+	}
+	trust := dig(t, tmpl, "Resources", "PublishRole", "Properties", "AssumeRolePolicyDocument")
+	if diff := cmp.Diff(dig(t, tmpl, "Resources", "AuditRole", "Properties", "AssumeRolePolicyDocument"), trust); diff != "" {
+		t.Errorf("PublishRole trust differs from AuditRole's (-audit +publish):\n%s", diff)
 	}
 }
 

@@ -58,6 +58,16 @@ type Server struct {
 	pageSizes map[string]int
 	// rawIAMDocs makes IAM return policy documents not URL-encoded.
 	rawIAMDocs bool
+	// recording keeps every admitted call in recorded (RecordCalls).
+	recording bool
+	recorded  []Call
+}
+
+// Call is one call the server received: its operation ("s3:GetObject"), the
+// resource it named where the handler passes one ("bucket/key" for S3, the
+// topic ARN for SNS) and the calling account.
+type Call struct {
+	Op, Resource, Account string
 }
 
 // New starts a server and closes it when the test ends.
@@ -425,6 +435,24 @@ func (s *Server) CallCounts() map[string]int {
 	return out
 }
 
+// RecordCalls makes the server keep every call it receives from now on, for
+// TakeCalls; counters alone do not say who called what.
+func (s *Server) RecordCalls() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.recording = true
+}
+
+// TakeCalls returns the calls received since RecordCalls or the last
+// TakeCalls, oldest first, and forgets them.
+func (s *Server) TakeCalls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.recorded
+	s.recorded = nil
+	return out
+}
+
 // ResetCounters zeroes the call and throttle counters.
 func (s *Server) ResetCounters() {
 	s.mu.Lock()
@@ -462,6 +490,9 @@ func (s *Server) Admit(w http.ResponseWriter, r *http.Request, proto Protocol, o
 	s.calls[op]++
 	if res != "" {
 		s.callsOn[op+"\x00"+res]++
+	}
+	if s.recording {
+		s.recorded = append(s.recorded, Call{Op: op, Resource: res, Account: c.Account})
 	}
 	lat := s.latency
 	s.mu.Unlock()
