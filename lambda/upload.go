@@ -16,7 +16,7 @@ import (
 // A report is written to S3 as it is rendered: the render streams through a
 // pipe into a buffer of one part, and each full part goes out with
 // UploadPart, so the publish step holds one part, not the report (an
-// 800,000-function report is about 2 GB). S3 takes parts of 5 MiB to 5 GiB,
+// 800,000-function report is about 3.8 GB). S3 takes parts of 5 MiB to 5 GiB,
 // the last one smaller, and at most 10,000 of them (Amazon S3 User Guide,
 // "Amazon S3 multipart upload limits"); 8 MiB parts allow reports up to
 // 80 GiB. A report smaller than one part is one PutObject.
