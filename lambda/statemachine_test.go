@@ -173,6 +173,11 @@ func TestTemplateStateMachine(t *testing.T) {
 	if dig(t, sm, "Properties", "Logging", "Destinations") == nil {
 		t.Error("the state machine does not log")
 	}
+	// Its ARN is an output, to start a run by hand (docs/lambda.md, "Try it").
+	if out := dig(t, tmpl, "Outputs", "StateMachineArn"); !cmp.Equal(out, map[string]any{"Condition": "OrganizationScale",
+		"Description": dig(t, out, "Description"), "Value": map[string]any{"Ref": "AuditStateMachine"}}) {
+		t.Errorf("output StateMachineArn = %v", out)
+	}
 	if got := dig(t, tmpl, "Resources", "ExecutionsFailedAlarm", "Properties", "MetricName"); got != "ExecutionsFailed" {
 		t.Errorf("ExecutionsFailedAlarm metric %v", got)
 	}
