@@ -193,9 +193,8 @@ func (d *digester) classify() {
 			}
 		}
 	}
-	// RankFunctions groups a copy; the findings' own order is kept within
-	// each function.
-	audit.SortFindings(open)
+	// RankFunctions groups a copy and sorts each function's findings, and
+	// its order is total: sorting open first would be a second copy.
 	d.open, d.ranked = len(open), RankFunctions(open)
 
 	audited := map[string]bool{} // provider/account -> some region was audited
