@@ -141,14 +141,14 @@ func buildMessage(r *audit.Report, accounts []audit.Account, floor audit.Severit
 	// the digests it renders are never much longer than the one that fits,
 	// whatever the organization's number of findings.
 	digestFor := func(n int, compact bool) report.Digest {
-		max := opts.MaxFindings
+		limit := opts.MaxFindings
 		if n < total {
-			max = n
+			limit = n
 			if n == 0 {
-				max = -1
+				limit = -1
 			}
 		}
-		return dg.Digest(max, compact)
+		return dg.Digest(limit, compact)
 	}
 	fitDigest := func(compact bool) (report.Digest, bool, error) {
 		best := digestFor(0, compact)

@@ -91,12 +91,9 @@ func benchPublishStep(b *testing.B, n int) {
 	// the step is measured only there.
 	liveOnly := os.Getenv("FNAUDIT_BENCH_LIVE_ONLY") != ""
 	if liveOnly {
-		old := debug.SetGCPercent(10)
-		publish(day.Add(-24 * time.Hour))
-		debug.SetGCPercent(old)
-	} else {
-		publish(day.Add(-24 * time.Hour))
+		defer debug.SetGCPercent(debug.SetGCPercent(10))
 	}
+	publish(day.Add(-24 * time.Hour))
 
 	stored := func() int {
 		var sum int
@@ -123,20 +120,18 @@ func benchPublishStep(b *testing.B, n int) {
 	if res.New != 0 || res.Open == 0 {
 		b.Fatalf("the same estate a day later: %d new, %d open", res.New, res.Open)
 	}
+	b.ReportMetric(perFn(live), "live-peak-B/function")
+	b.ReportMetric(float64(len(items)), "items")
 	if liveOnly {
-		b.ReportMetric(perFn(live), "live-peak-B/function")
 		b.ReportMetric(liveTook.Seconds(), "publish-at-GOGC=10-s")
-		b.ReportMetric(float64(len(items)), "items")
 		b.Logf("%d functions in %d items, %d open findings: publish %.1f s at GOGC=10; peak heap above the step's start %.0f MB",
 			n, len(items), res.Open, liveTook.Seconds(), float64(live)/1e6)
 		return
 	}
 	peak, took, _ := measure(100, day.Add(24*time.Hour))
-	b.ReportMetric(perFn(live), "live-peak-B/function")
 	b.ReportMetric(perFn(peak), "peak-B/function")
 	b.ReportMetric(took.Seconds(), "publish-s")
 	b.ReportMetric(float64(took.Microseconds())/float64(n), "publish-µs/function")
-	b.ReportMetric(float64(len(items)), "items")
 	b.Logf("%d functions in %d items, %d open findings: publish %.1f s; peak heap above the step's start %.0f MB at GOGC=10, %.0f MB at GOGC=100",
 		n, len(items), res.Open, took.Seconds(), float64(live)/1e6, float64(peak)/1e6)
 	runtime.KeepAlive(slices.Clip(items))

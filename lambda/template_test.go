@@ -156,10 +156,7 @@ func handlerActions() []string {
 		"secretsmanager": reflect.TypeFor[secretsAPI](),
 	})
 	for i, c := range calls {
-		switch c {
-		case "s3:CreateMultipartUpload", "s3:UploadPart", "s3:CompleteMultipartUpload":
-			calls[i] = "s3:PutObject"
-		}
+		calls[i] = iamAction(c)
 	}
 	return calls
 }
