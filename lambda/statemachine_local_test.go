@@ -142,11 +142,26 @@ func TestStateMachineRunsLocally(t *testing.T) {
 	localSFN := npmTool(t, "local-sfn")
 	hs := scaleHarness(t, env{envReportBucket: "acme-fnaudit", envOrgRole: "fnaudit-member"}, partialEstate(t))
 	failing := WorkItem{Provider: audit.AWS, Account: acctDenied, Region: "eu-west-1"}
+	// The local executor fails the Map at its first failed child and aborts
+	// the children still running (it implements no
+	// ToleratedFailurePercentage), where AWS, with 100% tolerated, lets them
+	// finish. So the failing child answers only once every other item's
+	// collect step has: the run is the one AWS would make, however the
+	// children's timing falls (MaxConcurrency 2 leaves the others a slot).
+	var (
+		mu         sync.Mutex
+		others     int // collect steps of the other items still to answer
+		othersDone = make(chan struct{})
+	)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		var ev struct{ Fnaudit ScaleRequest }
 		_ = json.Unmarshal(body, &ev)
 		if ev.Fnaudit.Item != nil && *ev.Fnaudit.Item == failing {
+			select {
+			case <-othersDone:
+			case <-r.Context().Done():
+			}
 			http.Error(w, `{"errorType":"Runtime.ExitError","errorMessage":"the collect step crashed"}`, http.StatusInternalServerError)
 			return
 		}
@@ -158,9 +173,23 @@ func TestStateMachineRunsLocally(t *testing.T) {
 		out := map[string]any{}
 		data, _ := json.Marshal(res)
 		_ = json.Unmarshal(data, &out)
-		if ev.Fnaudit.Mode == modePlan {
+		switch ev.Fnaudit.Mode {
+		case modePlan:
 			items, _ := hs.srv.S3().Object(res.Step.Bucket, res.Step.Key)
 			out["itemReader"] = json.RawMessage(items)
+			var its []WorkItem
+			_ = json.Unmarshal(items, &its)
+			mu.Lock()
+			others = len(its) - 1
+			mu.Unlock()
+		case modeCollect:
+			mu.Lock()
+			if res.Step != nil && res.Step.Done {
+				if others--; others == 0 {
+					close(othersDone)
+				}
+			}
+			mu.Unlock()
 		}
 		_ = json.NewEncoder(w).Encode(out)
 	}))
